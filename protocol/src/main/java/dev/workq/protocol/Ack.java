@@ -1,0 +1,4 @@
+package dev.workq.protocol;
+
+/** The receiver is done with delivery {@code tag}; the broker forgets the item. */
+public record Ack(long tag) implements Message {}

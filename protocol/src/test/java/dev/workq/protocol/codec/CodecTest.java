@@ -1,0 +1,205 @@
+package dev.workq.protocol.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.workq.protocol.Ack;
+import dev.workq.protocol.Cancel;
+import dev.workq.protocol.CancelOk;
+import dev.workq.protocol.Complete;
+import dev.workq.protocol.Consume;
+import dev.workq.protocol.ConsumeOk;
+import dev.workq.protocol.Deliver;
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.ErrorReply;
+import dev.workq.protocol.Fetch;
+import dev.workq.protocol.FetchEmpty;
+import dev.workq.protocol.Hello;
+import dev.workq.protocol.ItemKind;
+import dev.workq.protocol.Message;
+import dev.workq.protocol.MessageType;
+import dev.workq.protocol.Payload;
+import dev.workq.protocol.Ping;
+import dev.workq.protocol.Pong;
+import dev.workq.protocol.Put;
+import dev.workq.protocol.PutOk;
+import dev.workq.protocol.QueueStats;
+import dev.workq.protocol.Release;
+import dev.workq.protocol.Role;
+import dev.workq.protocol.StatsReply;
+import dev.workq.protocol.StatsRequest;
+import dev.workq.protocol.Welcome;
+import dev.workq.protocol.WorkerInfo;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.DecoderException;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+
+  static final List<Message> SAMPLES = List.of(
+      new Hello(1, Role.WORKER, "w1", "host-a", 4242, List.of("echo", "pi")),
+      new Welcome(1, "workq/0.1", "s-1"),
+      new ErrorReply(7, ErrorCode.QUEUE_FULL, "queue 'a' is full", false),
+      new Put(1, "tasks", ItemKind.TASK, "id-1", "echo", "tasks.done", Payload.ofUtf8("{\"x\":1}")),
+      new Put(2, "tasks", ItemKind.STOP, null, null, null, null),
+      new PutOk(1, "id-1"),
+      new Consume(3, "tasks", 64),
+      new ConsumeOk(3, 9),
+      new Cancel(4, 9),
+      new CancelOk(4),
+      new Deliver(0, 9, 77, "tasks", ItemKind.TASK, "id-1", "echo", "tasks.done", 2, Payload.ofUtf8("[1,2]")),
+      new Ack(77),
+      new Complete(77, true, Payload.ofUtf8("{\"ok\":true}")),
+      new Release(77),
+      new Fetch(5, "tasks.done", 1000),
+      new FetchEmpty(5),
+      new StatsRequest(6),
+      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5)),
+          List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0)), 2),
+      new Ping(11),
+      new Pong(11));
+
+  private static EmbeddedChannel decoderChannel(int maxFrame) {
+    return new EmbeddedChannel(new FrameDecoder(maxFrame), new MessageDecoder());
+  }
+
+  private static ByteBuf encode(Message m) throws Exception {
+    ByteBuf buf = Unpooled.buffer();
+    MessageEncoder.encode(m, buf);
+    return buf;
+  }
+
+  @Test
+  void everyMessageTypeHasASampleAndRoundTrips() throws Exception {
+    Set<MessageType> covered = SAMPLES.stream().map(Message::type).collect(Collectors.toSet());
+    assertEquals(EnumSet.allOf(MessageType.class), covered);
+    EmbeddedChannel ch = new EmbeddedChannel(new FrameDecoder(Frames.DEFAULT_MAX_FRAME), new MessageDecoder(), new MessageEncoder());
+    for (Message m : SAMPLES) {
+      ch.writeOutbound(m);
+      ByteBuf wire = ch.readOutbound();
+      ch.writeInbound(wire);
+      Message back = ch.readInbound();
+      assertEquals(m, back, "round trip of " + m.type());
+    }
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
+  void payloadTravelsOutsideTheJsonHeader() throws Exception {
+    ByteBuf buf = encode(new Put(1, "q", ItemKind.DATA, null, null, null, Payload.ofUtf8("PAYLOAD")));
+    buf.skipBytes(5);
+    int headerLength = buf.readInt();
+    String header = buf.readCharSequence(headerLength, StandardCharsets.UTF_8).toString();
+    assertTrue(!header.contains("PAYLOAD") && !header.contains("payload"), header);
+    assertEquals("PAYLOAD", buf.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void reassemblesFramesSplitAtEveryByte() throws Exception {
+    ByteBuf all = Unpooled.buffer();
+    for (Message m : SAMPLES) {
+      MessageEncoder.encode(m, all);
+    }
+    EmbeddedChannel ch = decoderChannel(Frames.DEFAULT_MAX_FRAME);
+    Random random = new Random(42);
+    while (all.isReadable()) {
+      int n = Math.min(all.readableBytes(), 1 + random.nextInt(7));
+      ch.writeInbound(all.readRetainedSlice(n));
+    }
+    for (Message m : SAMPLES) {
+      assertEquals(m, ch.readInbound());
+    }
+    assertNull(ch.readInbound());
+  }
+
+  @Test
+  void partialFrameProducesNothingUntilComplete() throws Exception {
+    ByteBuf frame = encode(new Ping(3));
+    EmbeddedChannel ch = decoderChannel(Frames.DEFAULT_MAX_FRAME);
+    ch.writeInbound(frame.readRetainedSlice(frame.readableBytes() - 1));
+    assertNull(ch.readInbound());
+    ch.writeInbound(frame.readRetainedSlice(1));
+    assertEquals(new Ping(3), ch.readInbound());
+  }
+
+  @Test
+  void oversizedFrameIsRefusedFromItsLengthAlone() {
+    EmbeddedChannel ch = decoderChannel(1024);
+    ByteBuf header = Unpooled.buffer().writeInt(1025).writeByte(MessageType.PING.code());
+    DecoderException e = assertThrows(DecoderException.class, () -> ch.writeInbound(header));
+    ProtocolException pe = assertInstanceOf(ProtocolException.class, e.getCause());
+    assertEquals(ErrorCode.FRAME_TOO_LARGE, pe.code());
+    assertTrue(pe.getMessage().contains("1025"), pe.getMessage());
+  }
+
+  @Test
+  void tooShortFrameIsRefused() {
+    EmbeddedChannel ch = decoderChannel(1024);
+    DecoderException e = assertThrows(DecoderException.class, () -> ch.writeInbound(Unpooled.buffer().writeInt(2).writeShort(0)));
+    assertEquals(ErrorCode.PROTOCOL_ERROR, ((ProtocolException) e.getCause()).code());
+  }
+
+  @Test
+  void unknownMessageTypeIsAProtocolError() {
+    EmbeddedChannel ch = decoderChannel(1024);
+    ByteBuf frame = Unpooled.buffer().writeInt(7).writeByte(200).writeInt(2).writeShort('{' << 8 | '}');
+    DecoderException e = assertThrows(DecoderException.class, () -> ch.writeInbound(frame));
+    ProtocolException pe = (ProtocolException) e.getCause();
+    assertEquals(ErrorCode.PROTOCOL_ERROR, pe.code());
+    assertTrue(pe.getMessage().contains("unknown message type 200"), pe.getMessage());
+  }
+
+  @Test
+  void malformedHeaderJsonIsAProtocolError() {
+    assertProtocolError(frame(MessageType.PUT, "{\"corr\":1,\"queue\":", ""), "malformed PUT header");
+  }
+
+  @Test
+  void headerLongerThanFrameIsAProtocolError() {
+    ByteBuf frame = Unpooled.buffer().writeInt(9).writeByte(MessageType.PING.code()).writeInt(100).writeInt(0);
+    assertProtocolError(frame, "longer than");
+  }
+
+  @Test
+  void invalidFieldValueIsAProtocolError() {
+    assertProtocolError(frame(MessageType.CONSUME, "{\"corr\":1,\"queue\":\"q\",\"prefetch\":0}", ""), "prefetch");
+    assertProtocolError(frame(MessageType.PUT, "{\"corr\":1,\"queue\":\"a b\",\"kind\":\"DATA\"}", ""), "queue");
+    assertProtocolError(frame(MessageType.PUT, "{\"corr\":1,\"queue\":\"q\",\"kind\":\"NOPE\"}", ""), "PUT");
+  }
+
+  @Test
+  void trailingBytesOnAPayloadlessMessageAreAProtocolError() {
+    assertProtocolError(frame(MessageType.PING, "{\"nonce\":1}", "xx"), "carries no payload");
+  }
+
+  @Test
+  void noClassNameInJsonCanInstantiateAnything() {
+    ByteBuf f = frame(MessageType.STATS_OK, "{\"corr\":1,\"queues\":[[\"java.net.URL\",\"http://x\"]]}", "");
+    assertProtocolError(f, "STATS_OK");
+  }
+
+  private static ByteBuf frame(MessageType type, String header, String payload) {
+    byte[] h = header.getBytes(StandardCharsets.UTF_8);
+    byte[] p = payload.getBytes(StandardCharsets.UTF_8);
+    return Unpooled.buffer().writeInt(5 + h.length + p.length).writeByte(type.code()).writeInt(h.length).writeBytes(h).writeBytes(p);
+  }
+
+  private static void assertProtocolError(ByteBuf frame, String expected) {
+    EmbeddedChannel ch = decoderChannel(Frames.DEFAULT_MAX_FRAME);
+    DecoderException e = assertThrows(DecoderException.class, () -> ch.writeInbound(frame));
+    ProtocolException pe = assertInstanceOf(ProtocolException.class, e.getCause());
+    assertEquals(ErrorCode.PROTOCOL_ERROR, pe.code());
+    assertTrue(pe.getMessage().contains(expected), pe.getMessage());
+  }
+}
