@@ -1,0 +1,23 @@
+package dev.workq.server.internal.core;
+
+/** A subscription of one connection to one queue, with its prefetch credit. Core thread only. */
+final class Consumer {
+
+  final long id;
+  final Session session;
+  final QueueState queue;
+  final int prefetch;
+  int held;
+  boolean cancelled;
+
+  Consumer(long id, Session session, QueueState queue, int prefetch) {
+    this.id = id;
+    this.session = session;
+    this.queue = queue;
+    this.prefetch = prefetch;
+  }
+
+  boolean canTake() {
+    return !cancelled && held < prefetch && session.writable;
+  }
+}

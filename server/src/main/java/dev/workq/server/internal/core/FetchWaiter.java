@@ -1,0 +1,17 @@
+package dev.workq.server.internal.core;
+
+import java.util.concurrent.ScheduledFuture;
+
+/** A {@code FETCH} waiting for an item, until its timeout fires. Core thread only. */
+final class FetchWaiter {
+
+  final Session session;
+  final long corr;
+  ScheduledFuture<?> timeout;
+  boolean done;
+
+  FetchWaiter(Session session, long corr) {
+    this.session = session;
+    this.corr = corr;
+  }
+}

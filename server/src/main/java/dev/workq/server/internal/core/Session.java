@@ -1,0 +1,89 @@
+package dev.workq.server.internal.core;
+
+import dev.workq.protocol.Hello;
+import dev.workq.protocol.Message;
+import dev.workq.protocol.Role;
+import dev.workq.protocol.transport.WriteQueue;
+import io.netty.channel.Channel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One connected peer after its HELLO. The fields below the marker belong to the core thread; the
+ * pending counter is how the I/O thread and the core agree on inbound backpressure.
+ */
+public final class Session {
+
+  private final String id;
+  private final Channel channel;
+  private final Hello hello;
+  private final WriteQueue out;
+  private final int maxPending;
+  private final AtomicInteger pending = new AtomicInteger();
+  private final AtomicBoolean paused = new AtomicBoolean();
+
+  // Core thread only.
+  final Map<Long, Delivery> held = new LinkedHashMap<>();
+  final Map<Long, Consumer> consumers = new HashMap<>();
+  final List<FetchWaiter> waiters = new ArrayList<>();
+  boolean writable = true;
+  boolean closed;
+
+  public Session(String id, Channel channel, Hello hello, int maxPending) {
+    this.id = id;
+    this.channel = channel;
+    this.hello = hello;
+    this.maxPending = maxPending;
+    this.out = new WriteQueue(channel);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Hello hello() {
+    return hello;
+  }
+
+  public boolean isWorker() {
+    return hello.role() == Role.WORKER;
+  }
+
+  void send(Message message) {
+    if (!closed) {
+      out.enqueue(message);
+    }
+  }
+
+  /**
+   * Called on the I/O thread for each request handed to the core. Past the limit the broker stops
+   * reading from this connection until the core catches up, so a fast sender cannot grow the
+   * core's inbox without bound.
+   */
+  public void requestQueued() {
+    if (pending.incrementAndGet() >= maxPending && paused.compareAndSet(false, true)) {
+      channel.config().setAutoRead(false);
+    }
+  }
+
+  /** Called on the core thread after a request from this session is handled. */
+  void requestDone() {
+    if (pending.decrementAndGet() <= maxPending / 4 && paused.get()) {
+      channel.eventLoop().execute(() -> {
+        if (paused.compareAndSet(true, false)) {
+          channel.config().setAutoRead(true);
+        }
+      });
+    }
+  }
+
+  @Override
+  public String toString() {
+    return hello.role().name().toLowerCase() + " " + hello.name() + " (" + hello.host() + ":" + hello.pid() + ", session " + id + ")";
+  }
+}

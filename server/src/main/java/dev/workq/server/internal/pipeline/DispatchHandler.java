@@ -1,0 +1,72 @@
+package dev.workq.server.internal.pipeline;
+
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.Message;
+import dev.workq.protocol.MessageType;
+import dev.workq.protocol.Ping;
+import dev.workq.protocol.Pong;
+import dev.workq.protocol.codec.ProtocolException;
+import dev.workq.server.internal.core.BrokerCore;
+import dev.workq.server.internal.core.Session;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * After the handshake: checks that each message is one a peer may send, then hands it to the
+ * core. Pings are answered here, on the event loop, since they touch no state.
+ */
+@ChannelHandler.Sharable
+public final class DispatchHandler extends ChannelInboundHandlerAdapter {
+
+  public static final String NAME = "dispatch";
+  static final AttributeKey<Session> SESSION = AttributeKey.valueOf("workq.session");
+
+  /** What a peer may send after its HELLO, besides PING and PONG. */
+  private static final Set<MessageType> REQUESTS = EnumSet.of(MessageType.PUT, MessageType.CONSUME,
+      MessageType.CANCEL, MessageType.ACK, MessageType.COMPLETE, MessageType.RELEASE, MessageType.FETCH,
+      MessageType.STATS);
+
+  private final BrokerCore core;
+
+  public DispatchHandler(BrokerCore core) {
+    this.core = core;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Session session = ctx.channel().attr(SESSION).get();
+    Message m = (Message) msg;
+    if (m instanceof Ping p) {
+      ctx.writeAndFlush(new Pong(p.nonce()), ctx.voidPromise());
+    } else if (m instanceof Pong) {
+      return;
+    } else if (REQUESTS.contains(m.type())) {
+      session.requestQueued();
+      core.submit(session, m);
+    } else {
+      throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, m.type() + " may not be sent to the broker");
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    Session session = ctx.channel().attr(SESSION).get();
+    if (session != null) {
+      core.writabilityChanged(session, ctx.channel().isWritable());
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    Session session = ctx.channel().attr(SESSION).get();
+    if (session != null) {
+      core.close(session);
+    }
+    ctx.fireChannelInactive();
+  }
+}
