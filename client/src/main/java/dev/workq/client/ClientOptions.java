@@ -1,0 +1,207 @@
+package dev.workq.client;
+
+import dev.workq.protocol.Role;
+import dev.workq.protocol.codec.Frames;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * How a {@link WorkqClient} connects. Immutable; build with {@link #builder()}.
+ */
+public final class ClientOptions {
+
+  /** Default broker host. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  /** Default broker port. */
+  public static final int DEFAULT_PORT = 7070;
+  /** Default time to connect and complete the handshake: 10 s. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Default time a request (put, stats, ...) may wait for the broker's answer: 30 s. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  /** Default number of submitted tasks a client keeps unconfirmed or unanswered at once in map calls. */
+  public static final int DEFAULT_MAX_OUTSTANDING = 1000;
+  /** Default prefetch of the consumer that collects this client's results. */
+  public static final int DEFAULT_RESULT_PREFETCH = 1024;
+
+  private final String host;
+  private final int port;
+  private final String name;
+  private final Role role;
+  private final List<String> handlers;
+  private final Duration connectTimeout;
+  private final Duration requestTimeout;
+  private final int maxOutstanding;
+  private final int maxFrame;
+
+  private ClientOptions(Builder b) {
+    this.host = b.host;
+    this.port = b.port;
+    this.name = b.name;
+    this.role = b.role;
+    this.handlers = List.copyOf(b.handlers);
+    this.connectTimeout = b.connectTimeout;
+    this.requestTimeout = b.requestTimeout;
+    this.maxOutstanding = b.maxOutstanding;
+    this.maxFrame = b.maxFrame;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options for {@code host:port}, everything else default. */
+  public static ClientOptions of(String host, int port) {
+    return builder().host(host).port(port).build();
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The name the broker shows for this client; default "client". */
+  public String name() {
+    return name;
+  }
+
+  /** CLIENT, or WORKER for the worker runtime's own connection. */
+  public Role role() {
+    return role;
+  }
+
+  /** Handler names announced by a worker. */
+  public List<String> handlers() {
+    return handlers;
+  }
+
+  public Duration connectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  /** Tasks a {@code map} call keeps in flight at once; default 1000. */
+  public int maxOutstanding() {
+    return maxOutstanding;
+  }
+
+  /** Largest frame accepted from the broker, in bytes; default 16 MiB. */
+  public int maxFrame() {
+    return maxFrame;
+  }
+
+  /** Builds {@link ClientOptions}; every setter checks its argument. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private String name = "client";
+    private Role role = Role.CLIENT;
+    private List<String> handlers = List.of();
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private int maxOutstanding = DEFAULT_MAX_OUTSTANDING;
+    private int maxFrame = Frames.DEFAULT_MAX_FRAME;
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      if (host == null || host.isBlank()) {
+        throw new IllegalArgumentException("host must not be blank");
+      }
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port must be 1..65535, got " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Parses {@code HOST:PORT}. */
+    public Builder address(String hostPort) {
+      int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
+      if (colon <= 0 || colon == hostPort.length() - 1) {
+        throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
+      }
+      String h = hostPort.substring(0, colon);
+      if (h.startsWith("[") && h.endsWith("]")) {
+        h = h.substring(1, h.length() - 1);
+      }
+      int p;
+      try {
+        p = Integer.parseInt(hostPort.substring(colon + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
+      }
+      return host(h).port(p);
+    }
+
+    public Builder name(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    public Builder role(Role role) {
+      if (role == null) {
+        throw new IllegalArgumentException("role must not be null");
+      }
+      this.role = role;
+      return this;
+    }
+
+    public Builder handlers(List<String> handlers) {
+      if (handlers == null) {
+        throw new IllegalArgumentException("handlers must not be null");
+      }
+      this.handlers = handlers;
+      return this;
+    }
+
+    public Builder connectTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("connectTimeout must be positive, got " + timeout);
+      }
+      this.connectTimeout = timeout;
+      return this;
+    }
+
+    public Builder requestTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("requestTimeout must be positive, got " + timeout);
+      }
+      this.requestTimeout = timeout;
+      return this;
+    }
+
+    public Builder maxOutstanding(int maxOutstanding) {
+      if (maxOutstanding < 1) {
+        throw new IllegalArgumentException("maxOutstanding must be at least 1, got " + maxOutstanding);
+      }
+      this.maxOutstanding = maxOutstanding;
+      return this;
+    }
+
+    public Builder maxFrame(int maxFrame) {
+      if (maxFrame < 1024) {
+        throw new IllegalArgumentException("maxFrame must be at least 1024 bytes, got " + maxFrame);
+      }
+      this.maxFrame = maxFrame;
+      return this;
+    }
+
+    public ClientOptions build() {
+      return new ClientOptions(this);
+    }
+  }
+}

@@ -1,0 +1,427 @@
+package dev.workq.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.workq.client.internal.Connection;
+import dev.workq.protocol.Consume;
+import dev.workq.protocol.ConsumeOk;
+import dev.workq.protocol.Deliver;
+import dev.workq.protocol.Fetch;
+import dev.workq.protocol.ItemKind;
+import dev.workq.protocol.Json;
+import dev.workq.protocol.Message;
+import dev.workq.protocol.Payload;
+import dev.workq.protocol.Put;
+import dev.workq.protocol.PutOk;
+import dev.workq.protocol.QueueNames;
+import dev.workq.protocol.StatsReply;
+import dev.workq.protocol.StatsRequest;
+import dev.workq.protocol.Validate;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection to a workq broker, for programs that submit tasks and collect results.
+ *
+ * <p>Two styles, as in Python's multiprocessing:
+ * <ul>
+ *   <li>the pool style: {@link #submit} returns a future of the task's result; {@link #map}
+ *       returns results in order; {@link #imapUnordered} as they complete. Results come back on a
+ *       reply queue private to this client.</li>
+ *   <li>the queue style: {@link #put} and {@link #get} on named queues, {@link #enqueue} a task
+ *       whose result goes to a done queue that anyone may read, {@link #stopWorkers} to send
+ *       STOP sentinels.</li>
+ * </ul>
+ *
+ * <p>Thread-safe. Futures complete on a callback thread owned by the client, never on its I/O
+ * thread, so callbacks may block. Close the client when done.
+ */
+public final class WorkqClient implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WorkqClient.class);
+
+  private final ClientOptions options;
+  private final EventLoopGroup group;
+  private final ExecutorService callbacks;
+  private final Connection connection;
+  private final String clientId = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 8);
+  private final AtomicLong ids = new AtomicLong();
+  private final Map<String, CompletableFuture<TaskResult>> awaiting = new ConcurrentHashMap<>();
+  private final AtomicLong duplicateResults = new AtomicLong();
+  private final String replyQueue = QueueNames.REPLY_PREFIX + clientId;
+  private volatile Subscription replies;
+
+  private WorkqClient(ClientOptions options) {
+    this.options = options;
+    this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-client-io", true), NioIoHandler.newFactory());
+    this.callbacks = Executors.newSingleThreadExecutor(new DefaultThreadFactory("workq-client-callbacks", true));
+    try {
+      this.connection = Connection.open(options, group, null);
+    } catch (RuntimeException e) {
+      shutdownThreads();
+      throw e;
+    }
+    connection.closeFuture().thenRun(this::failAwaiting);
+  }
+
+  /** Connects and completes the handshake; fails with a one-line {@link WorkqException}. */
+  public static WorkqClient connect(ClientOptions options) {
+    return new WorkqClient(options);
+  }
+
+  /** Connects to {@code HOST:PORT} with default options. */
+  public static WorkqClient connect(String hostPort) {
+    return connect(ClientOptions.builder().address(hostPort).build());
+  }
+
+  public ClientOptions options() {
+    return options;
+  }
+
+  // ---- queue style ----
+
+  /** Puts {@code value} (mapped to JSON) on {@code queue}; completes with its id once the broker has it. */
+  public CompletableFuture<String> putAsync(String queue, Object value) {
+    return putItem(queue, ItemKind.DATA, null, null, null, value);
+  }
+
+  /** Puts {@code value} on {@code queue} and waits for the broker to confirm it; returns its id. */
+  public String put(String queue, Object value) {
+    return await(putAsync(queue, value));
+  }
+
+  /**
+   * Takes the next item off {@code queue}, waiting up to {@code timeout}. The item is acked once it
+   * has arrived here. Empty if none arrived in time.
+   */
+  public Optional<QueueItem> get(String queue, Duration timeout) {
+    Validate.queue("queue", queue);
+    long waitMs = Math.min(timeout.toMillis(), Fetch.MAX_TIMEOUT_MS);
+    Message m = await(connection.request(corr -> new Fetch(corr, queue, waitMs), waitMs + options.requestTimeout().toMillis()));
+    if (m instanceof Deliver d) {
+      if (d.kind() != ItemKind.STOP) {
+        connection.send(new dev.workq.protocol.Ack(d.tag()));
+      }
+      return Optional.of(new QueueItem(d.queue(), d.kind(), d.id(), d.handler(), d.attempts(), d.payload()));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Puts a task on {@code queue} for a worker to run with {@code handler}; its result goes to
+   * {@code <queue>.done}. Completes with the task's id once the broker has it.
+   */
+  public CompletableFuture<String> enqueue(String queue, String handler, Object payload) {
+    return enqueue(queue, handler, payload, null);
+  }
+
+  /** As {@link #enqueue(String, String, Object)}, with the result going to {@code doneQueue}. */
+  public CompletableFuture<String> enqueue(String queue, String handler, Object payload, String doneQueue) {
+    return putItem(queue, ItemKind.TASK, null, handler, doneQueue, payload);
+  }
+
+  /**
+   * Puts {@code workers} STOP sentinels on {@code queue} and waits until the broker has them. Each
+   * is taken by one worker, after the tasks queued before it, and that worker finishes what it
+   * holds and exits.
+   */
+  public void stopWorkers(String queue, int workers) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+    }
+    List<CompletableFuture<String>> puts = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      puts.add(putItem(queue, ItemKind.STOP, null, null, null, null));
+    }
+    puts.forEach(this::await);
+  }
+
+  /** Every queue's counters and the connected workers. */
+  public StatsReply stats() {
+    return (StatsReply) await(connection.request(StatsRequest::new, options.requestTimeout().toMillis()));
+  }
+
+  /**
+   * Subscribes to {@code queue}: the broker pushes up to {@code prefetch} unfinished deliveries at
+   * a time to {@code listener}, spreading items over all consumers of the queue.
+   */
+  public Subscription consume(String queue, int prefetch, DeliveryListener listener) {
+    Message m = await(connection.request(corr -> new Consume(corr, queue, prefetch), options.requestTimeout().toMillis()));
+    long consumer = ((ConsumeOk) m).consumer();
+    connection.addConsumer(consumer, new Connection.DeliverySink() {
+      @Override
+      public void onDeliver(Deliver deliver) {
+        listener.onDelivery(new Delivery(connection, deliver));
+      }
+
+      @Override
+      public void onClose(String reason) {
+        listener.onClose(reason);
+      }
+    });
+    return new Subscription(connection, consumer, options.requestTimeout().toMillis());
+  }
+
+  // ---- pool style ----
+
+  /** Submits a task and returns a future of its result. */
+  public CompletableFuture<TaskResult> submit(String queue, String handler, Object payload) {
+    ensureReplyConsumer();
+    String id = clientId + "-" + Long.toHexString(ids.incrementAndGet());
+    CompletableFuture<TaskResult> result = new CompletableFuture<>();
+    awaiting.put(id, result);
+    putItem(queue, ItemKind.TASK, id, handler, replyQueue, payload).whenComplete((ok, e) -> {
+      if (e != null && awaiting.remove(id) != null) {
+        result.completeExceptionally(unwrap(e));
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Runs {@code handler} over every payload and returns the results in the payloads' order, like
+   * {@code Pool.map}. Keeps at most {@link ClientOptions#maxOutstanding()} tasks in flight.
+   * Waits without limit; see {@link #map(String, String, List, Duration)}.
+   */
+  public List<TaskResult> map(String queue, String handler, List<?> payloads) {
+    return map(queue, handler, payloads, null);
+  }
+
+  /** As {@link #map(String, String, List)}, failing with {@link WorkqException} after {@code timeout}. */
+  public List<TaskResult> map(String queue, String handler, List<?> payloads, Duration timeout) {
+    long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+    Semaphore window = new Semaphore(options.maxOutstanding());
+    List<CompletableFuture<TaskResult>> futures = new ArrayList<>(payloads.size());
+    for (Object payload : payloads) {
+      acquire(window, deadline);
+      CompletableFuture<TaskResult> f = submit(queue, handler, payload);
+      f.whenComplete((r, e) -> window.release());
+      futures.add(f);
+    }
+    List<TaskResult> results = new ArrayList<>(futures.size());
+    for (CompletableFuture<TaskResult> f : futures) {
+      results.add(awaitUntil(f, deadline));
+    }
+    return results;
+  }
+
+  /**
+   * Runs {@code handler} over every payload and yields results as they complete, like
+   * {@code Pool.imap_unordered}. Submission runs on a background thread with at most
+   * {@link ClientOptions#maxOutstanding()} tasks in flight.
+   */
+  public Iterator<TaskResult> imapUnordered(String queue, String handler, List<?> payloads) {
+    BlockingQueue<Object> done = new LinkedBlockingQueue<>();
+    Semaphore window = new Semaphore(options.maxOutstanding());
+    Thread submitter = new Thread(() -> {
+      for (Object payload : payloads) {
+        try {
+          window.acquire();
+        } catch (InterruptedException e) {
+          return;
+        }
+        submit(queue, handler, payload).whenComplete((r, e) -> {
+          window.release();
+          done.add(e != null ? unwrap(e) : r);
+        });
+      }
+    }, "workq-imap-submitter");
+    submitter.setDaemon(true);
+    submitter.start();
+    int total = payloads.size();
+    return new Iterator<>() {
+      int taken;
+
+      @Override
+      public boolean hasNext() {
+        return taken < total;
+      }
+
+      @Override
+      public TaskResult next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Object o;
+        try {
+          o = done.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new WorkqException("interrupted while waiting for results", e);
+        }
+        taken++;
+        if (o instanceof RuntimeException e) {
+          throw e;
+        }
+        return (TaskResult) o;
+      }
+    };
+  }
+
+  /** Results that arrived for a task whose result had already arrived (at-least-once redelivery). */
+  public long duplicateResults() {
+    return duplicateResults.get();
+  }
+
+  /** The private queue this client's submit results come back on. */
+  public String replyQueue() {
+    return replyQueue;
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    shutdownThreads();
+  }
+
+  // ---- internals ----
+
+  private CompletableFuture<String> putItem(String queue, ItemKind kind, String id, String handler, String replyTo, Object value) {
+    Payload payload = value == null ? Payload.EMPTY : toJson(value);
+    Put put = new Put(0, queue, kind, id, handler, replyTo, payload);
+    return connection.request(corr -> new Put(corr, put.queue(), kind, put.id(), put.handler(), put.replyTo(), put.payload()),
+            options.requestTimeout().toMillis())
+        .thenApplyAsync(m -> ((PutOk) m).id(), callbacks);
+  }
+
+  private static Payload toJson(Object value) {
+    if (value instanceof Payload p) {
+      return p;
+    }
+    try {
+      return Payload.wrap(Json.mapper().writeValueAsBytes(value));
+    } catch (JsonProcessingException e) {
+      throw new WorkqException("cannot map " + value.getClass().getName() + " to JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private void ensureReplyConsumer() {
+    if (replies == null) {
+      synchronized (this) {
+        if (replies == null) {
+          replies = consume(replyQueue, ClientOptions.DEFAULT_RESULT_PREFETCH, new DeliveryListener() {
+            @Override
+            public void onDelivery(Delivery delivery) {
+              onResult(delivery);
+            }
+
+            @Override
+            public void onClose(String reason) {
+              failAwaiting();
+            }
+          });
+        }
+      }
+    }
+  }
+
+  private void onResult(Delivery delivery) {
+    TaskResult result;
+    try {
+      result = TaskResult.parse(delivery.payload());
+    } catch (WorkqException e) {
+      log.warn("dropping item {} on {}: {}", delivery.id(), replyQueue, e.getMessage());
+      delivery.ack();
+      return;
+    }
+    delivery.ack();
+    CompletableFuture<TaskResult> f = awaiting.remove(result.id());
+    if (f == null) {
+      duplicateResults.incrementAndGet();
+      log.debug("result for task {} arrived again; ignored", result.id());
+      return;
+    }
+    callbacks.execute(() -> f.complete(result));
+  }
+
+  private void failAwaiting() {
+    String reason = connection.closeReason() == null ? "connection closed" : connection.closeReason();
+    for (String id : awaiting.keySet()) {
+      CompletableFuture<TaskResult> f = awaiting.remove(id);
+      if (f != null) {
+        callbacks.execute(() -> f.completeExceptionally(new ConnectionClosedException(reason)));
+      }
+    }
+  }
+
+  private void shutdownThreads() {
+    callbacks.shutdown();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+  }
+
+  private static void acquire(Semaphore window, long deadline) {
+    try {
+      long waitNs = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+      if (!window.tryAcquire(Math.max(0, waitNs), TimeUnit.NANOSECONDS)) {
+        throw new WorkqException("timed out waiting for results");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkqException("interrupted", e);
+    }
+  }
+
+  private static <T> T awaitUntil(CompletableFuture<T> f, long deadline) {
+    try {
+      if (deadline == Long.MAX_VALUE) {
+        return f.get();
+      }
+      return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new WorkqException("timed out waiting for results");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkqException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkqException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw unwrap(e);
+    }
+  }
+
+  private static RuntimeException unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof ExecutionException || t instanceof CompletionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof WorkqException w) {
+      return w;
+    }
+    if (t instanceof TimeoutException) {
+      return new WorkqException("the broker did not answer in time");
+    }
+    return new WorkqException(t.toString(), t);
+  }
+}

@@ -1,0 +1,57 @@
+package dev.workq.client.internal;
+
+import dev.workq.protocol.Message;
+import dev.workq.protocol.Ping;
+import dev.workq.protocol.Pong;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client pipeline's last handler: answers pings, passes every other message to its
+ * {@link Connection}, and is the client's one exception policy: any error closes the connection
+ * once, and the connection fails everything still waiting on it.
+ */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+
+  static final String NAME = "client";
+
+  private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+
+  private final Connection connection;
+  private Throwable failure;
+
+  ClientHandler(Connection connection) {
+    this.connection = connection;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    Message m = (Message) msg;
+    if (m instanceof Ping p) {
+      ctx.writeAndFlush(new Pong(p.nonce()), ctx.voidPromise());
+      return;
+    }
+    connection.received(m);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    connection.closedByTransport(failure);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+      if (cause instanceof IOException) {
+        log.debug("connection to {} failed: {}", connection.address(), cause.toString());
+      } else {
+        log.warn("closing connection to {} after an error", connection.address(), cause);
+      }
+    }
+    ctx.close();
+  }
+}

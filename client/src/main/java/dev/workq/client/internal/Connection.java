@@ -1,0 +1,312 @@
+package dev.workq.client.internal;
+
+import dev.workq.client.ClientOptions;
+import dev.workq.client.ConnectionClosedException;
+import dev.workq.client.RemoteException;
+import dev.workq.client.WorkqException;
+import dev.workq.protocol.Deliver;
+import dev.workq.protocol.ErrorReply;
+import dev.workq.protocol.Hello;
+import dev.workq.protocol.Message;
+import dev.workq.protocol.ProtocolVersion;
+import dev.workq.protocol.Release;
+import dev.workq.protocol.Welcome;
+import dev.workq.protocol.codec.FrameDecoder;
+import dev.workq.protocol.codec.MessageDecoder;
+import dev.workq.protocol.codec.MessageEncoder;
+import dev.workq.protocol.transport.WriteQueue;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection to the broker: the handshake, requests matched to answers by correlation id, and
+ * pushed deliveries routed to their consumer. Outbound messages from any thread go through a
+ * {@link WriteQueue}; inbound ones are handled on the connection's event loop.
+ */
+public final class Connection {
+
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  private final Channel channel;
+  private final WriteQueue out;
+  private final String address;
+  private final AtomicLong corrs = new AtomicLong();
+  private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
+  private final Map<Long, DeliverySink> consumers = new ConcurrentHashMap<>();
+  private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private volatile String closeReason;
+  private volatile Consumer<ErrorReply> errorListener = e -> log.warn("broker: {}", e.describe());
+
+  /** Where a consumer's deliveries go; called on the event loop, so it must not block. */
+  public interface DeliverySink {
+    void onDeliver(Deliver deliver);
+
+    void onClose(String reason);
+  }
+
+  private Connection(Channel channel, String address) {
+    this.channel = channel;
+    this.address = address;
+    this.out = new WriteQueue(channel);
+  }
+
+  /**
+   * Connects and completes the handshake, or fails within the connect timeout with a
+   * {@link WorkqException} that says what went wrong.
+   */
+  public static Connection open(ClientOptions options, EventLoopGroup group, Class<? extends SocketChannel> channelType) {
+    String address = options.host() + ":" + options.port();
+    Connection[] holder = new Connection[1];
+    Bootstrap bootstrap = new Bootstrap()
+        .group(group)
+        .channel(channelType == null ? NioSocketChannel.class : channelType)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            Connection c = new Connection(ch, address);
+            holder[0] = c;
+            ch.pipeline()
+                .addLast(FrameDecoder.NAME, new FrameDecoder(options.maxFrame()))
+                .addLast(MessageDecoder.NAME, new MessageDecoder())
+                .addLast(MessageEncoder.NAME, new MessageEncoder())
+                .addLast(ClientHandler.NAME, new ClientHandler(c));
+          }
+        });
+    ChannelFuture connect = bootstrap.connect(options.host(), options.port());
+    try {
+      if (!connect.await(options.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
+        connect.channel().close();
+        throw new WorkqException("cannot reach broker at " + address + ": timed out after " + options.connectTimeout().toMillis() + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      connect.channel().close();
+      throw new WorkqException("interrupted while connecting to " + address, e);
+    }
+    if (!connect.isSuccess()) {
+      throw new WorkqException("cannot reach broker at " + address + ": " + describe(connect.cause()), connect.cause());
+    }
+    Connection c = holder[0];
+    c.send(new Hello(ProtocolVersion.CURRENT, options.role(), options.name(), localHost(), ProcessHandle.current().pid(), options.handlers()));
+    try {
+      c.welcome.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      c.close();
+      throw new WorkqException("interrupted while connecting to " + address, e);
+    } catch (ExecutionException e) {
+      c.close();
+      throw new WorkqException("broker at " + address + " refused the connection: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      c.close();
+      throw new WorkqException("broker at " + address + " did not answer the handshake within " + options.connectTimeout().toMillis() + " ms");
+    }
+    return c;
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (t instanceof UnknownHostException) {
+      return "unknown host";
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m;
+  }
+
+  /** This machine's host name, as workers report it in results. */
+  public static String localHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** Sends a request built with a fresh correlation id; the future completes with its answer. */
+  public CompletableFuture<Message> request(LongFunction<Message> build, long timeoutMs) {
+    long corr = corrs.incrementAndGet();
+    CompletableFuture<Message> f = new CompletableFuture<>();
+    String reason = closeReason;
+    if (reason != null) {
+      f.completeExceptionally(new ConnectionClosedException(reason));
+      return f;
+    }
+    pending.put(corr, f);
+    f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((m, e) -> pending.remove(corr));
+    send(build.apply(corr));
+    // A close between the check above and put() would leave f waiting until its timeout.
+    if (closeReason != null && pending.remove(corr) != null) {
+      f.completeExceptionally(new ConnectionClosedException(closeReason));
+    }
+    return f;
+  }
+
+  /** Sends a message that has no answer. */
+  public void send(Message message) {
+    out.enqueue(message);
+  }
+
+  public void addConsumer(long consumer, DeliverySink sink) {
+    consumers.put(consumer, sink);
+  }
+
+  public void removeConsumer(long consumer) {
+    consumers.remove(consumer);
+  }
+
+  public void onError(Consumer<ErrorReply> listener) {
+    this.errorListener = listener;
+  }
+
+  public String address() {
+    return address;
+  }
+
+  public boolean isOpen() {
+    return closeReason == null && channel.isActive();
+  }
+
+  /** Completes when the connection has closed, for whatever reason. */
+  public CompletableFuture<Void> closeFuture() {
+    return closed;
+  }
+
+  /** Why the connection closed, or null while it is open. */
+  public String closeReason() {
+    return closeReason;
+  }
+
+  /**
+   * Closes after everything already sent (results, acks) has been written: the close is queued
+   * behind the write queue's drain on the event loop, and waits for a last empty write.
+   */
+  public void close() {
+    if (closeReason == null) {
+      closeReason = "connection to " + address + " closed by the client";
+    }
+    if (channel.isActive()) {
+      channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+    }
+    closed.copy().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+  }
+
+  // Event-loop side, called by ClientHandler.
+
+  void received(Message m) {
+    if (m instanceof Welcome w) {
+      welcome.complete(w);
+    } else if (m instanceof Deliver d) {
+      received(d);
+    } else if (m instanceof ErrorReply e) {
+      received(e);
+    } else {
+      long corr = corrOf(m);
+      CompletableFuture<Message> f = corr == 0 ? null : pending.remove(corr);
+      if (f != null) {
+        f.complete(m);
+      } else {
+        log.debug("unexpected {} from broker", m.type());
+      }
+    }
+  }
+
+  private void received(Deliver d) {
+    if (d.corr() == 0) {
+      DeliverySink sink = consumers.get(d.consumer());
+      if (sink != null) {
+        sink.onDeliver(d);
+      } else if (d.kind() != dev.workq.protocol.ItemKind.STOP) {
+        // The consumer was cancelled locally; hand the item back rather than sit on it.
+        send(new Release(d.tag()));
+      }
+      return;
+    }
+    CompletableFuture<Message> f = pending.remove(d.corr());
+    if ((f == null || !f.complete(d)) && d.kind() != dev.workq.protocol.ItemKind.STOP) {
+      // The fetch timed out here before the item arrived: give it back.
+      send(new Release(d.tag()));
+    }
+  }
+
+  private void received(ErrorReply e) {
+    if (e.corr() != 0) {
+      CompletableFuture<Message> f = pending.remove(e.corr());
+      if (f != null) {
+        f.completeExceptionally(new RemoteException(e));
+      }
+    } else if (e.fatal()) {
+      closeReason = "broker at " + address + " closed the connection: " + e.describe();
+      welcome.completeExceptionally(new RemoteException(e));
+    } else {
+      errorListener.accept(e);
+    }
+  }
+
+  void closedByTransport(Throwable cause) {
+    if (closeReason == null) {
+      closeReason = cause == null
+          ? "connection to broker at " + address + " was lost"
+          : "connection to broker at " + address + " failed: " + describe(cause);
+    }
+    String reason = closeReason;
+    welcome.completeExceptionally(new ConnectionClosedException(reason));
+    for (Long corr : pending.keySet()) {
+      CompletableFuture<Message> f = pending.remove(corr);
+      if (f != null) {
+        f.completeExceptionally(new ConnectionClosedException(reason));
+      }
+    }
+    for (DeliverySink sink : consumers.values()) {
+      try {
+        sink.onClose(reason);
+      } catch (RuntimeException e) {
+        log.warn("consumer close callback failed", e);
+      }
+    }
+    consumers.clear();
+    closed.complete(null);
+  }
+
+  private static long corrOf(Message m) {
+    if (m instanceof dev.workq.protocol.PutOk p) {
+      return p.corr();
+    } else if (m instanceof dev.workq.protocol.ConsumeOk c) {
+      return c.corr();
+    } else if (m instanceof dev.workq.protocol.CancelOk c) {
+      return c.corr();
+    } else if (m instanceof dev.workq.protocol.FetchEmpty f) {
+      return f.corr();
+    } else if (m instanceof dev.workq.protocol.StatsReply r) {
+      return r.corr();
+    }
+    return 0;
+  }
+}
