@@ -1,0 +1,124 @@
+package dev.workq.worker;
+
+import dev.workq.client.ClientOptions;
+import dev.workq.protocol.Validate;
+import java.nio.file.Path;
+import java.util.List;
+
+/** How a {@link Worker} runs. Immutable; build with {@link #builder()}. */
+public final class WorkerOptions {
+
+  /** Default queue: {@value}. */
+  public static final String DEFAULT_QUEUE = "tasks";
+  /** Default concurrency: one handler thread per core. */
+  public static final int DEFAULT_CONCURRENCY = Runtime.getRuntime().availableProcessors();
+
+  private final ClientOptions client;
+  private final String queue;
+  private final int concurrency;
+  private final int prefetch;
+  private final List<Path> handlerJars;
+  private final boolean allowExec;
+
+  private WorkerOptions(Builder b) {
+    this.client = b.client;
+    this.queue = b.queue;
+    this.concurrency = b.concurrency;
+    this.prefetch = b.prefetch > 0 ? b.prefetch : 2 * b.concurrency;
+    this.handlerJars = List.copyOf(b.handlerJars);
+    this.allowExec = b.allowExec;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** How to reach the broker. */
+  public ClientOptions client() {
+    return client;
+  }
+
+  /** The queue to take tasks from; default {@value #DEFAULT_QUEUE}. */
+  public String queue() {
+    return queue;
+  }
+
+  /** Tasks run at once; default one per core. */
+  public int concurrency() {
+    return concurrency;
+  }
+
+  /** Unfinished tasks this worker holds at most, running or waiting; default twice the concurrency. */
+  public int prefetch() {
+    return prefetch;
+  }
+
+  /** Jars searched for handlers besides the classpath. */
+  public List<Path> handlerJars() {
+    return handlerJars;
+  }
+
+  /** Whether the {@code exec} handler (remote command execution) is offered; default false. */
+  public boolean allowExec() {
+    return allowExec;
+  }
+
+  /** Builds {@link WorkerOptions}; every setter checks its argument. */
+  public static final class Builder {
+    private ClientOptions client = ClientOptions.builder().build();
+    private String queue = DEFAULT_QUEUE;
+    private int concurrency = DEFAULT_CONCURRENCY;
+    private int prefetch;
+    private List<Path> handlerJars = List.of();
+    private boolean allowExec;
+
+    private Builder() {}
+
+    public Builder client(ClientOptions client) {
+      if (client == null) {
+        throw new IllegalArgumentException("client must not be null");
+      }
+      this.client = client;
+      return this;
+    }
+
+    public Builder queue(String queue) {
+      this.queue = Validate.queue("queue", queue);
+      return this;
+    }
+
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > 1024) {
+        throw new IllegalArgumentException("concurrency must be 1..1024, got " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** Unfinished tasks held at most; 0 means twice the concurrency. */
+    public Builder prefetch(int prefetch) {
+      if (prefetch < 0 || prefetch > dev.workq.protocol.Consume.MAX_PREFETCH) {
+        throw new IllegalArgumentException("prefetch must be 1.." + dev.workq.protocol.Consume.MAX_PREFETCH + ", got " + prefetch);
+      }
+      this.prefetch = prefetch;
+      return this;
+    }
+
+    public Builder handlerJars(List<Path> jars) {
+      if (jars == null) {
+        throw new IllegalArgumentException("handlerJars must not be null");
+      }
+      this.handlerJars = jars;
+      return this;
+    }
+
+    public Builder allowExec(boolean allowExec) {
+      this.allowExec = allowExec;
+      return this;
+    }
+
+    public WorkerOptions build() {
+      return new WorkerOptions(this);
+    }
+  }
+}

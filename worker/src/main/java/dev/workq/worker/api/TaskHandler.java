@@ -1,0 +1,26 @@
+package dev.workq.worker.api;
+
+/**
+ * A task handler: the code a worker runs for tasks that name it. Implement this, list the class in
+ * {@code META-INF/services/dev.workq.worker.api.TaskHandler}, put the jar on the worker's
+ * classpath or pass it with {@code --handlers}.
+ *
+ * <p>Input and output are plain Java types mapped from and to JSON by Jackson: a record, a
+ * {@code Map}, a {@code JsonNode}. A handler that throws produces a result with {@code ok=false}
+ * and the exception's class and message; the worker goes on with the next task. Handlers run on
+ * several threads at once (the worker's concurrency) and must be thread-safe.
+ *
+ * @param <I> the input type the task's JSON payload is mapped to
+ * @param <O> the output type, mapped to the result's JSON value
+ */
+public interface TaskHandler<I, O> {
+
+  /** The name tasks use to ask for this handler, e.g. {@code "resize-image"}. */
+  String name();
+
+  /** The class the payload is mapped to. */
+  Class<I> inputType();
+
+  /** Runs one task. */
+  O handle(I input, TaskContext context) throws Exception;
+}
