@@ -1,0 +1,90 @@
+package dev.workq.cli.commands;
+
+import dev.workq.cli.BrokerAddress;
+import dev.workq.cli.Logging;
+import dev.workq.client.WorkqClient;
+import dev.workq.protocol.Json;
+import dev.workq.protocol.QueueNames;
+import dev.workq.protocol.QueueStats;
+import dev.workq.protocol.StatsReply;
+import dev.workq.protocol.WorkerInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code workq stats}: every queue's depth, in-flight and done-queue depth, and the workers. */
+@Command(name = "stats", mixinStandardHelpOptions = true, description = "Show queues and connected workers.")
+public final class StatsCommand implements Callable<Integer> {
+
+  @Mixin
+  BrokerAddress broker;
+
+  @Option(names = "--json", description = "Print one JSON object instead of a table.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.command();
+    StatsReply stats;
+    try (WorkqClient client = WorkqClient.connect(broker.options().build())) {
+      stats = client.stats();
+    }
+    if (json) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      out.put("queues", stats.queues());
+      out.put("workers", stats.workers());
+      out.put("clients", stats.clients());
+      System.out.println(Json.mapper().writeValueAsString(out));
+      return 0;
+    }
+    System.out.print(table(stats));
+    return 0;
+  }
+
+  /** The stats as aligned text: one row per queue, then one per worker. */
+  static String table(StatsReply stats) {
+    Map<String, QueueStats> byName = new HashMap<>();
+    stats.queues().forEach(q -> byName.put(q.name(), q));
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"QUEUE", "READY", "IN-FLIGHT", "CONSUMERS", "DONE-QUEUE", "DELIVERED", "COMPLETED"});
+    for (QueueStats q : stats.queues()) {
+      QueueStats done = byName.get(q.name() + QueueNames.DONE_SUFFIX);
+      rows.add(new String[] {q.name(), "" + q.ready(), "" + q.inFlight(), "" + q.consumers(),
+          done == null ? "-" : "" + done.ready(), "" + q.delivered(), "" + q.completed()});
+    }
+    StringBuilder sb = new StringBuilder(format(rows, new boolean[] {false, true, true, true, true, true, true}));
+    sb.append('\n');
+    List<String[]> workers = new ArrayList<>();
+    workers.add(new String[] {"WORKER", "HOST", "PID", "IN-FLIGHT", "HANDLERS"});
+    for (WorkerInfo w : stats.workers()) {
+      workers.add(new String[] {w.name(), w.host(), "" + w.pid(), "" + w.inFlight(), String.join(",", w.handlers())});
+    }
+    sb.append(format(workers, new boolean[] {false, false, true, true, false}));
+    sb.append('\n').append(stats.workers().size()).append(" workers, ").append(stats.clients()).append(" other clients connected\n");
+    return sb.toString();
+  }
+
+  private static String format(List<String[]> rows, boolean[] right) {
+    int[] width = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        String cell = right[i] ? " ".repeat(width[i] - r[i].length()) + r[i] : r[i] + " ".repeat(width[i] - r[i].length());
+        line.append(cell).append(i < r.length - 1 ? "  " : "");
+      }
+      sb.append(line.toString().stripTrailing()).append('\n');
+    }
+    return sb.toString();
+  }
+}

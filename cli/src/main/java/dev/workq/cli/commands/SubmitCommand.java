@@ -1,0 +1,141 @@
+package dev.workq.cli.commands;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.workq.cli.BrokerAddress;
+import dev.workq.cli.CliFailure;
+import dev.workq.cli.Logging;
+import dev.workq.cli.Workq;
+import dev.workq.client.TaskResult;
+import dev.workq.client.WorkqClient;
+import dev.workq.protocol.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code workq submit}: puts tasks on a queue. Every payload is parsed before the first is sent,
+ * so a malformed line submits nothing. Prints one task id per line once the broker has each task;
+ * with {@code --wait}, one result per line as results arrive instead (exit 1 if any task failed).
+ */
+@Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit tasks to a queue.")
+public final class SubmitCommand implements Callable<Integer> {
+
+  /** Tasks kept unconfirmed at once while submitting. */
+  private static final int WINDOW = 1000;
+
+  @Mixin
+  BrokerAddress broker;
+
+  @Option(names = "--queue", defaultValue = "tasks", description = "Queue to put the tasks on (default: ${DEFAULT-VALUE}).")
+  String queue;
+
+  @Option(names = "--handler", required = true, description = "Handler that runs the tasks, e.g. echo, sleep, pi.")
+  String handler;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--payload", paramLabel = "JSON", description = "One task's payload.")
+    String payload;
+
+    @Option(names = "--file", paramLabel = "FILE", description = "One payload per line (JSON lines); '-' reads stdin.")
+    String file;
+  }
+
+  @Option(names = "--done-queue", paramLabel = "QUEUE", description = "Where results go (default: <queue>.done). Not used with --wait.")
+  String doneQueue;
+
+  @Option(names = "--wait", description = "Wait for the results and print them, one JSON object per line.")
+  boolean waitForResults;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.command();
+    List<JsonNode> payloads = source.payload != null ? List.of(parse(source.payload, "--payload")) : readFile(source.file);
+    if (payloads.isEmpty()) {
+      throw new CliFailure("no tasks: " + source.file + " has no payload lines");
+    }
+    try (WorkqClient client = WorkqClient.connect(broker.options().build())) {
+      return waitForResults ? submitAndWait(client, payloads) : submit(client, payloads);
+    }
+  }
+
+  private int submit(WorkqClient client, List<JsonNode> payloads) {
+    ArrayDeque<CompletableFuture<String>> window = new ArrayDeque<>();
+    for (JsonNode p : payloads) {
+      window.add(client.enqueue(queue, handler, p, doneQueue));
+      if (window.size() >= WINDOW) {
+        System.out.println(window.poll().join());
+      }
+    }
+    while (!window.isEmpty()) {
+      System.out.println(window.poll().join());
+    }
+    return 0;
+  }
+
+  private int submitAndWait(WorkqClient client, List<JsonNode> payloads) {
+    int failed = 0;
+    Iterator<TaskResult> results = client.imapUnordered(queue, handler, payloads);
+    while (results.hasNext()) {
+      TaskResult r = results.next();
+      if (!r.ok()) {
+        failed++;
+      }
+      System.out.println(r.toJson());
+    }
+    System.out.flush();
+    if (failed > 0) {
+      throw new CliFailure(failed + " of " + payloads.size() + " tasks failed");
+    }
+    return 0;
+  }
+
+  private static JsonNode parse(String text, String where) {
+    try {
+      return Json.mapper().readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new CliFailure(where + " is not valid JSON: " + e.getOriginalMessage(), Workq.EXIT_USAGE);
+    }
+  }
+
+  private static List<JsonNode> readFile(String file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    BufferedReader reader;
+    try {
+      reader = "-".equals(file)
+          ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+          : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new CliFailure("cannot read " + file + ": no such file", Workq.EXIT_USAGE);
+    }
+    try (reader) {
+      String line;
+      int n = 0;
+      String name = "-".equals(file) ? "stdin" : file;
+      while ((line = reader.readLine()) != null) {
+        n++;
+        if (!line.isBlank()) {
+          out.add(parse(line, name + ":" + n));
+        }
+      }
+    }
+    return out;
+  }
+}

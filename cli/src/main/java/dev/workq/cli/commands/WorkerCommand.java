@@ -1,0 +1,62 @@
+package dev.workq.cli.commands;
+
+import dev.workq.cli.BrokerAddress;
+import dev.workq.cli.CliFailure;
+import dev.workq.cli.Logging;
+import dev.workq.cli.Workq;
+import dev.workq.worker.Worker;
+import dev.workq.worker.WorkerOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code workq worker}: a worker process. Exits 0 after a STOP sentinel, once every task it held
+ * is finished; 3 if it loses the broker; 1 if it cannot start.
+ */
+@Command(name = "worker", mixinStandardHelpOptions = true,
+    description = "Run a worker: take tasks from a queue, run their handlers, send results; exit 0 after a STOP.")
+public final class WorkerCommand implements Callable<Integer> {
+
+  @Mixin
+  BrokerAddress broker;
+
+  @Option(names = "--queue", defaultValue = WorkerOptions.DEFAULT_QUEUE, description = "Queue to take tasks from (default: ${DEFAULT-VALUE}).")
+  String queue;
+
+  @Option(names = "--concurrency", paramLabel = "N", description = "Tasks run at once (default: one per core).")
+  Integer concurrency;
+
+  @Option(names = "--prefetch", paramLabel = "N", description = "Unfinished tasks held at most (default: twice the concurrency).")
+  Integer prefetch;
+
+  @Option(names = "--handlers", paramLabel = "PATH.jar", arity = "1..*", description = "Jars with more handlers (ServiceLoader).")
+  List<Path> handlers = new ArrayList<>();
+
+  @Option(names = "--allow-exec", description = "Offer the 'exec' handler, which runs commands: remote command execution.")
+  boolean allowExec;
+
+  @Override
+  public Integer call() {
+    Logging.daemon();
+    WorkerOptions options;
+    try {
+      WorkerOptions.Builder b = WorkerOptions.builder().client(broker.options().build()).queue(queue)
+          .handlerJars(handlers).allowExec(allowExec);
+      if (concurrency != null) {
+        b.concurrency(concurrency);
+      }
+      if (prefetch != null) {
+        b.prefetch(prefetch);
+      }
+      options = b.build();
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
+    }
+    return new Worker(options).run();
+  }
+}
