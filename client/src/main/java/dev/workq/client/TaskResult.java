@@ -21,6 +21,13 @@ import dev.workq.protocol.Payload;
 public record TaskResult(String id, boolean ok, JsonNode value, String error, String worker, int attempts,
     long elapsedMs) {
 
+  public TaskResult {
+    // JSON null and a missing value mean the same: no value.
+    if (value != null && value.isNull()) {
+      value = null;
+    }
+  }
+
   /** The value mapped to {@code type} with Jackson. */
   public <T> T valueAs(Class<T> type) {
     try {

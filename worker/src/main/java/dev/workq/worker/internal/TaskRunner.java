@@ -9,6 +9,7 @@ import dev.workq.protocol.Json;
 import dev.workq.worker.api.TaskContext;
 import dev.workq.worker.api.TaskHandler;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Runs one task delivery: finds its handler, maps the payload to the handler's input type, calls
@@ -27,39 +28,49 @@ public final class TaskRunner {
     this.worker = worker;
   }
 
+  /** Runs {@code delivery}'s task and sends its result record. */
   public void run(Delivery delivery) {
-    long start = System.nanoTime();
-    JsonNode value = null;
-    String error = null;
-    try {
-      value = MAPPER.valueToTree(invoke(delivery));
-    } catch (Throwable t) {
-      error = describe(t);
-    }
-    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    TaskResult result = new TaskResult(delivery.id(), error == null, value, error, worker, delivery.attempts(), elapsedMs);
+    TaskResult result = execute(new Task(delivery.id(), delivery.queue(), delivery.handler(), delivery.attempts(),
+        delivery.payload().bytes()));
     byte[] bytes;
     try {
       bytes = MAPPER.writeValueAsBytes(result);
     } catch (JsonProcessingException e) {
-      result = new TaskResult(delivery.id(), false, null, describe(e), worker, delivery.attempts(), elapsedMs);
-      bytes = result.toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      result = new TaskResult(result.id(), false, null, describe(e), worker, result.attempts(), result.elapsedMs());
+      bytes = result.toJson().getBytes(StandardCharsets.UTF_8);
     }
     delivery.complete(result.ok(), bytes);
   }
 
+  /** The fields of a task a handler run needs. */
+  public record Task(String id, String queue, String handler, int attempts, byte[] payload) {}
+
+  /** Runs one task and returns its result record; never throws. */
+  public TaskResult execute(Task task) {
+    long start = System.nanoTime();
+    JsonNode value = null;
+    String error = null;
+    try {
+      value = MAPPER.valueToTree(invoke(task));
+    } catch (Throwable t) {
+      error = describe(t);
+    }
+    long elapsedMs = (System.nanoTime() - start) / 1_000_000;
+    return new TaskResult(task.id(), error == null, error == null ? value : null, error, worker, task.attempts(), elapsedMs);
+  }
+
   @SuppressWarnings("unchecked")
-  private Object invoke(Delivery delivery) throws Exception {
-    TaskHandler<Object, Object> handler = (TaskHandler<Object, Object>) registry.get(delivery.handler());
+  private Object invoke(Task task) throws Exception {
+    TaskHandler<Object, Object> handler = (TaskHandler<Object, Object>) registry.get(task.handler());
     Object input;
     try {
-      input = MAPPER.readValue(delivery.payload().bytes(), handler.inputType());
+      input = MAPPER.readValue(task.payload(), handler.inputType());
     } catch (IOException e) {
       String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
       throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input "
           + handler.inputType().getSimpleName() + "): " + firstLine(detail), e);
     }
-    return handler.handle(input, new Context(delivery));
+    return handler.handle(input, new Context(task));
   }
 
   private static String describe(Throwable t) {
@@ -76,25 +87,25 @@ public final class TaskRunner {
   }
 
   private final class Context implements TaskContext {
-    private final Delivery delivery;
+    private final Task task;
 
-    Context(Delivery delivery) {
-      this.delivery = delivery;
+    Context(Task task) {
+      this.task = task;
     }
 
     @Override
     public String taskId() {
-      return delivery.id();
+      return task.id();
     }
 
     @Override
     public String queue() {
-      return delivery.queue();
+      return task.queue();
     }
 
     @Override
     public int attempts() {
-      return delivery.attempts();
+      return task.attempts();
     }
 
     @Override

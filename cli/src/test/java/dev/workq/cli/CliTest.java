@@ -1,0 +1,159 @@
+package dev.workq.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.workq.server.Broker;
+import dev.workq.server.BrokerOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's contract for bad input: one line on stderr, a non-zero status, no stack trace. */
+class CliTest {
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream oldOut;
+  private PrintStream oldErr;
+  private Broker broker;
+
+  @BeforeEach
+  void capture() {
+    oldOut = System.out;
+    oldErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    broker = Broker.start(BrokerOptions.builder().port(0).build());
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(oldOut);
+    System.setErr(oldErr);
+    broker.close();
+  }
+
+  private int run(String... args) {
+    out.reset();
+    err.reset();
+    return Workq.run(args);
+  }
+
+  private String out() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private String addr() {
+    return "127.0.0.1:" + broker.port();
+  }
+
+  private void assertOneLineError(String expected) {
+    String e = err();
+    assertTrue(e.startsWith("workq: "), e);
+    assertTrue(e.contains(expected), e);
+    assertFalse(e.contains("\tat "), "stack trace printed:\n" + e);
+  }
+
+  @Test
+  void unknownSubcommandIsAUsageError() {
+    assertEquals(2, run("frobnicate"));
+    assertOneLineError("frobnicate");
+  }
+
+  @Test
+  void unknownFlagIsAUsageError() {
+    assertEquals(2, run("stats", "--broker", addr(), "--bogus"));
+    assertOneLineError("--bogus");
+  }
+
+  @Test
+  void noSubcommandIsAUsageError() {
+    assertEquals(2, run());
+    assertOneLineError("subcommand");
+  }
+
+  @Test
+  void unreachableBrokerIsAOneLineError() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    assertEquals(1, run("stats", "--broker", "127.0.0.1:" + port));
+    assertOneLineError("cannot reach broker at 127.0.0.1:" + port + ": connection refused");
+    assertEquals(1, err().lines().count(), err());
+  }
+
+  @Test
+  void malformedBrokerAddressIsAUsageError() {
+    assertEquals(2, run("stats", "--broker", "nohostport"));
+    assertOneLineError("HOST:PORT");
+  }
+
+  @Test
+  void portInUseIsAOneLineError() {
+    assertEquals(1, run("broker", "--port", "" + broker.port()));
+    assertOneLineError("cannot listen on 127.0.0.1:" + broker.port());
+  }
+
+  @Test
+  void malformedPayloadJsonIsRefusedBeforeAnythingIsSent() {
+    assertEquals(2, run("submit", "--broker", addr(), "--queue", "q1", "--handler", "echo", "--payload", "{\"a\":"));
+    assertOneLineError("--payload is not valid JSON");
+    assertTrue(broker.stats().queues().isEmpty());
+  }
+
+  @Test
+  void aBadLineInAFileSubmitsNothing(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("tasks.jsonl");
+    Files.writeString(file, "{\"i\":1}\n{\"i\":2\n{\"i\":3}\n");
+    assertEquals(2, run("submit", "--broker", addr(), "--queue", "q2", "--handler", "echo", "--file", file.toString()));
+    assertOneLineError("tasks.jsonl:2 is not valid JSON");
+    assertTrue(broker.stats().queues().isEmpty());
+  }
+
+  @Test
+  void missingFileIsAUsageError() {
+    assertEquals(2, run("submit", "--broker", addr(), "--handler", "echo", "--file", "/nonexistent/tasks.jsonl"));
+    assertOneLineError("no such file");
+  }
+
+  @Test
+  void verbosePrintsTheStackTrace() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    assertEquals(1, run("stats", "--verbose", "--broker", "127.0.0.1:" + port));
+    assertTrue(err().contains("\tat "), err());
+  }
+
+  @Test
+  void submitPrintsOneIdPerLineAndResultsTakesThemOffTheDoneQueue(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("tasks.jsonl");
+    Files.writeString(file, "{\"i\":1}\n\n{\"i\":2}\n{\"i\":3}\n");
+    assertEquals(0, run("submit", "--broker", addr(), "--queue", "jobs", "--handler", "echo", "--file", file.toString()), err());
+    assertEquals(3, out().lines().count(), out());
+    assertEquals(3, broker.stats().queues().get(0).ready());
+    assertEquals(0, run("stats", "--broker", addr()), err());
+    assertTrue(out().contains("QUEUE") && out().contains("jobs"), out());
+    // No worker ran them, so the done queue is empty: results reports the shortfall.
+    assertEquals(1, run("results", "--broker", addr(), "--queue", "jobs.done", "--count", "2", "--timeout", "0.3"));
+    assertOneLineError("only 0 of 2 results arrived on 'jobs.done'");
+    assertEquals(0, run("stop", "--broker", addr(), "--queue", "jobs", "--workers", "2"), err());
+    assertEquals(0, run("stats", "--broker", addr(), "--json"), err());
+    assertTrue(out().startsWith("{\"queues\":[{\"name\":\"jobs\",\"ready\":5"), out());
+  }
+}

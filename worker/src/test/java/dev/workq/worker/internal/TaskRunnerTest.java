@@ -1,0 +1,93 @@
+package dev.workq.worker.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.workq.client.TaskResult;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TaskRunnerTest {
+
+  private final TaskRunner runner = new TaskRunner(HandlerRegistry.load(List.of(), false), "host-a:4242");
+  private final TaskRunner execRunner = new TaskRunner(HandlerRegistry.load(List.of(), true), "host-a:4242");
+
+  private static TaskRunner.Task task(String handler, String json) {
+    return new TaskRunner.Task("t1", "tasks", handler, 1, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void echoReturnsItsPayload() {
+    TaskResult r = runner.execute(task("echo", "{\"a\":[1,2,3]}"));
+    assertTrue(r.ok());
+    assertEquals("{\"a\":[1,2,3]}", r.value().toString());
+    assertEquals("host-a:4242", r.worker());
+    assertEquals("t1", r.id());
+    assertEquals(1, r.attempts());
+    assertNull(r.error());
+  }
+
+  @Test
+  void sleepReturnsAfterTheGivenTime() {
+    TaskResult r = runner.execute(task("sleep", "{\"ms\":30}"));
+    assertTrue(r.ok(), r.error());
+    assertEquals(30, r.value().get("slept").asLong());
+    assertTrue(r.elapsedMs() >= 29, "elapsed " + r.elapsedMs());
+  }
+
+  @Test
+  void unknownHandlerGivesAnErrorResultNamingIt() {
+    TaskResult r = runner.execute(task("nope", "{}"));
+    assertFalse(r.ok());
+    assertNull(r.value());
+    assertTrue(r.error().startsWith(UnknownHandlerException.class.getName() + ": no handler named 'nope'"), r.error());
+    assertTrue(r.error().contains("echo"), r.error());
+  }
+
+  @Test
+  void payloadThatDoesNotFitTheInputTypeGivesAnErrorResult() {
+    TaskResult r = runner.execute(task("sleep", "{\"ms\":\"soon\"}"));
+    assertFalse(r.ok());
+    assertTrue(r.error().startsWith(BadPayloadException.class.getName() + ": payload does not fit handler 'sleep'"), r.error());
+    TaskResult range = runner.execute(task("pi", "{\"digits\":-4}"));
+    assertFalse(range.ok());
+    assertTrue(range.error().contains("digits must be"), range.error());
+    TaskResult malformed = runner.execute(task("echo", "{not json"));
+    assertFalse(malformed.ok());
+  }
+
+  @Test
+  void execIsRefusedUnlessAllowed() {
+    TaskResult r = runner.execute(task("exec", "{\"argv\":[\"true\"]}"));
+    assertFalse(r.ok());
+    assertTrue(r.error().contains("--allow-exec"), r.error());
+    assertFalse(HandlerRegistry.load(List.of(), false).names().contains("exec"));
+  }
+
+  @Test
+  void execRunsACommandWhenAllowed() {
+    TaskResult r = execRunner.execute(task("exec", "{\"argv\":[\"sh\",\"-c\",\"echo out; echo err >&2; exit 3\"]}"));
+    assertTrue(r.ok(), r.error());
+    assertEquals(3, r.value().get("exitCode").asInt());
+    assertEquals("out\n", r.value().get("stdout").asText());
+    assertEquals("err\n", r.value().get("stderr").asText());
+  }
+
+  @Test
+  void execThatOverrunsItsTimeoutIsKilledAndReported() {
+    TaskResult r = execRunner.execute(task("exec", "{\"argv\":[\"sleep\",\"5\"],\"timeoutMs\":100}"));
+    assertFalse(r.ok());
+    assertTrue(r.error().contains("killed"), r.error());
+    assertTrue(r.elapsedMs() < 4000, "took " + r.elapsedMs());
+  }
+
+  @Test
+  void missingHandlerJarIsAOneLineStartupError() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.workq.worker.WorkerException.class,
+        () -> HandlerRegistry.load(List.of(java.nio.file.Path.of("/nonexistent/h.jar")), false));
+    assertEquals("handler jar /nonexistent/h.jar does not exist or is not a file", e.getMessage());
+  }
+}
