@@ -1,0 +1,279 @@
+package dev.workq.server.internal.journal;
+
+import dev.workq.server.FsyncPolicy;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal's writer thread. The core thread hands it appends and compaction requests through
+ * a lock-free queue; each round it drains everything queued (up to the batch limit), writes it
+ * with one or few write calls, forces once if the policy asks, then runs all the round's
+ * callbacks. Records that arrive during a force therefore share the next one (group commit).
+ */
+final class JournalWriter implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+  /** Upper bound on an idle wait; wake-ups are explicit, this only bounds the cost of a missed one. */
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** One queued operation: an append, or a compaction that must happen between two appends. */
+  static final class Request {
+    final byte[] record;
+    final Journal.AppendCallback callback;
+    final List<byte[]> snapshot;
+    final CompletableFuture<Void> compaction;
+
+    private Request(byte[] record, Journal.AppendCallback callback,
+            List<byte[]> snapshot, CompletableFuture<Void> compaction) {
+      this.record = record;
+      this.callback = callback;
+      this.snapshot = snapshot;
+      this.compaction = compaction;
+    }
+
+    static Request append(byte[] record, Journal.AppendCallback callback) {
+      return new Request(record, callback, null, null);
+    }
+
+    static Request compact(List<byte[]> snapshot, CompletableFuture<Void> done) {
+      return new Request(null, null, snapshot, done);
+    }
+
+    boolean isAppend() {
+      return snapshot == null;
+    }
+  }
+
+  private final ConcurrentLinkedQueue<Request> queue = new ConcurrentLinkedQueue<>();
+  private final ArrayList<Request> batch = new ArrayList<>();
+  private final SegmentLog log;
+  private final SnapshotWriter compactor;
+  private final JournalMetrics metrics;
+  private final FsyncPolicy policy;
+  private final long segmentBytes;
+  private final int maxBatchRecords;
+  private final long batchIntervalNanos;
+  private final Thread thread;
+  /** True while the writer is about to park or parked, so enqueue only unparks when needed. */
+  private volatile boolean parked;
+  private volatile boolean closing;
+  private volatile Throwable fatal;
+
+  JournalWriter(JournalOptions options, SegmentLog log, SnapshotWriter compactor, JournalMetrics metrics) {
+    this.log = log;
+    this.compactor = compactor;
+    this.metrics = metrics;
+    this.policy = options.fsync();
+    this.segmentBytes = options.segmentBytes();
+    this.maxBatchRecords = options.maxBatchRecords();
+    this.batchIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.batchIntervalMillis());
+    this.thread = new Thread(this, "workq-journal-writer");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** Never blocks: a lock-free offer, plus an unpark only if the writer is idle. */
+  void enqueue(Request request) {
+    queue.offer(request);
+    if (parked) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  /** @return the error that stopped the writer thread, or null while it is healthy */
+  Throwable fatal() {
+    return fatal;
+  }
+
+  long currentSegmentBytes() {
+    return log.currentBytes();
+  }
+
+  /** Lets the writer finish everything queued, force it, and stop; waits for that. */
+  void close() {
+    if (Thread.currentThread() == thread) {
+      throw new IllegalStateException("the journal cannot be closed from an append callback");
+    }
+    closing = true;
+    LockSupport.unpark(thread);
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    failQueued(new IllegalStateException("journal is closed"));
+  }
+
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        Request control = drain();
+        boolean idle = batch.isEmpty() && control == null;
+        if (!batch.isEmpty()) {
+          writeBatch();
+          batch.clear();
+        }
+        if (control != null) {
+          startCompaction(control);
+        }
+        forceIfDue();
+        if (idle) {
+          if (closing && queue.isEmpty()) {
+            break;
+          }
+          waitForWork();
+        }
+      }
+    } catch (Throwable t) {
+      fatal = t;
+      LOG.error("Journal writer thread failed; the journal accepts no more appends", t);
+      failQueued(new IOException("journal writer failed", t));
+    } finally {
+      try {
+        log.close();
+      } catch (IOException e) {
+        LOG.error("Forcing the journal at close failed", e);
+      }
+    }
+  }
+
+  private Request drain() {
+    while (batch.size() < maxBatchRecords) {
+      Request r = queue.poll();
+      if (r == null) {
+        return null;
+      }
+      if (!r.isAppend()) {
+        // A compaction splits the stream: records before it belong to the snapshot's
+        // segment, records after it to the next one, so it ends the round.
+        return r;
+      }
+      batch.add(r);
+    }
+    return null;
+  }
+
+  private void writeBatch() {
+    int done = 0;
+    try {
+      log.repairIfNeeded();
+      for (int i = 0; i < batch.size(); i++) {
+        byte[] record = batch.get(i).record;
+        if (log.holdsRecords()
+            && log.end() + JournalFormat.RECORD_HEADER_BYTES + record.length > segmentBytes) {
+          log.seal();
+          log.commit();
+          complete(done, i, null);
+          done = i;
+          log.roll();
+        }
+        log.add(record);
+      }
+      log.flush();
+      if (policy == FsyncPolicy.ALWAYS) {
+        log.force();
+      }
+      log.commit();
+      complete(done, batch.size(), null);
+    } catch (IOException | RuntimeException e) {
+      try {
+        log.rollback();
+      } catch (IOException rollbackFailure) {
+        e.addSuppressed(rollbackFailure);
+      }
+      LOG.error("Journal write failed; rejecting {} records", batch.size() - done, e);
+      complete(done, batch.size(), e);
+    }
+  }
+
+  private void complete(int from, int to, Throwable error) {
+    // Counted first, so a caller woken by the last callback sees its record in the stats.
+    (error == null ? metrics.appends : metrics.appendFailures).addAndGet(to - from);
+    for (int i = from; i < to; i++) {
+      try {
+        batch.get(i).callback.done(error);
+      } catch (Throwable t) {
+        LOG.error("Journal append callback threw", t);
+      }
+    }
+  }
+
+  private void startCompaction(Request request) {
+    try {
+      log.repairIfNeeded();
+      log.seal();
+      log.commit();
+      long covered = log.seq();
+      log.roll();
+      compactor.submit(covered, request.snapshot, request.compaction);
+    } catch (IOException | RuntimeException e) {
+      metrics.compactionFailures.incrementAndGet();
+      LOG.error("Compaction could not start; the journal keeps its segments", e);
+      request.compaction.completeExceptionally(e);
+    }
+  }
+
+  private void forceIfDue() {
+    if (policy != FsyncPolicy.BATCH || !log.unforced()
+        || System.nanoTime() - log.unforcedSinceNanos() < batchIntervalNanos) {
+      return;
+    }
+    try {
+      log.force();
+    } catch (IOException e) {
+      // The records were already confirmed as written; all that can be done is retry.
+      log.deferForce();
+      LOG.error("Periodic journal fsync failed; retrying in {} ns", batchIntervalNanos, e);
+    }
+  }
+
+  private void waitForWork() {
+    long timeout = IDLE_PARK_NANOS;
+    if (policy == FsyncPolicy.BATCH && log.unforced()) {
+      long due = log.unforcedSinceNanos() + batchIntervalNanos - System.nanoTime();
+      timeout = Math.max(1, Math.min(timeout, due));
+    }
+    parked = true;
+    try {
+      // Re-check after publishing 'parked': an enqueue either saw it or is visible here.
+      if (queue.isEmpty() && !closing) {
+        LockSupport.parkNanos(this, timeout);
+      }
+    } finally {
+      parked = false;
+    }
+  }
+
+  private void failQueued(Throwable error) {
+    Request r;
+    while ((r = queue.poll()) != null) {
+      if (r.isAppend()) {
+        metrics.appendFailures.incrementAndGet();
+        try {
+          r.callback.done(error);
+        } catch (Throwable t) {
+          LOG.error("Journal append callback threw", t);
+        }
+      } else {
+        r.compaction.completeExceptionally(error);
+      }
+    }
+  }
+}
