@@ -1,4 +1,4 @@
 package dev.workq.protocol;
 
 /** Stops a consumer. Deliveries it already holds stay held until acked, completed or released. */
-public record Cancel(long corr, long consumer) implements Message {}
+public record Cancel(long corr, long consumer) implements Message, Request {}

@@ -7,13 +7,22 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * {@code result} (the result record, JSON) on the task's reply queue.
  *
  * @param ok whether the handler succeeded; the broker reads this instead of parsing the result
+ * @param error when not ok, the error (exception class and message) for the dead-letter history
+ * @param permanent when not ok, true if retrying cannot help (a payload that does not fit its
+ *     handler): the task goes to the dead letters at once
  */
 @JsonIgnoreProperties({"result"})
-public record Complete(long tag, boolean ok, Payload result) implements Message, PayloadMessage {
+public record Complete(long tag, boolean ok, String error, boolean permanent, Payload result) implements Message, PayloadMessage {
 
   public Complete {
     result = result == null ? Payload.EMPTY : result;
+    if (error != null && error.length() > MAX_ERROR) {
+      error = error.substring(0, MAX_ERROR);
+    }
   }
+
+  /** Longest error text kept, in characters. */
+  public static final int MAX_ERROR = 2000;
 
   @Override
   public Payload payload() {
@@ -22,6 +31,6 @@ public record Complete(long tag, boolean ok, Payload result) implements Message,
 
   @Override
   public Complete withPayload(Payload payload) {
-    return new Complete(tag, ok, payload);
+    return new Complete(tag, ok, error, permanent, payload);
   }
 }

@@ -1,4 +1,4 @@
 package dev.workq.protocol;
 
 /** The broker registered a consumer; deliveries to it carry {@code consumer}. */
-public record ConsumeOk(long corr, long consumer) implements Message {}
+public record ConsumeOk(long corr, long consumer) implements Message, Reply {}

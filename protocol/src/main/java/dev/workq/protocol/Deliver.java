@@ -8,12 +8,16 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * {@link Ack}, {@link Complete} or {@link Release} with {@code tag}; if its connection closes first,
  * the item goes back to the front of its queue.
  *
- * @param tag the delivery's id, unique per broker; the receiver echoes it
+ * @param tag the delivery's id and lease token. Never reused, even across broker restarts: the
+ *     high bits are the broker's epoch (bumped at each start), so a result sent with the tag of a
+ *     lease that expired or of an earlier broker run is recognised as stale and rejected
  * @param attempts how many times this item has been delivered, this delivery included
+ * @param leaseMs how long the lease lasts without a {@link Renew}; 0 for items that are not
+ *     leased (STOP)
  */
 @JsonIgnoreProperties({"payload"})
 public record Deliver(long corr, long consumer, long tag, String queue, ItemKind kind, String id,
-    String handler, String replyTo, int attempts, Payload payload)
+    String handler, String replyTo, int attempts, long leaseMs, Payload payload)
     implements Message, PayloadMessage {
 
   public Deliver {
@@ -22,6 +26,6 @@ public record Deliver(long corr, long consumer, long tag, String queue, ItemKind
 
   @Override
   public Deliver withPayload(Payload payload) {
-    return new Deliver(corr, consumer, tag, queue, kind, id, handler, replyTo, attempts, payload);
+    return new Deliver(corr, consumer, tag, queue, kind, id, handler, replyTo, attempts, leaseMs, payload);
   }
 }

@@ -8,7 +8,11 @@ public enum ErrorCode {
   FRAME_TOO_LARGE,
   /** The peer's protocol version is not supported. */
   UNSUPPORTED_VERSION,
-  /** A field's value is not allowed (bad queue name, prefetch out of range, ...). */
+  /**
+   * A request the broker understood but will not carry out: a payload over the size limit, a
+   * default done queue whose name would be too long. (A field that breaks the message's own rules,
+   * such as a bad queue name, fails decoding instead: PROTOCOL_ERROR, fatal.)
+   */
   INVALID_REQUEST,
   /** A queue holds its maximum number of items. */
   QUEUE_FULL,
@@ -16,6 +20,11 @@ public enum ErrorCode {
   UNKNOWN_DELIVERY,
   /** A cancel named a consumer this connection does not have. */
   UNKNOWN_CONSUMER,
+  /**
+   * The broker could not make a put durable (disk full, I/O error): the item was not accepted.
+   * Deliveries and results go on; puts succeed again once the storage recovers.
+   */
+  STORAGE_ERROR,
   /** The broker is shutting down. */
   SHUTTING_DOWN,
   /** The broker could not carry out a request because of an internal failure. */

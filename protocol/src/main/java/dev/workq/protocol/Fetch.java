@@ -4,7 +4,7 @@ package dev.workq.protocol;
  * Takes one item off a queue, waiting up to {@code timeoutMs} for one. Answered by a
  * {@link Deliver} with the same corr (which must then be acked) or by {@link FetchEmpty}.
  */
-public record Fetch(long corr, String queue, long timeoutMs) implements Message {
+public record Fetch(long corr, String queue, long timeoutMs) implements Message, Request {
 
   /** The longest a fetch may wait: one hour. */
   public static final long MAX_TIMEOUT_MS = 3_600_000;

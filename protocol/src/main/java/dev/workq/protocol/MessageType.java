@@ -23,7 +23,10 @@ public enum MessageType {
   STATS(16, StatsRequest.class),
   STATS_OK(17, StatsReply.class),
   PING(18, Ping.class),
-  PONG(19, Pong.class);
+  PONG(19, Pong.class),
+  RENEW(20, Renew.class),
+  DEAD_LETTERS(21, DeadLetters.class),
+  DEAD_LETTERS_OK(22, DeadLettersReply.class);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
   private static final Map<Class<?>, MessageType> BY_CLASS = new HashMap<>();

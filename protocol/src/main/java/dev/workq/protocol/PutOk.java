@@ -1,4 +1,4 @@
 package dev.workq.protocol;
 
 /** The broker accepted a {@link Put}; {@code id} is the item's id. */
-public record PutOk(long corr, String id) implements Message {}
+public record PutOk(long corr, String id) implements Message, Reply {}

@@ -8,6 +8,11 @@ package dev.workq.protocol;
  * @param consumers consumers subscribed to the queue
  * @param delivered deliveries since the broker started
  * @param completed items acked or completed since the broker started
+ * @param delayed failed tasks waiting out their retry backoff
+ * @param dead tasks in the queue's dead letters
+ * @param failed handler failures reported for the queue's tasks
+ * @param redelivered deliveries that returned to the queue unfinished (worker lost, lease expired)
+ * @param leaseExpired leases that expired
  */
 public record QueueStats(String name, long ready, long inFlight, int consumers, long delivered,
-    long completed) {}
+    long completed, long delayed, long dead, long failed, long redelivered, long leaseExpired) {}

@@ -1,4 +1,4 @@
 package dev.workq.protocol;
 
 /** Asks for a {@link StatsReply}. */
-public record StatsRequest(long corr) implements Message {}
+public record StatsRequest(long corr) implements Message, Request {}

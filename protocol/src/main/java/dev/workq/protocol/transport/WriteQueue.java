@@ -34,20 +34,23 @@ public final class WriteQueue {
     }
   }
 
+  /**
+   * Writes everything queued. A message that arrives after the poll loop but before the flag is
+   * cleared is drained here, in place: rescheduling would queue it behind tasks submitted
+   * meanwhile, such as a close, and it would never be written.
+   */
   private void drain() {
-    int written = 0;
-    Message m;
-    while ((m = queue.poll()) != null) {
-      channel.write(m, channel.voidPromise());
-      if (++written % FLUSH_EVERY == 0) {
-        channel.flush();
+    do {
+      int written = 0;
+      Message m;
+      while ((m = queue.poll()) != null) {
+        channel.write(m, channel.voidPromise());
+        if (++written % FLUSH_EVERY == 0) {
+          channel.flush();
+        }
       }
-    }
-    channel.flush();
-    scheduled.set(false);
-    // A message may have arrived after the poll above but before the flag was cleared.
-    if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
-      channel.eventLoop().execute(drain);
-    }
+      channel.flush();
+      scheduled.set(false);
+    } while (!queue.isEmpty() && scheduled.compareAndSet(false, true));
   }
 }

@@ -11,6 +11,10 @@ import dev.workq.protocol.Cancel;
 import dev.workq.protocol.CancelOk;
 import dev.workq.protocol.Complete;
 import dev.workq.protocol.Consume;
+import dev.workq.protocol.DeadLetter;
+import dev.workq.protocol.DeadLetters;
+import dev.workq.protocol.DeadLettersReply;
+import dev.workq.protocol.Renew;
 import dev.workq.protocol.ConsumeOk;
 import dev.workq.protocol.Deliver;
 import dev.workq.protocol.ErrorCode;
@@ -51,22 +55,26 @@ class CodecTest {
       new Hello(1, Role.WORKER, "w1", "host-a", 4242, List.of("echo", "pi")),
       new Welcome(1, "workq/0.1", "s-1"),
       new ErrorReply(7, ErrorCode.QUEUE_FULL, "queue 'a' is full", false),
-      new Put(1, "tasks", ItemKind.TASK, "id-1", "echo", "tasks.done", Payload.ofUtf8("{\"x\":1}")),
-      new Put(2, "tasks", ItemKind.STOP, null, null, null, null),
+      new Put(1, "tasks", ItemKind.TASK, "id-1", "echo", "tasks.done", 5, 30_000L, Payload.ofUtf8("{\"x\":1}")),
+      new Put(2, "tasks", ItemKind.STOP, null, null, null, null, null, null),
       new PutOk(1, "id-1"),
       new Consume(3, "tasks", 64),
       new ConsumeOk(3, 9),
       new Cancel(4, 9),
       new CancelOk(4),
-      new Deliver(0, 9, 77, "tasks", ItemKind.TASK, "id-1", "echo", "tasks.done", 2, Payload.ofUtf8("[1,2]")),
+      new Deliver(0, 9, 77, "tasks", ItemKind.TASK, "id-1", "echo", "tasks.done", 2, 30_000, Payload.ofUtf8("[1,2]")),
       new Ack(77),
-      new Complete(77, true, Payload.ofUtf8("{\"ok\":true}")),
+      new Complete(77, true, null, false, Payload.ofUtf8("{\"ok\":true}")),
+      new Complete(78, false, "java.lang.IllegalStateException: boom", true, Payload.ofUtf8("{\"ok\":false}")),
       new Release(77),
       new Fetch(5, "tasks.done", 1000),
       new FetchEmpty(5),
       new StatsRequest(6),
-      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5)),
-          List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0)), 2),
+      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)),
+          List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0)), 2, 3, 4096),
+      new Renew(new long[] {77, 78}),
+      new DeadLetters(7, "tasks", DeadLetters.Action.LIST, null, 100),
+      new DeadLettersReply(7, "tasks", 1, 1, List.of(new DeadLetter("id-1", "echo", 3, 1, List.of("e1", "e2"), "{}"))),
       new Ping(11),
       new Pong(11));
 
@@ -97,7 +105,7 @@ class CodecTest {
 
   @Test
   void payloadTravelsOutsideTheJsonHeader() throws Exception {
-    ByteBuf buf = encode(new Put(1, "q", ItemKind.DATA, null, null, null, Payload.ofUtf8("PAYLOAD")));
+    ByteBuf buf = encode(new Put(1, "q", ItemKind.DATA, null, null, null, null, null, Payload.ofUtf8("PAYLOAD")));
     buf.skipBytes(5);
     int headerLength = buf.readInt();
     String header = buf.readCharSequence(headerLength, StandardCharsets.UTF_8).toString();

@@ -1,0 +1,18 @@
+package dev.workq.protocol;
+
+import java.util.List;
+
+/**
+ * A task in a queue's dead letters, as {@link DeadLettersReply} lists it.
+ *
+ * @param attempts deliveries the task got
+ * @param crashes of those, how many ended with the worker lost (crash, disconnect, lease expiry)
+ * @param errors the error of each failed attempt, oldest first
+ * @param payload the task's payload as text (JSON by convention)
+ */
+public record DeadLetter(String id, String handler, int attempts, int crashes, List<String> errors, String payload) {
+
+  public DeadLetter {
+    errors = errors == null ? List.of() : List.copyOf(errors);
+  }
+}
