@@ -32,6 +32,7 @@ public final class ClientOptions {
   private final Duration requestTimeout;
   private final int maxOutstanding;
   private final int maxFrame;
+  private final boolean waitWhenQueueFull;
 
   private ClientOptions(Builder b) {
     this.host = b.host;
@@ -43,6 +44,7 @@ public final class ClientOptions {
     this.requestTimeout = b.requestTimeout;
     this.maxOutstanding = b.maxOutstanding;
     this.maxFrame = b.maxFrame;
+    this.waitWhenQueueFull = b.waitWhenQueueFull;
   }
 
   public static Builder builder() {
@@ -95,6 +97,14 @@ public final class ClientOptions {
     return maxFrame;
   }
 
+  /**
+   * Whether a put to a full queue waits (retrying with backoff, up to the request timeout) instead
+   * of failing at once with QUEUE_FULL. Default false.
+   */
+  public boolean waitWhenQueueFull() {
+    return waitWhenQueueFull;
+  }
+
   /** Builds {@link ClientOptions}; every setter checks its argument. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -106,8 +116,14 @@ public final class ClientOptions {
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxOutstanding = DEFAULT_MAX_OUTSTANDING;
     private int maxFrame = Frames.DEFAULT_MAX_FRAME;
+    private boolean waitWhenQueueFull;
 
     private Builder() {}
+
+    public Builder waitWhenQueueFull(boolean wait) {
+      this.waitWhenQueueFull = wait;
+      return this;
+    }
 
     public Builder host(String host) {
       if (host == null || host.isBlank()) {

@@ -61,9 +61,23 @@ public final class Delivery {
     connection.send(new Ack(deliver.tag()));
   }
 
-  /** Done with a task: the broker removes it and puts {@code result} on its done queue. */
-  public void complete(boolean ok, byte[] result) {
-    connection.send(new Complete(deliver.tag(), ok, Payload.wrap(result)));
+  /** How long the lease lasts without renewal, in ms (0 for STOP). */
+  public long leaseMs() {
+    return deliver.leaseMs();
+  }
+
+  /** Done with a task that succeeded: the broker removes it and puts {@code result} on its done queue. */
+  public void complete(byte[] result) {
+    connection.send(new Complete(deliver.tag(), true, null, false, Payload.wrap(result)));
+  }
+
+  /**
+   * A task attempt failed with {@code error}. The broker retries it after a backoff unless it has
+   * used its attempts or {@code permanent} says retrying cannot help; then it goes to the dead
+   * letters and {@code result} to its done queue.
+   */
+  public void fail(String error, boolean permanent, byte[] result) {
+    connection.send(new Complete(deliver.tag(), false, error, permanent, Payload.wrap(result)));
   }
 
   /** Gives the item back unfinished: it goes to the front of its queue. */

@@ -2,9 +2,12 @@ package dev.workq.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.workq.client.internal.Connection;
-import dev.workq.protocol.Consume;
 import dev.workq.protocol.ConsumeOk;
+import dev.workq.protocol.DeadLetters;
+import dev.workq.protocol.DeadLettersReply;
 import dev.workq.protocol.Deliver;
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.Renew;
 import dev.workq.protocol.Fetch;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Json;
@@ -105,7 +108,7 @@ public final class WorkqClient implements AutoCloseable {
 
   /** Puts {@code value} (mapped to JSON) on {@code queue}; completes with its id once the broker has it. */
   public CompletableFuture<String> putAsync(String queue, Object value) {
-    return putItem(queue, ItemKind.DATA, null, null, null, value);
+    return putItem(queue, ItemKind.DATA, null, null, TaskOptions.DEFAULTS, value);
   }
 
   /** Puts {@code value} on {@code queue} and waits for the broker to confirm it; returns its id. */
@@ -135,12 +138,17 @@ public final class WorkqClient implements AutoCloseable {
    * {@code <queue>.done}. Completes with the task's id once the broker has it.
    */
   public CompletableFuture<String> enqueue(String queue, String handler, Object payload) {
-    return enqueue(queue, handler, payload, null);
+    return enqueue(queue, handler, payload, TaskOptions.DEFAULTS);
   }
 
   /** As {@link #enqueue(String, String, Object)}, with the result going to {@code doneQueue}. */
   public CompletableFuture<String> enqueue(String queue, String handler, Object payload, String doneQueue) {
-    return putItem(queue, ItemKind.TASK, null, handler, doneQueue, payload);
+    return enqueue(queue, handler, payload, doneQueue == null ? TaskOptions.DEFAULTS : TaskOptions.builder().doneQueue(doneQueue).build());
+  }
+
+  /** As {@link #enqueue(String, String, Object)}, with per-task settings. */
+  public CompletableFuture<String> enqueue(String queue, String handler, Object payload, TaskOptions task) {
+    return putItem(queue, ItemKind.TASK, handler, task.doneQueue(), task, payload);
   }
 
   /**
@@ -154,9 +162,45 @@ public final class WorkqClient implements AutoCloseable {
     }
     List<CompletableFuture<String>> puts = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
-      puts.add(putItem(queue, ItemKind.STOP, null, null, null, null));
+      puts.add(putItem(queue, ItemKind.STOP, null, null, TaskOptions.DEFAULTS, null));
     }
     puts.forEach(this::await);
+  }
+
+  /** Lists up to {@code limit} of {@code queue}'s dead letters, oldest first, with their total. */
+  public DeadLettersReply deadLetters(String queue, int limit) {
+    return deadLetters(queue, DeadLetters.Action.LIST, List.of(), limit);
+  }
+
+  /** Puts dead letters back on their queue with fresh attempts; no ids means all. Returns how many. */
+  public int requeueDeadLetters(String queue, List<String> ids) {
+    return deadLetters(queue, DeadLetters.Action.REQUEUE, ids, 0).count();
+  }
+
+  /** Deletes dead letters; no ids means all. Returns how many. */
+  public int purgeDeadLetters(String queue, List<String> ids) {
+    return deadLetters(queue, DeadLetters.Action.PURGE, ids, 0).count();
+  }
+
+  private DeadLettersReply deadLetters(String queue, DeadLetters.Action action, List<String> ids, int limit) {
+    DeadLetters request = new DeadLetters(0, queue, action, ids, limit);
+    return (DeadLettersReply) await(connection.request(corr -> new DeadLetters(corr, request.queue(), action, request.ids(), limit),
+        options.requestTimeout().toMillis()));
+  }
+
+  /**
+   * Renews the leases of deliveries this client holds, so the broker does not take them back.
+   * The worker runtime does this by heartbeat; a program that consumes tasks itself must too.
+   */
+  public void renewLeases(long[] tags) {
+    for (int from = 0; from < tags.length; from += Renew.MAX_TAGS) {
+      connection.send(new Renew(java.util.Arrays.copyOfRange(tags, from, Math.min(tags.length, from + Renew.MAX_TAGS))));
+    }
+  }
+
+  /** Completes when the connection to the broker has closed. */
+  public CompletableFuture<Void> closeFuture() {
+    return connection.closeFuture();
   }
 
   /** Every queue's counters and the connected workers. */
@@ -169,9 +213,7 @@ public final class WorkqClient implements AutoCloseable {
    * a time to {@code listener}, spreading items over all consumers of the queue.
    */
   public Subscription consume(String queue, int prefetch, DeliveryListener listener) {
-    Message m = await(connection.request(corr -> new Consume(corr, queue, prefetch), options.requestTimeout().toMillis()));
-    long consumer = ((ConsumeOk) m).consumer();
-    connection.addConsumer(consumer, new Connection.DeliverySink() {
+    Message m = await(connection.consume(queue, prefetch, new Connection.DeliverySink() {
       @Override
       public void onDeliver(Deliver deliver) {
         listener.onDelivery(new Delivery(connection, deliver));
@@ -181,19 +223,38 @@ public final class WorkqClient implements AutoCloseable {
       public void onClose(String reason) {
         listener.onClose(reason);
       }
-    });
-    return new Subscription(connection, consumer, options.requestTimeout().toMillis());
+    }, options.requestTimeout().toMillis()));
+    return new Subscription(connection, ((ConsumeOk) m).consumer(), options.requestTimeout().toMillis());
   }
 
   // ---- pool style ----
 
   /** Submits a task and returns a future of its result. */
   public CompletableFuture<TaskResult> submit(String queue, String handler, Object payload) {
+    return submit(queue, handler, payload, TaskOptions.DEFAULTS);
+  }
+
+  /**
+   * Submits a task with per-task settings and returns a future of its result. The result comes
+   * back on this client's reply queue whatever {@link TaskOptions#doneQueue()} says. A task that
+   * fails on every attempt completes the future with its last error result (and goes to the dead
+   * letters).
+   */
+  public CompletableFuture<TaskResult> submit(String queue, String handler, Object payload, TaskOptions task) {
     ensureReplyConsumer();
-    String id = clientId + "-" + Long.toHexString(ids.incrementAndGet());
+    String id = task.id() != null ? task.id() : clientId + "-" + Long.toHexString(ids.incrementAndGet());
     CompletableFuture<TaskResult> result = new CompletableFuture<>();
-    awaiting.put(id, result);
-    putItem(queue, ItemKind.TASK, id, handler, replyQueue, payload).whenComplete((ok, e) -> {
+    if (awaiting.putIfAbsent(id, result) != null) {
+      throw new IllegalArgumentException("a task with id '" + id + "' submitted by this client is still waiting for its result");
+    }
+    TaskOptions.Builder withId = TaskOptions.builder().id(id);
+    if (task.maxAttempts() != null) {
+      withId.maxAttempts(task.maxAttempts());
+    }
+    if (task.leaseMs() != null) {
+      withId.lease(Duration.ofMillis(task.leaseMs()));
+    }
+    putItem(queue, ItemKind.TASK, handler, replyQueue, withId.build(), payload).whenComplete((ok, e) -> {
       if (e != null && awaiting.remove(id) != null) {
         result.completeExceptionally(unwrap(e));
       }
@@ -212,12 +273,18 @@ public final class WorkqClient implements AutoCloseable {
 
   /** As {@link #map(String, String, List)}, failing with {@link WorkqException} after {@code timeout}. */
   public List<TaskResult> map(String queue, String handler, List<?> payloads, Duration timeout) {
+    return map(queue, handler, payloads, timeout, TaskOptions.DEFAULTS);
+  }
+
+  /** As {@link #map(String, String, List, Duration)}, with per-task settings for every task. */
+  public List<TaskResult> map(String queue, String handler, List<?> payloads, Duration timeout, TaskOptions task) {
+    requireNoId(task);
     long deadline = timeout == null ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
     Semaphore window = new Semaphore(options.maxOutstanding());
     List<CompletableFuture<TaskResult>> futures = new ArrayList<>(payloads.size());
     for (Object payload : payloads) {
       acquire(window, deadline);
-      CompletableFuture<TaskResult> f = submit(queue, handler, payload);
+      CompletableFuture<TaskResult> f = submit(queue, handler, payload, task);
       f.whenComplete((r, e) -> window.release());
       futures.add(f);
     }
@@ -234,6 +301,12 @@ public final class WorkqClient implements AutoCloseable {
    * {@link ClientOptions#maxOutstanding()} tasks in flight.
    */
   public Iterator<TaskResult> imapUnordered(String queue, String handler, List<?> payloads) {
+    return imapUnordered(queue, handler, payloads, TaskOptions.DEFAULTS);
+  }
+
+  /** As {@link #imapUnordered(String, String, List)}, with per-task settings for every task. */
+  public Iterator<TaskResult> imapUnordered(String queue, String handler, List<?> payloads, TaskOptions task) {
+    requireNoId(task);
     BlockingQueue<Object> done = new LinkedBlockingQueue<>();
     Semaphore window = new Semaphore(options.maxOutstanding());
     Thread submitter = new Thread(() -> {
@@ -243,7 +316,7 @@ public final class WorkqClient implements AutoCloseable {
         } catch (InterruptedException e) {
           return;
         }
-        submit(queue, handler, payload).whenComplete((r, e) -> {
+        submit(queue, handler, payload, task).whenComplete((r, e) -> {
           window.release();
           done.add(e != null ? unwrap(e) : r);
         });
@@ -299,12 +372,45 @@ public final class WorkqClient implements AutoCloseable {
 
   // ---- internals ----
 
-  private CompletableFuture<String> putItem(String queue, ItemKind kind, String id, String handler, String replyTo, Object value) {
+  private static void requireNoId(TaskOptions task) {
+    if (task.id() != null) {
+      throw new IllegalArgumentException("TaskOptions.id names one task; it cannot be shared by every task of a map");
+    }
+  }
+
+  private CompletableFuture<String> putItem(String queue, ItemKind kind, String handler, String replyTo, TaskOptions task, Object value) {
     Payload payload = value == null ? Payload.EMPTY : toJson(value);
-    Put put = new Put(0, queue, kind, id, handler, replyTo, payload);
-    return connection.request(corr -> new Put(corr, put.queue(), kind, put.id(), put.handler(), put.replyTo(), put.payload()),
-            options.requestTimeout().toMillis())
-        .thenApplyAsync(m -> ((PutOk) m).id(), callbacks);
+    // Built once here so a bad field fails in the caller's thread, with the field named.
+    Put put = new Put(0, queue, kind, task.id(), handler, replyTo, task.maxAttempts(), task.leaseMs(), payload);
+    CompletableFuture<String> result = new CompletableFuture<>();
+    long deadline = System.nanoTime() + options.requestTimeout().toNanos();
+    sendPut(put, result, deadline, 1);
+    return result.thenApplyAsync(id -> id, callbacks);
+  }
+
+  /**
+   * Sends {@code put}; with {@link ClientOptions#waitWhenQueueFull()}, a QUEUE_FULL answer is
+   * retried with backoff until the request timeout instead of failing at once.
+   */
+  private void sendPut(Put put, CompletableFuture<String> result, long deadline, long backoffMs) {
+    connection.request(corr -> new Put(corr, put.queue(), put.kind(), put.id(), put.handler(), put.replyTo(),
+            put.maxAttempts(), put.leaseMs(), put.payload()), options.requestTimeout().toMillis())
+        .whenComplete((m, e) -> {
+          if (e == null) {
+            result.complete(((PutOk) m).id());
+            return;
+          }
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+          if (options.waitWhenQueueFull() && cause instanceof RemoteException r && r.code() == ErrorCode.QUEUE_FULL
+              && remainingMs > 0) {
+            long delay = Math.min(backoffMs, remainingMs);
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
+                .execute(() -> sendPut(put, result, deadline, Math.min(backoffMs * 2, 1000)));
+            return;
+          }
+          result.completeExceptionally(cause);
+        });
   }
 
   private static Payload toJson(Object value) {

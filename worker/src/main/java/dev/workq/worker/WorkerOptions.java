@@ -3,6 +3,7 @@ package dev.workq.worker;
 import dev.workq.client.ClientOptions;
 import dev.workq.protocol.Validate;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** How a {@link Worker} runs. Immutable; build with {@link #builder()}. */
@@ -12,6 +13,8 @@ public final class WorkerOptions {
   public static final String DEFAULT_QUEUE = "tasks";
   /** Default concurrency: one handler thread per core. */
   public static final int DEFAULT_CONCURRENCY = Runtime.getRuntime().availableProcessors();
+  /** Default time a worker tries to get its broker back after losing it: 60 s. */
+  public static final Duration DEFAULT_RECONNECT_TIMEOUT = Duration.ofSeconds(60);
 
   private final ClientOptions client;
   private final String queue;
@@ -19,6 +22,7 @@ public final class WorkerOptions {
   private final int prefetch;
   private final List<Path> handlerJars;
   private final boolean allowExec;
+  private final Duration reconnectTimeout;
 
   private WorkerOptions(Builder b) {
     this.client = b.client;
@@ -27,6 +31,7 @@ public final class WorkerOptions {
     this.prefetch = b.prefetch > 0 ? b.prefetch : 2 * b.concurrency;
     this.handlerJars = List.copyOf(b.handlerJars);
     this.allowExec = b.allowExec;
+    this.reconnectTimeout = b.reconnectTimeout;
   }
 
   public static Builder builder() {
@@ -63,6 +68,11 @@ public final class WorkerOptions {
     return allowExec;
   }
 
+  /** How long a worker that lost its broker keeps trying to reconnect before it exits; default 60 s. */
+  public Duration reconnectTimeout() {
+    return reconnectTimeout;
+  }
+
   /** Builds {@link WorkerOptions}; every setter checks its argument. */
   public static final class Builder {
     private ClientOptions client = ClientOptions.builder().build();
@@ -71,8 +81,17 @@ public final class WorkerOptions {
     private int prefetch;
     private List<Path> handlerJars = List.of();
     private boolean allowExec;
+    private Duration reconnectTimeout = DEFAULT_RECONNECT_TIMEOUT;
 
     private Builder() {}
+
+    public Builder reconnectTimeout(Duration timeout) {
+      if (timeout == null || timeout.isNegative()) {
+        throw new IllegalArgumentException("reconnectTimeout must be zero or positive, got " + timeout);
+      }
+      this.reconnectTimeout = timeout;
+      return this;
+    }
 
     public Builder client(ClientOptions client) {
       if (client == null) {

@@ -42,15 +42,21 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     connection.closedByTransport(failure);
   }
 
+  /**
+   * An I/O error (a failed write to a broker that is closing on us) does not close at once: the
+   * broker's last words, a fatal ERROR saying why, may still be waiting to be read, and they make
+   * a better message than "broken pipe". The read side ends the connection, or a short timer does.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (failure == null) {
       failure = cause;
       if (cause instanceof IOException) {
         log.debug("connection to {} failed: {}", connection.address(), cause.toString());
-      } else {
-        log.warn("closing connection to {} after an error", connection.address(), cause);
+        ctx.executor().schedule(() -> ctx.close(), 1, java.util.concurrent.TimeUnit.SECONDS);
+        return;
       }
+      log.warn("closing connection to {} after an error", connection.address(), cause);
     }
     ctx.close();
   }

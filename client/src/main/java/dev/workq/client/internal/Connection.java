@@ -18,7 +18,6 @@ import dev.workq.protocol.transport.WriteQueue;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -55,9 +54,12 @@ public final class Connection {
   private final AtomicLong corrs = new AtomicLong();
   private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
   private final Map<Long, DeliverySink> consumers = new ConcurrentHashMap<>();
+  private final Map<Long, DeliverySink> pendingSinks = new ConcurrentHashMap<>();
   private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile String closeReason;
+  /** Set by {@link #close()}: deliveries still arriving are dropped; the broker requeues them. */
+  private volatile boolean closing;
   private volatile Consumer<ErrorReply> errorListener = e -> log.warn("broker: {}", e.describe());
 
   /** Where a consumer's deliveries go; called on the event loop, so it must not block. */
@@ -173,8 +175,17 @@ public final class Connection {
     out.enqueue(message);
   }
 
-  public void addConsumer(long consumer, DeliverySink sink) {
-    consumers.put(consumer, sink);
+  /**
+   * Subscribes {@code sink} to {@code queue}. The sink is registered on the event loop as the
+   * CONSUME_OK arrives, before any delivery that follows it is read, so none is missed.
+   */
+  public CompletableFuture<Message> consume(String queue, int prefetch, DeliverySink sink, long timeoutMs) {
+    long[] sent = new long[1];
+    return request(corr -> {
+      sent[0] = corr;
+      pendingSinks.put(corr, sink);
+      return new dev.workq.protocol.Consume(corr, queue, prefetch);
+    }, timeoutMs).whenComplete((m, e) -> pendingSinks.remove(sent[0]));
   }
 
   public void removeConsumer(long consumer) {
@@ -204,15 +215,24 @@ public final class Connection {
   }
 
   /**
-   * Closes after everything already sent (results, acks) has been written: the close is queued
-   * behind the write queue's drain on the event loop, and waits for a last empty write.
+   * Closes gracefully: everything already sent (results, acks) is written first, then this side
+   * half-closes and waits for the broker to close its side. Closing outright could leave unread
+   * deliveries in our receive buffer, and the kernel would then reset the connection, which can
+   * make the broker drop our last acks before it reads them.
    */
   public void close() {
+    closing = true;
     if (closeReason == null) {
       closeReason = "connection to " + address + " closed by the client";
     }
     if (channel.isActive()) {
-      channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+      channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+        if (channel instanceof SocketChannel s && s.isActive() && f.isSuccess()) {
+          s.shutdownOutput();
+        } else {
+          channel.close();
+        }
+      }));
     }
     closed.copy().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
     channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
@@ -228,6 +248,12 @@ public final class Connection {
     } else if (m instanceof ErrorReply e) {
       received(e);
     } else {
+      if (m instanceof dev.workq.protocol.ConsumeOk ok) {
+        DeliverySink sink = pendingSinks.remove(ok.corr());
+        if (sink != null) {
+          consumers.put(ok.consumer(), sink);
+        }
+      }
       long corr = corrOf(m);
       CompletableFuture<Message> f = corr == 0 ? null : pending.remove(corr);
       if (f != null) {
@@ -239,6 +265,9 @@ public final class Connection {
   }
 
   private void received(Deliver d) {
+    if (closing) {
+      return;
+    }
     if (d.corr() == 0) {
       DeliverySink sink = consumers.get(d.consumer());
       if (sink != null) {
@@ -296,17 +325,6 @@ public final class Connection {
   }
 
   private static long corrOf(Message m) {
-    if (m instanceof dev.workq.protocol.PutOk p) {
-      return p.corr();
-    } else if (m instanceof dev.workq.protocol.ConsumeOk c) {
-      return c.corr();
-    } else if (m instanceof dev.workq.protocol.CancelOk c) {
-      return c.corr();
-    } else if (m instanceof dev.workq.protocol.FetchEmpty f) {
-      return f.corr();
-    } else if (m instanceof dev.workq.protocol.StatsReply r) {
-      return r.corr();
-    }
-    return 0;
+    return m instanceof dev.workq.protocol.Reply r ? r.corr() : 0;
   }
 }

@@ -30,8 +30,9 @@ public final class TaskRunner {
 
   /** Runs {@code delivery}'s task and sends its result record. */
   public void run(Delivery delivery) {
-    TaskResult result = execute(new Task(delivery.id(), delivery.queue(), delivery.handler(), delivery.attempts(),
+    Outcome outcome = execute(new Task(delivery.id(), delivery.queue(), delivery.handler(), delivery.attempts(),
         delivery.payload().bytes()));
+    TaskResult result = outcome.result();
     byte[] bytes;
     try {
       bytes = MAPPER.writeValueAsBytes(result);
@@ -39,24 +40,36 @@ public final class TaskRunner {
       result = new TaskResult(result.id(), false, null, describe(e), worker, result.attempts(), result.elapsedMs());
       bytes = result.toJson().getBytes(StandardCharsets.UTF_8);
     }
-    delivery.complete(result.ok(), bytes);
+    if (result.ok()) {
+      delivery.complete(bytes);
+    } else {
+      delivery.fail(result.error(), outcome.permanent(), bytes);
+    }
   }
 
   /** The fields of a task a handler run needs. */
   public record Task(String id, String queue, String handler, int attempts, byte[] payload) {}
 
-  /** Runs one task and returns its result record; never throws. */
-  public TaskResult execute(Task task) {
+  /**
+   * A task's result record, and whether its failure is permanent: a payload that does not fit
+   * its handler fails the same way on every attempt, so retrying it only delays the dead letter.
+   */
+  public record Outcome(TaskResult result, boolean permanent) {}
+
+  /** Runs one task and returns its outcome; never throws. */
+  public Outcome execute(Task task) {
     long start = System.nanoTime();
     JsonNode value = null;
-    String error = null;
+    Throwable failure = null;
     try {
       value = MAPPER.valueToTree(invoke(task));
     } catch (Throwable t) {
-      error = describe(t);
+      failure = t;
     }
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    return new TaskResult(task.id(), error == null, error == null ? value : null, error, worker, task.attempts(), elapsedMs);
+    String error = failure == null ? null : describe(failure);
+    TaskResult result = new TaskResult(task.id(), failure == null, failure == null ? value : null, error, worker, task.attempts(), elapsedMs);
+    return new Outcome(result, failure instanceof BadPayloadException);
   }
 
   @SuppressWarnings("unchecked")

@@ -21,7 +21,7 @@ class TaskRunnerTest {
 
   @Test
   void echoReturnsItsPayload() {
-    TaskResult r = runner.execute(task("echo", "{\"a\":[1,2,3]}"));
+    TaskResult r = runner.execute(task("echo", "{\"a\":[1,2,3]}")).result();
     assertTrue(r.ok());
     assertEquals("{\"a\":[1,2,3]}", r.value().toString());
     assertEquals("host-a:4242", r.worker());
@@ -32,7 +32,7 @@ class TaskRunnerTest {
 
   @Test
   void sleepReturnsAfterTheGivenTime() {
-    TaskResult r = runner.execute(task("sleep", "{\"ms\":30}"));
+    TaskResult r = runner.execute(task("sleep", "{\"ms\":30}")).result();
     assertTrue(r.ok(), r.error());
     assertEquals(30, r.value().get("slept").asLong());
     assertTrue(r.elapsedMs() >= 29, "elapsed " + r.elapsedMs());
@@ -40,7 +40,7 @@ class TaskRunnerTest {
 
   @Test
   void unknownHandlerGivesAnErrorResultNamingIt() {
-    TaskResult r = runner.execute(task("nope", "{}"));
+    TaskResult r = runner.execute(task("nope", "{}")).result();
     assertFalse(r.ok());
     assertNull(r.value());
     assertTrue(r.error().startsWith(UnknownHandlerException.class.getName() + ": no handler named 'nope'"), r.error());
@@ -49,19 +49,20 @@ class TaskRunnerTest {
 
   @Test
   void payloadThatDoesNotFitTheInputTypeGivesAnErrorResult() {
-    TaskResult r = runner.execute(task("sleep", "{\"ms\":\"soon\"}"));
+    TaskResult r = runner.execute(task("sleep", "{\"ms\":\"soon\"}")).result();
     assertFalse(r.ok());
     assertTrue(r.error().startsWith(BadPayloadException.class.getName() + ": payload does not fit handler 'sleep'"), r.error());
-    TaskResult range = runner.execute(task("pi", "{\"digits\":-4}"));
+    TaskResult range = runner.execute(task("pi", "{\"digits\":-4}")).result();
     assertFalse(range.ok());
     assertTrue(range.error().contains("digits must be"), range.error());
-    TaskResult malformed = runner.execute(task("echo", "{not json"));
-    assertFalse(malformed.ok());
+    TaskRunner.Outcome malformed = runner.execute(task("echo", "{not json"));
+    assertFalse(malformed.result().ok());
+    assertTrue(malformed.permanent(), "a payload that does not parse is not worth retrying");
   }
 
   @Test
   void execIsRefusedUnlessAllowed() {
-    TaskResult r = runner.execute(task("exec", "{\"argv\":[\"true\"]}"));
+    TaskResult r = runner.execute(task("exec", "{\"argv\":[\"true\"]}")).result();
     assertFalse(r.ok());
     assertTrue(r.error().contains("--allow-exec"), r.error());
     assertFalse(HandlerRegistry.load(List.of(), false).names().contains("exec"));
@@ -69,7 +70,7 @@ class TaskRunnerTest {
 
   @Test
   void execRunsACommandWhenAllowed() {
-    TaskResult r = execRunner.execute(task("exec", "{\"argv\":[\"sh\",\"-c\",\"echo out; echo err >&2; exit 3\"]}"));
+    TaskResult r = execRunner.execute(task("exec", "{\"argv\":[\"sh\",\"-c\",\"echo out; echo err >&2; exit 3\"]}")).result();
     assertTrue(r.ok(), r.error());
     assertEquals(3, r.value().get("exitCode").asInt());
     assertEquals("out\n", r.value().get("stdout").asText());
@@ -78,7 +79,7 @@ class TaskRunnerTest {
 
   @Test
   void execThatOverrunsItsTimeoutIsKilledAndReported() {
-    TaskResult r = execRunner.execute(task("exec", "{\"argv\":[\"sleep\",\"5\"],\"timeoutMs\":100}"));
+    TaskResult r = execRunner.execute(task("exec", "{\"argv\":[\"sleep\",\"5\"],\"timeoutMs\":100}")).result();
     assertFalse(r.ok());
     assertTrue(r.error().contains("killed"), r.error());
     assertTrue(r.elapsedMs() < 4000, "took " + r.elapsedMs());

@@ -1,0 +1,93 @@
+package dev.workq.client;
+
+import dev.workq.protocol.Put;
+import dev.workq.protocol.Validate;
+import java.time.Duration;
+
+/**
+ * Per-task settings for {@link WorkqClient#enqueue(String, String, Object, TaskOptions)} and
+ * {@link WorkqClient#submit(String, String, Object, TaskOptions)}. Immutable; every field left
+ * unset takes the broker's default.
+ */
+public final class TaskOptions {
+
+  /** All defaults: result to {@code <queue>.done}, broker-default attempts and lease. */
+  public static final TaskOptions DEFAULTS = builder().build();
+
+  private final String id;
+  private final String doneQueue;
+  private final Integer maxAttempts;
+  private final Long leaseMs;
+
+  private TaskOptions(Builder b) {
+    this.id = b.id;
+    this.doneQueue = b.doneQueue;
+    this.maxAttempts = b.maxAttempts;
+    this.leaseMs = b.leaseMs;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The task's id; null lets the broker (or, for submit, the client) choose one. */
+  public String id() {
+    return id;
+  }
+
+  /** Where the result goes; null means {@code <queue>.done}. Ignored by submit, which uses its reply queue. */
+  public String doneQueue() {
+    return doneQueue;
+  }
+
+  /** Deliveries before the task goes to the dead letters; null means the broker's default. */
+  public Integer maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** Lease of each delivery without renewal, in ms; null means the broker's default. */
+  public Long leaseMs() {
+    return leaseMs;
+  }
+
+  /** Builds {@link TaskOptions}; every setter checks its argument. */
+  public static final class Builder {
+    private String id;
+    private String doneQueue;
+    private Integer maxAttempts;
+    private Long leaseMs;
+
+    private Builder() {}
+
+    public Builder id(String id) {
+      this.id = Validate.text("id", id, 200);
+      return this;
+    }
+
+    public Builder doneQueue(String doneQueue) {
+      this.doneQueue = Validate.queue("doneQueue", doneQueue);
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1 || maxAttempts > Put.MAX_ATTEMPTS) {
+        throw new IllegalArgumentException("maxAttempts must be 1.." + Put.MAX_ATTEMPTS + ", got " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder lease(Duration lease) {
+      long ms = lease == null ? -1 : lease.toMillis();
+      if (ms < Put.MIN_LEASE_MS || ms > Put.MAX_LEASE_MS) {
+        throw new IllegalArgumentException("lease must be " + Put.MIN_LEASE_MS + " ms.." + Put.MAX_LEASE_MS + " ms, got " + lease);
+      }
+      this.leaseMs = ms;
+      return this;
+    }
+
+    public TaskOptions build() {
+      return new TaskOptions(this);
+    }
+  }
+}
