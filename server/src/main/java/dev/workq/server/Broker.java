@@ -4,7 +4,12 @@ import dev.workq.protocol.StatsReply;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.pipeline.BrokerChannelInitializer;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,6 +17,10 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import dev.workq.server.internal.DataDirLock;
+import dev.workq.server.internal.core.CoreConfig;
+import dev.workq.server.internal.journal.JournalOptions;
+import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -32,19 +41,27 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
 
+  /** Room left in a frame for a delivery's header: payloads may use the rest of max-frame. */
+  private static final int PAYLOAD_HEADROOM = 4096;
+
   /** Name and version sent in WELCOME. */
   public static final String NAME = "workq/0.1";
 
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
   private final BrokerCore core;
+  private final DataDirLock lock;
+  private final ChannelGroup connections;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
   private final Channel serverChannel;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  private Broker(BrokerCore core, EventLoopGroup boss, EventLoopGroup io, Channel serverChannel) {
+  private Broker(BrokerCore core, EventLoopGroup boss, EventLoopGroup io, Channel serverChannel, DataDirLock lock,
+      ChannelGroup connections) {
+    this.connections = connections;
     this.core = core;
+    this.lock = lock;
     this.bossGroup = boss;
     this.ioGroup = io;
     this.serverChannel = serverChannel;
@@ -56,7 +73,24 @@ public final class Broker implements AutoCloseable {
    * @throws BrokerException if the address cannot be bound (port in use, unknown host)
    */
   public static Broker start(BrokerOptions options) {
-    BrokerCore core = new BrokerCore(options.maxQueueLength());
+    DataDirLock lock = null;
+    if (options.dataDir() != null) {
+      try {
+        lock = DataDirLock.acquire(options.dataDir());
+      } catch (IOException e) {
+        throw new BrokerException("cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
+      }
+    }
+    ChannelGroup connections = new DefaultChannelGroup("workq-connections", GlobalEventExecutor.INSTANCE);
+    BrokerCore core;
+    try {
+      core = createCore(options);
+    } catch (RuntimeException e) {
+      if (lock != null) {
+        lock.close();
+      }
+      throw e;
+    }
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-accept"), NioIoHandler.newFactory());
     EventLoopGroup io = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("workq-io"), NioIoHandler.newFactory());
     ServerBootstrap bootstrap = new ServerBootstrap()
@@ -65,7 +99,7 @@ public final class Broker implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-        .childHandler(new BrokerChannelInitializer(options, core, NAME));
+        .childHandler(new BrokerChannelInitializer(options, core, NAME, connections));
     Channel channel;
     try {
       channel = bootstrap.bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
@@ -73,12 +107,34 @@ public final class Broker implements AutoCloseable {
       boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       core.close();
+      if (lock != null) {
+        lock.close();
+      }
       String why = e instanceof BindException ? e.getMessage() : e.toString();
       throw new BrokerException("cannot listen on " + options.host() + ":" + options.port() + ": " + why, e);
     }
-    Broker broker = new Broker(core, boss, io, channel);
+    Broker broker = new Broker(core, boss, io, channel, lock, connections);
     log.info("workq broker listening on {}", channel.localAddress());
     return broker;
+  }
+
+  private static BrokerCore createCore(BrokerOptions options) {
+    CoreConfig config = new CoreConfig(options.maxQueueLength(), options.maxFrame() - PAYLOAD_HEADROOM, options.maxAttempts(),
+        options.lease().toMillis(), options.retryBackoff().toMillis(), options.retryBackoffMax().toMillis());
+    if (options.dataDir() == null) {
+      return BrokerCore.inMemory(config);
+    }
+    JournalOptions journal = JournalOptions.builder()
+        .dataDir(options.dataDir())
+        .fsync(options.fsync())
+        .batchIntervalMillis(options.fsyncIntervalMs())
+        .storage(options.storage())
+        .build();
+    try {
+      return BrokerCore.durable(config, journal, options.compactMinBytes());
+    } catch (IOException e) {
+      throw new BrokerException("cannot open the journal in " + options.dataDir() + ": " + e.getMessage(), e);
+    }
   }
 
   /** The port actually bound (useful with port 0). */
@@ -108,9 +164,20 @@ public final class Broker implements AutoCloseable {
       return;
     }
     serverChannel.close().syncUninterruptibly();
+    core.announceShutdown().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    // Close every connection ourselves, behind what is queued for it (the shutdown notice):
+    // shutting the event loops down alone does not reliably close channels they serve.
+    for (Channel c : connections) {
+      c.eventLoop().execute(() -> c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+    }
+    connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     core.close();
+    if (lock != null) {
+      lock.close();
+    }
     log.info("workq broker stopped");
     closed.complete(null);
   }

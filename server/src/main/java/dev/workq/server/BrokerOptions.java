@@ -1,6 +1,11 @@
 package dev.workq.server;
 
+import dev.workq.protocol.Put;
 import dev.workq.protocol.codec.Frames;
+import dev.workq.server.internal.journal.FileStorage;
+import dev.workq.server.internal.journal.Storage;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * How a {@link Broker} runs. Immutable; build with {@link #builder()}. Every option has a
@@ -20,6 +25,20 @@ public final class BrokerOptions {
   public static final int DEFAULT_MAX_QUEUE_LENGTH = 1_000_000;
   /** Default number of decoded requests one connection may have waiting for the core before the broker stops reading from it. */
   public static final int DEFAULT_MAX_PENDING_PER_CONNECTION = 4096;
+  /** Default fsync policy when journaling: every confirmed put is on disk (group commit). */
+  public static final FsyncPolicy DEFAULT_FSYNC = FsyncPolicy.ALWAYS;
+  /** Default longest time between fsyncs under {@link FsyncPolicy#BATCH}: 10 ms. */
+  public static final long DEFAULT_FSYNC_INTERVAL_MS = 10;
+  /** Default deliveries a task gets before it goes to the dead letters: 3. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** Default lease of a delivery without renewal: 30 s. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  /** Default delay before the first retry of a failed task: 1 s, doubling per attempt. */
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+  /** Default longest retry delay: 5 min. */
+  public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(5);
+  /** Default journal growth below which the broker never compacts: 64 MiB. */
+  public static final long DEFAULT_COMPACT_MIN_BYTES = 64L << 20;
 
   private final String host;
   private final int port;
@@ -27,6 +46,15 @@ public final class BrokerOptions {
   private final int ioThreads;
   private final int maxQueueLength;
   private final int maxPendingPerConnection;
+  private final Path dataDir;
+  private final FsyncPolicy fsync;
+  private final long fsyncIntervalMs;
+  private final int maxAttempts;
+  private final Duration lease;
+  private final Duration retryBackoff;
+  private final Duration retryBackoffMax;
+  private final long compactMinBytes;
+  private final Storage storage;
 
   private BrokerOptions(Builder b) {
     this.host = b.host;
@@ -35,6 +63,15 @@ public final class BrokerOptions {
     this.ioThreads = b.ioThreads;
     this.maxQueueLength = b.maxQueueLength;
     this.maxPendingPerConnection = b.maxPendingPerConnection;
+    this.dataDir = b.dataDir;
+    this.fsync = b.fsync;
+    this.fsyncIntervalMs = b.fsyncIntervalMs;
+    this.maxAttempts = b.maxAttempts;
+    this.lease = b.lease;
+    this.retryBackoff = b.retryBackoff;
+    this.retryBackoffMax = b.retryBackoffMax;
+    this.compactMinBytes = b.compactMinBytes;
+    this.storage = b.storage;
   }
 
   public static Builder builder() {
@@ -69,6 +106,54 @@ public final class BrokerOptions {
     return maxPendingPerConnection;
   }
 
+  /**
+   * Where the journal lives; null (the library's default) keeps everything in memory. The
+   * {@code workq broker} command defaults it to {@code ./workq-data}.
+   */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** When journal writes are forced to disk; default {@link FsyncPolicy#ALWAYS}. */
+  public FsyncPolicy fsync() {
+    return fsync;
+  }
+
+  /** Longest time between fsyncs under BATCH, in ms; default 10. */
+  public long fsyncIntervalMs() {
+    return fsyncIntervalMs;
+  }
+
+  /** Deliveries a task gets before the dead letters, unless it asks otherwise; default 3. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** Lease of a delivery without renewal, unless the task asks otherwise; default 30 s. */
+  public Duration lease() {
+    return lease;
+  }
+
+  /** Delay before the first retry of a failed task, doubling per attempt with jitter; default 1 s. */
+  public Duration retryBackoff() {
+    return retryBackoff;
+  }
+
+  /** Longest retry delay; default 5 min. */
+  public Duration retryBackoffMax() {
+    return retryBackoffMax;
+  }
+
+  /** Journal growth below which the broker never compacts, in bytes; default 64 MiB. */
+  public long compactMinBytes() {
+    return compactMinBytes;
+  }
+
+  /** The file-system layer under the journal: the real one unless a test injects faults. */
+  public Storage storage() {
+    return storage;
+  }
+
   /** Builds {@link BrokerOptions}; every setter checks its argument. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -77,8 +162,81 @@ public final class BrokerOptions {
     private int ioThreads = DEFAULT_IO_THREADS;
     private int maxQueueLength = DEFAULT_MAX_QUEUE_LENGTH;
     private int maxPendingPerConnection = DEFAULT_MAX_PENDING_PER_CONNECTION;
+    private Path dataDir;
+    private FsyncPolicy fsync = DEFAULT_FSYNC;
+    private long fsyncIntervalMs = DEFAULT_FSYNC_INTERVAL_MS;
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration lease = DEFAULT_LEASE;
+    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+    private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
+    private long compactMinBytes = DEFAULT_COMPACT_MIN_BYTES;
+    private Storage storage = new FileStorage();
 
     private Builder() {}
+
+    /** Turns on the journal in {@code dataDir}; null keeps state in memory only. */
+    public Builder dataDir(Path dataDir) {
+      this.dataDir = dataDir;
+      return this;
+    }
+
+    public Builder fsync(FsyncPolicy fsync) {
+      if (fsync == null) {
+        throw new IllegalArgumentException("fsync must not be null");
+      }
+      this.fsync = fsync;
+      return this;
+    }
+
+    public Builder fsyncIntervalMs(long ms) {
+      if (ms < 1 || ms > 10_000) {
+        throw new IllegalArgumentException("fsyncIntervalMs must be 1..10000, got " + ms);
+      }
+      this.fsyncIntervalMs = ms;
+      return this;
+    }
+
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1 || maxAttempts > Put.MAX_ATTEMPTS) {
+        throw new IllegalArgumentException("maxAttempts must be 1.." + Put.MAX_ATTEMPTS + ", got " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    public Builder lease(Duration lease) {
+      if (lease == null || lease.toMillis() < Put.MIN_LEASE_MS || lease.toMillis() > Put.MAX_LEASE_MS) {
+        throw new IllegalArgumentException("lease must be " + Put.MIN_LEASE_MS + " ms.." + Put.MAX_LEASE_MS + " ms, got " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    public Builder retryBackoff(Duration first, Duration max) {
+      if (first == null || max == null || first.isNegative() || max.compareTo(first) < 0) {
+        throw new IllegalArgumentException("retryBackoff must be non-negative and at most its max, got " + first + " and " + max);
+      }
+      this.retryBackoff = first;
+      this.retryBackoffMax = max;
+      return this;
+    }
+
+    public Builder compactMinBytes(long bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("compactMinBytes must be at least 1024, got " + bytes);
+      }
+      this.compactMinBytes = bytes;
+      return this;
+    }
+
+    /** For fault-injection tests: the file-system layer under the journal. */
+    public Builder storage(Storage storage) {
+      if (storage == null) {
+        throw new IllegalArgumentException("storage must not be null");
+      }
+      this.storage = storage;
+      return this;
+    }
 
     public Builder host(String host) {
       if (host == null || host.isBlank()) {

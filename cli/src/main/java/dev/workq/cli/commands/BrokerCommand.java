@@ -3,6 +3,9 @@ package dev.workq.cli.commands;
 import dev.workq.cli.Logging;
 import dev.workq.server.Broker;
 import dev.workq.server.BrokerOptions;
+import dev.workq.server.FsyncPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,12 +31,56 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--io-threads", paramLabel = "N", description = "I/O threads (default: one per core, at most 4).")
   Integer ioThreads;
 
+  @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "workq-data",
+      description = "Where the journal lives (default: ./${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(names = "--in-memory", description = "Keep no journal: everything is lost when the broker stops.")
+  boolean inMemory;
+
+  @Option(names = "--fsync", paramLabel = "POLICY", defaultValue = "always",
+      description = "always: a put is confirmed once it is on disk (group commit); batch: fsync at most every --fsync-interval-ms, "
+          + "a power loss can lose puts confirmed in that window; never: no fsync, a power loss can lose anything the OS had not written "
+          + "(default: ${DEFAULT-VALUE}).")
+  String fsync;
+
+  @Option(names = "--fsync-interval-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_FSYNC_INTERVAL_MS,
+      description = "Longest time between fsyncs with --fsync batch (default: ${DEFAULT-VALUE}).")
+  long fsyncIntervalMs;
+
+  @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_ATTEMPTS,
+      description = "Deliveries a task gets before the dead letters, unless it asks otherwise (default: ${DEFAULT-VALUE}).")
+  int maxAttempts;
+
+  @Option(names = "--lease-ms", paramLabel = "MS", defaultValue = "30000",
+      description = "Lease of a delivery without renewal, unless the task asks otherwise (default: ${DEFAULT-VALUE}).")
+  long leaseMs;
+
+  @Option(names = "--retry-backoff-ms", paramLabel = "MS", defaultValue = "1000",
+      description = "Delay before the first retry of a failed task, doubling per attempt with jitter (default: ${DEFAULT-VALUE}).")
+  long retryBackoffMs;
+
+  @Option(names = "--retry-backoff-max-ms", paramLabel = "MS", defaultValue = "300000",
+      description = "Longest retry delay (default: ${DEFAULT-VALUE}).")
+  long retryBackoffMaxMs;
+
+  private static FsyncPolicy fsyncPolicy(String name) {
+    try {
+      return FsyncPolicy.valueOf(name.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--fsync must be always, batch or never, got '" + name + "'");
+    }
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Logging.daemon();
     BrokerOptions.Builder b;
     try {
-      b = BrokerOptions.builder().host(host).port(port).maxFrame(maxFrame).maxQueueLength(maxQueueLength);
+      b = BrokerOptions.builder().host(host).port(port).maxFrame(maxFrame).maxQueueLength(maxQueueLength)
+          .dataDir(inMemory ? null : dataDir).fsync(fsyncPolicy(fsync)).fsyncIntervalMs(fsyncIntervalMs)
+          .maxAttempts(maxAttempts).lease(Duration.ofMillis(leaseMs))
+          .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs));
       if (ioThreads != null) {
         b.ioThreads(ioThreads);
       }
@@ -42,7 +89,8 @@ public final class BrokerCommand implements Callable<Integer> {
     }
     Broker broker = Broker.start(b.build());
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "workq-shutdown"));
-    System.out.println("workq broker listening on " + broker.address().getHostString() + ":" + broker.port());
+    System.out.println("workq broker listening on " + broker.address().getHostString() + ":" + broker.port()
+        + (inMemory ? " (in memory, no journal)" : " (journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));
     System.out.flush();
     broker.closeFuture().join();
     return 0;

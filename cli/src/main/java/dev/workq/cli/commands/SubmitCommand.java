@@ -6,6 +6,7 @@ import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
 import dev.workq.cli.Workq;
+import dev.workq.client.TaskOptions;
 import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
 import dev.workq.protocol.Json;
@@ -64,6 +65,33 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--wait", description = "Wait for the results and print them, one JSON object per line.")
   boolean waitForResults;
 
+  @Option(names = "--max-attempts", paramLabel = "N", description = "Deliveries each task gets before the dead letters (default: the broker's).")
+  Integer maxAttempts;
+
+  @Option(names = "--lease-ms", paramLabel = "MS", description = "Lease of each delivery without renewal (default: the broker's).")
+  Long leaseMs;
+
+  @Option(names = "--wait-if-full", description = "When the queue is full, wait for room instead of failing with QUEUE_FULL.")
+  boolean waitIfFull;
+
+  private TaskOptions taskOptions() {
+    try {
+      TaskOptions.Builder b = TaskOptions.builder();
+      if (doneQueue != null) {
+        b.doneQueue(doneQueue);
+      }
+      if (maxAttempts != null) {
+        b.maxAttempts(maxAttempts);
+      }
+      if (leaseMs != null) {
+        b.lease(java.time.Duration.ofMillis(leaseMs));
+      }
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     Logging.command();
@@ -71,28 +99,61 @@ public final class SubmitCommand implements Callable<Integer> {
     if (payloads.isEmpty()) {
       throw new CliFailure("no tasks: " + source.file + " has no payload lines");
     }
-    try (WorkqClient client = WorkqClient.connect(broker.options().build())) {
-      return waitForResults ? submitAndWait(client, payloads) : submit(client, payloads);
+    TaskOptions task = taskOptions();
+    try (WorkqClient client = WorkqClient.connect(broker.options().waitWhenQueueFull(waitIfFull).build())) {
+      return waitForResults ? submitAndWait(client, payloads, task) : submit(client, payloads, task);
     }
   }
 
-  private int submit(WorkqClient client, List<JsonNode> payloads) {
+  /**
+   * Submits with up to {@link #WINDOW} tasks unconfirmed, printing each id once confirmed. After a
+   * refusal (QUEUE_FULL, STORAGE_ERROR) it submits no more, still prints every task that was
+   * accepted, and fails naming how many were not.
+   */
+  private int submit(WorkqClient client, List<JsonNode> payloads, TaskOptions task) {
     ArrayDeque<CompletableFuture<String>> window = new ArrayDeque<>();
+    Refusals refusals = new Refusals();
     for (JsonNode p : payloads) {
-      window.add(client.enqueue(queue, handler, p, doneQueue));
+      if (refusals.first != null) {
+        break;
+      }
+      window.add(client.enqueue(queue, handler, p, task));
       if (window.size() >= WINDOW) {
-        System.out.println(window.poll().join());
+        refusals.print(window.poll());
       }
     }
     while (!window.isEmpty()) {
-      System.out.println(window.poll().join());
+      refusals.print(window.poll());
+    }
+    int accepted = refusals.accepted;
+    if (accepted < payloads.size()) {
+      throw new CliFailure((payloads.size() - accepted) + " of " + payloads.size() + " tasks were not accepted (" + accepted
+          + " were, their ids are printed): " + refusals.first);
     }
     return 0;
   }
 
-  private int submitAndWait(WorkqClient client, List<JsonNode> payloads) {
+  /** Counts confirmations and keeps the first refusal's message. */
+  private static final class Refusals {
+    int accepted;
+    String first;
+
+    void print(CompletableFuture<String> f) {
+      try {
+        System.out.println(f.join());
+        accepted++;
+      } catch (java.util.concurrent.CompletionException e) {
+        Throwable c = e.getCause() == null ? e : e.getCause();
+        if (first == null) {
+          first = c.getMessage() == null ? c.toString() : c.getMessage();
+        }
+      }
+    }
+  }
+
+  private int submitAndWait(WorkqClient client, List<JsonNode> payloads, TaskOptions task) {
     int failed = 0;
-    Iterator<TaskResult> results = client.imapUnordered(queue, handler, payloads);
+    Iterator<TaskResult> results = client.imapUnordered(queue, handler, payloads, task);
     while (results.hasNext()) {
       TaskResult r = results.next();
       if (!r.ok()) {

@@ -1,36 +1,44 @@
 package dev.workq.server.internal.core;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workq.protocol.Ack;
 import dev.workq.protocol.Cancel;
 import dev.workq.protocol.CancelOk;
 import dev.workq.protocol.Complete;
 import dev.workq.protocol.Consume;
 import dev.workq.protocol.ConsumeOk;
+import dev.workq.protocol.DeadLetters;
 import dev.workq.protocol.Deliver;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Fetch;
 import dev.workq.protocol.FetchEmpty;
 import dev.workq.protocol.ItemKind;
+import dev.workq.protocol.Json;
 import dev.workq.protocol.Message;
+import dev.workq.protocol.Payload;
 import dev.workq.protocol.Put;
 import dev.workq.protocol.PutOk;
 import dev.workq.protocol.QueueNames;
-import dev.workq.protocol.QueueStats;
 import dev.workq.protocol.Release;
+import dev.workq.protocol.Renew;
+import dev.workq.protocol.Request;
 import dev.workq.protocol.StatsReply;
 import dev.workq.protocol.StatsRequest;
-import dev.workq.protocol.WorkerInfo;
+import dev.workq.server.internal.journal.JournalOptions;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Random;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -38,33 +46,95 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's state and the one thread that owns it. Every queue, consumer and delivery is read
- * and changed only on the core thread, so no state needs a lock; I/O threads hand requests in
- * with {@link #submit} and the core answers through each session's write queue. Nothing here
- * blocks: a fetch that waits is a timer, not a parked thread.
+ * The broker's state and the one thread that owns it. Every queue, consumer, lease and dead letter
+ * is read and changed only on the core thread, so no state needs a lock; I/O threads hand
+ * requests in with {@link #submit} and the core answers through each session's write queue.
+ * Nothing here blocks: a fetch that waits, a lease and a retry backoff are timers.
+ *
+ * <p>Durability: a put becomes visible, and is confirmed, only once its journal record is durable
+ * under the fsync policy. Other changes (completions, acks, dead letters) apply at once and are
+ * journaled behind; if one is lost in a crash, the task it concerned is simply delivered again.
+ * Deliveries are not journaled: after a restart every task that was in flight is ready again.
  */
 public final class BrokerCore implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(BrokerCore.class);
+  /** How often leases, retry backoffs and compaction are checked. */
+  private static final long TICK_MS = 25;
+  /** Bits of a tag below the epoch: a trillion deliveries per broker run. */
+  private static final int TAG_EPOCH_SHIFT = 40;
 
   private final DefaultEventLoop thread = new DefaultEventLoop(new DefaultThreadFactory("workq-core", true));
-  private final int maxQueueLength;
+  private final CoreConfig config;
+  private final Persistence persistence;
   private final String idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
+  private final Random jitter = new Random();
 
   // Core thread only.
   private final Map<String, QueueState> queues = new HashMap<>();
   private final Set<Session> sessions = new LinkedHashSet<>();
-  private long nextSeq = 1;
-  private long nextTag = 1;
+  private final PriorityQueue<LeaseCheck> leases = new PriorityQueue<>(Comparator.comparingLong(LeaseCheck::deadline));
+  private final PriorityQueue<Item> retries = new PriorityQueue<>(Comparator.comparingLong((Item i) -> i.notBefore));
+  /** Puts written to the journal and not yet durable, so a compaction in between covers them. */
+  private final Map<Long, Item> pendingPuts = new HashMap<>();
+  private final long epoch;
+  private long nextSeq;
+  private long nextTag;
   private long nextConsumer = 1;
   private long nextId = 1;
-  private long unknownDeliveries;
+  private long staleResults;
 
-  public BrokerCore(int maxQueueLength) {
-    this.maxQueueLength = maxQueueLength;
+  private record LeaseCheck(long deadline, Delivery delivery) {}
+
+  private BrokerCore(CoreConfig config, Persistence persistence, Recovered recovered) {
+    this.config = config;
+    this.persistence = persistence;
+    this.epoch = recovered.epoch() + 1;
+    this.nextSeq = recovered.maxSeq() + 1;
+    this.nextTag = epoch << TAG_EPOCH_SHIFT;
+    for (Item item : recovered.items()) {
+      restore(item);
+    }
+    persistence.appendQuietly(JournalRecords.epoch(epoch));
+    thread.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
   }
 
-  /** Registers a session that completed its handshake. Any thread. */
+  /** A core whose state lives in memory only. */
+  public static BrokerCore inMemory(CoreConfig config) {
+    return new BrokerCore(config, Persistence.inMemory(), new Recovered());
+  }
+
+  /**
+   * A core that journals to {@code journal}'s directory, after replaying what is there.
+   *
+   * @throws IOException if the journal cannot be opened or is corrupt (the message names the file
+   *     and offset)
+   */
+  public static BrokerCore durable(CoreConfig config, JournalOptions journal, long minCompactBytes) throws IOException {
+    Recovered recovered = new Recovered();
+    long start = System.nanoTime();
+    Persistence p = Persistence.open(journal, recovered, minCompactBytes);
+    BrokerCore core = new BrokerCore(config, p, recovered);
+    log.info("recovered {} items from {} journal records in {} ms (broker epoch {})", recovered.items().size(),
+        recovered.records(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), core.epoch);
+    return core;
+  }
+
+  private void restore(Item item) {
+    QueueState q = queue(item.queue);
+    if (item.state == Item.State.DEAD) {
+      q.dead.put(item.seq, item);
+    } else if (item.notBefore > 0) {
+      retries.add(item);
+      q.delayed++;
+    } else {
+      q.ready.addLast(item);
+    }
+  }
+
+  // ---- entry points, any thread ----
+
+  /** Registers a session that completed its handshake. */
   public void open(Session session) {
     thread.execute(() -> {
       sessions.add(session);
@@ -72,7 +142,7 @@ public final class BrokerCore implements AutoCloseable {
     });
   }
 
-  /** Hands a request to the core. Any thread; the session's pending count is already raised. */
+  /** Hands a request to the core; the session's pending count is already raised. */
   public void submit(Session session, Message message) {
     thread.execute(() -> {
       try {
@@ -81,26 +151,27 @@ public final class BrokerCore implements AutoCloseable {
         }
       } catch (RuntimeException e) {
         log.error("failed to handle {} from {}", message.type(), session, e);
-        session.send(new ErrorReply(0, ErrorCode.INTERNAL_ERROR, "broker failed to handle " + message.type() + ": " + e, false));
+        long corr = message instanceof Request r ? r.corr() : 0;
+        session.send(new ErrorReply(corr, ErrorCode.INTERNAL_ERROR, "broker failed to handle " + message.type() + ": " + e, false));
       } finally {
         session.requestDone();
       }
     });
   }
 
-  /** The connection's outbound buffer crossed a watermark. Any thread. */
+  /** The connection's outbound buffer crossed a watermark. */
   public void writabilityChanged(Session session, boolean writable) {
     thread.execute(() -> {
       session.writable = writable;
       if (writable) {
-        for (Consumer c : session.consumers.values()) {
+        for (Consumer c : new ArrayList<>(session.consumers.values())) {
           dispatch(c.queue);
         }
       }
     });
   }
 
-  /** The connection closed: everything it held goes back to the front of its queue. Any thread. */
+  /** The connection closed: everything it held goes back to the front of its queue. */
   public void close(Session session) {
     thread.execute(() -> closeNow(session));
   }
@@ -108,27 +179,45 @@ public final class BrokerCore implements AutoCloseable {
   /** A snapshot of the counters, computed on the core thread. */
   public CompletableFuture<StatsReply> stats() {
     CompletableFuture<StatsReply> f = new CompletableFuture<>();
-    thread.execute(() -> f.complete(statsNow(0)));
+    thread.execute(() -> f.complete(Stats.of(0, queues.values(), sessions, staleResults, persistence.sizeBytes())));
     return f;
   }
+
+  /** Tells every connected peer the broker is going away; completes once the notices are queued. */
+  public CompletableFuture<Void> announceShutdown() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    thread.execute(() -> {
+      for (Session s : sessions) {
+        s.send(new ErrorReply(0, ErrorCode.SHUTTING_DOWN, "the broker is shutting down", true));
+      }
+      f.complete(null);
+    });
+    return f;
+  }
+
+  // ---- requests ----
 
   private void handle(Session s, Message m) {
     if (m instanceof Put p) {
       put(s, p);
+    } else if (m instanceof Complete c) {
+      complete(s, c);
+    } else if (m instanceof Ack a) {
+      ack(s, a);
+    } else if (m instanceof Renew r) {
+      renew(s, r);
     } else if (m instanceof Consume c) {
       consume(s, c);
     } else if (m instanceof Cancel c) {
       cancel(s, c);
-    } else if (m instanceof Ack a) {
-      ack(s, a);
-    } else if (m instanceof Complete c) {
-      complete(s, c);
     } else if (m instanceof Release r) {
       release(s, r);
     } else if (m instanceof Fetch f) {
       fetch(s, f);
     } else if (m instanceof StatsRequest r) {
-      s.send(statsNow(r.corr()));
+      s.send(Stats.of(r.corr(), queues.values(), sessions, staleResults, persistence.sizeBytes()));
+    } else if (m instanceof DeadLetters d) {
+      s.send(DeadLetterOps.apply(this, queue(d.queue()), d));
     } else {
       s.send(new ErrorReply(0, ErrorCode.PROTOCOL_ERROR, m.type() + " is not a request", false));
     }
@@ -144,16 +233,35 @@ public final class BrokerCore implements AutoCloseable {
         return;
       }
     }
+    if (p.payload().length() > config.maxPayload()) {
+      s.send(new ErrorReply(p.corr(), ErrorCode.INVALID_REQUEST,
+          "payload of " + p.payload().length() + " bytes is over the limit of " + config.maxPayload() + " bytes", false));
+      return;
+    }
     QueueState q = queue(p.queue());
-    if (q.ready.size() >= maxQueueLength) {
+    if (q.ready.size() + q.pendingPuts >= config.maxQueueLength()) {
       s.send(new ErrorReply(p.corr(), ErrorCode.QUEUE_FULL,
-          "queue '" + q.name + "' holds " + q.ready.size() + " items (max-length " + maxQueueLength + ")", false));
+          "queue '" + q.name + "' holds " + (q.ready.size() + q.pendingPuts) + " items (max-length " + config.maxQueueLength() + ")", false));
       return;
     }
     String id = p.id() != null ? p.id() : idPrefix + "-" + Long.toHexString(nextId++);
-    q.ready.addLast(new Item(nextSeq++, id, q.name, p.kind(), p.handler(), replyTo, p.payload()));
-    s.send(new PutOk(p.corr(), id));
-    dispatch(q);
+    int maxAttempts = p.maxAttempts() != null ? p.maxAttempts() : config.maxAttempts();
+    long leaseMs = p.leaseMs() != null ? p.leaseMs() : config.leaseMs();
+    Item item = new Item(nextSeq++, id, q.name, p.kind(), p.handler(), replyTo, maxAttempts, leaseMs, p.payload());
+    q.pendingPuts++;
+    pendingPuts.put(item.seq, item);
+    persistence.append(JournalRecords.put(item), error -> onCore(() -> {
+      q.pendingPuts--;
+      pendingPuts.remove(item.seq);
+      if (error != null) {
+        s.send(new ErrorReply(p.corr(), ErrorCode.STORAGE_ERROR,
+            "the broker could not write the item to its journal (" + error.getMessage() + "); it was not accepted", false));
+        return;
+      }
+      q.ready.addLast(item);
+      s.send(new PutOk(p.corr(), id));
+      dispatch(q);
+    }));
   }
 
   private void consume(Session s, Consume c) {
@@ -177,12 +285,11 @@ public final class BrokerCore implements AutoCloseable {
 
   private void fetch(Session s, Fetch f) {
     QueueState q = queue(f.queue());
-    FetchWaiter w = new FetchWaiter(s, f.corr());
     if (!q.ready.isEmpty() && q.waiters.isEmpty()) {
-      w.done = true;
       deliver(s, null, f.corr(), q, q.ready.pollFirst());
       return;
     }
+    FetchWaiter w = new FetchWaiter(s, f.corr());
     q.waiters.addLast(w);
     s.waiters.add(w);
     w.timeout = thread.schedule(() -> {
@@ -199,63 +306,83 @@ public final class BrokerCore implements AutoCloseable {
   private void ack(Session s, Ack a) {
     Delivery d = s.held.remove(a.tag());
     if (d == null) {
-      unknownDelivery(s, a.tag());
+      stale(s, a.tag(), "ACK");
       return;
     }
-    settle(d);
+    unhold(d);
+    d.queue.completed++;
+    persistence.appendQuietly(JournalRecords.remove(d.item.seq));
+    dispatch(d.queue);
+    collectIfIdle(d.queue);
   }
 
   private void complete(Session s, Complete c) {
-    Delivery d = s.held.get(c.tag());
+    Delivery d = s.held.remove(c.tag());
     if (d == null) {
-      unknownDelivery(s, c.tag());
+      stale(s, c.tag(), "COMPLETE");
       return;
     }
-    if (d.item().kind != ItemKind.TASK) {
-      s.send(new ErrorReply(0, ErrorCode.INVALID_REQUEST,
-          "delivery " + c.tag() + " is a " + d.item().kind + " item: ack it; COMPLETE is for tasks", false));
-      return;
+    unhold(d);
+    Item task = d.item;
+    QueueState q = d.queue;
+    if (c.ok()) {
+      q.completed++;
+      Item result = resultItem(task, c.result());
+      persistence.appendQuietly(JournalRecords.replace(task.seq, result == null ? List.of() : List.of(result)));
+      if (result != null) {
+        QueueState done = queue(result.queue);
+        done.ready.addLast(result);
+        dispatch(done);
+      }
+    } else {
+      q.failed++;
+      task.addError(c.error());
+      if (c.permanent() || task.attempts >= task.maxAttempts || task.kind != ItemKind.TASK) {
+        deadLetter(task, c.result());
+      } else {
+        retryLater(task);
+      }
     }
-    s.held.remove(c.tag());
-    Item task = d.item();
-    QueueState done = queue(task.replyTo);
-    done.ready.addLast(new Item(nextSeq++, task.id, done.name, ItemKind.RESULT, null, null, c.result()));
-    settle(d);
-    dispatch(done);
+    dispatch(q);
+    collectIfIdle(q);
   }
 
   private void release(Session s, Release r) {
     Delivery d = s.held.remove(r.tag());
     if (d == null) {
-      unknownDelivery(s, r.tag());
+      stale(s, r.tag(), "RELEASE");
       return;
     }
     unhold(d);
-    d.queue().ready.addFirst(d.item());
-    dispatch(d.queue());
+    d.queue.ready.addFirst(d.item);
+    dispatch(d.queue);
   }
 
-  private void unknownDelivery(Session s, long tag) {
-    unknownDeliveries++;
-    s.send(new ErrorReply(0, ErrorCode.UNKNOWN_DELIVERY, "delivery " + tag + " is not held by this connection", false));
-  }
-
-  private void settle(Delivery d) {
-    unhold(d);
-    d.queue().completed++;
-    dispatch(d.queue());
-    collectIfIdle(d.queue());
-  }
-
-  private void unhold(Delivery d) {
-    d.queue().inFlight--;
-    if (d.consumer() != null) {
-      d.consumer().held--;
+  private void renew(Session s, Renew r) {
+    long now = System.nanoTime();
+    for (long tag : r.tags()) {
+      Delivery d = s.held.get(tag);
+      if (d != null) {
+        d.renew(now);
+      }
     }
   }
 
+  /**
+   * A result, ack or release for a lease this connection does not hold: the lease expired and the
+   * task went to someone else, or the tag is from an earlier broker run. Rejected and counted, so
+   * a task that ran twice puts one result on its done queue.
+   */
+  private void stale(Session s, long tag, String what) {
+    staleResults++;
+    s.send(new ErrorReply(0, ErrorCode.UNKNOWN_DELIVERY,
+        what + " for delivery " + tag + " rejected: this connection holds no such lease (expired, or from an earlier broker run)", false));
+  }
+
+  // ---- dispatch ----
+
   /** Hands ready items to waiting fetches first, then round robin to consumers with credit. */
-  private void dispatch(QueueState q) {
+  void dispatch(QueueState q) {
     while (!q.ready.isEmpty()) {
       FetchWaiter w = q.waiters.pollFirst();
       if (w != null) {
@@ -279,22 +406,33 @@ public final class BrokerCore implements AutoCloseable {
     item.attempts++;
     long tag = nextTag++;
     q.delivered++;
-    s.send(new Deliver(corr, c == null ? 0 : c.id, tag, q.name, item.kind, item.id, item.handler,
-        item.replyTo, item.attempts, item.payload));
-    if (item.kind == ItemKind.STOP) {
+    boolean stop = item.kind == ItemKind.STOP;
+    s.send(new Deliver(corr, c == null ? 0 : c.id, tag, q.name, item.kind, item.id, item.handler, item.replyTo,
+        item.attempts, stop ? 0 : item.leaseMs, item.payload));
+    if (stop) {
       // A STOP is consumed by its delivery, and it ends the consumer that took it: nothing after
       // the sentinel reaches that worker, just as multiprocessing's worker loop ends at STOP.
       q.completed++;
+      persistence.appendQuietly(JournalRecords.remove(item.seq));
       if (c != null) {
         s.consumers.remove(c.id);
         detach(c);
       }
       return;
     }
-    s.held.put(tag, new Delivery(tag, item, q, c));
+    Delivery d = new Delivery(tag, item, q, c, s, System.nanoTime());
+    s.held.put(tag, d);
+    leases.add(new LeaseCheck(d.expiresAt, d));
     q.inFlight++;
     if (c != null) {
       c.held++;
+    }
+  }
+
+  private void unhold(Delivery d) {
+    d.queue.inFlight--;
+    if (d.consumer != null) {
+      d.consumer.held--;
     }
   }
 
@@ -302,6 +440,148 @@ public final class BrokerCore implements AutoCloseable {
     c.cancelled = true;
     c.queue.consumers.remove(c);
     collectIfIdle(c.queue);
+  }
+
+  // ---- failures: retries, lost workers, dead letters ----
+
+  private void retryLater(Item task) {
+    Item retry = task.copy(nextSeq++);
+    retry.notBefore = System.currentTimeMillis() + config.backoffMs(task.attempts, jitter);
+    persistence.appendQuietly(JournalRecords.replace(task.seq, List.of(retry)));
+    retries.add(retry);
+    queue(retry.queue).delayed++;
+  }
+
+  /**
+   * The holder of {@code d} is gone (connection closed, lease expired): the attempt counts, apart
+   * from handler failures. The task goes back to the front of its queue, or to the dead letters if
+   * it has used its attempts.
+   */
+  private void lost(Delivery d, String why) {
+    Item item = d.item;
+    QueueState q = d.queue;
+    q.redelivered++;
+    item.crashes++;
+    if (item.kind == ItemKind.TASK && item.attempts >= item.maxAttempts) {
+      item.addError("dev.workq.WorkerLost: " + why);
+      deadLetter(item, null);
+      return;
+    }
+    persistence.appendQuietly(JournalRecords.put(item));
+    q.ready.addFirst(item);
+  }
+
+  /**
+   * Moves a task to its queue's dead letters with its error history and, for a task, puts its
+   * last error result on its done queue so whoever waits for it learns it failed.
+   */
+  void deadLetter(Item task, Payload lastResult) {
+    Item dead = task.copy(nextSeq++);
+    dead.state = Item.State.DEAD;
+    dead.notBefore = 0;
+    Item result = task.kind == ItemKind.TASK ? resultItem(task, lastResult != null && lastResult.length() > 0 ? lastResult : lostResult(task)) : null;
+    persistence.appendQuietly(JournalRecords.replace(task.seq, result == null ? List.of(dead) : List.of(dead, result)));
+    QueueState q = queue(task.queue);
+    q.dead.put(dead.seq, dead);
+    log.info("task {} on '{}' moved to the dead letters after {} attempts ({} lost workers): {}", task.id, q.name,
+        task.attempts, task.crashes, task.errors.isEmpty() ? "-" : task.errors.get(task.errors.size() - 1));
+    if (result != null) {
+      QueueState done = queue(result.queue);
+      done.ready.addLast(result);
+      dispatch(done);
+    }
+  }
+
+  /** A result record for a task whose last attempt produced none (its worker was lost). */
+  private static Payload lostResult(Item task) {
+    ObjectNode r = Json.mapper().createObjectNode();
+    r.put("id", task.id);
+    r.put("ok", false);
+    r.putNull("value");
+    r.put("error", task.errors.isEmpty() ? "dev.workq.WorkerLost" : task.errors.get(task.errors.size() - 1));
+    r.putNull("worker");
+    r.put("attempts", task.attempts);
+    r.put("elapsedMs", 0);
+    return Payload.ofUtf8(r.toString());
+  }
+
+  private Item resultItem(Item task, Payload result) {
+    if (task.replyTo == null) {
+      return null;
+    }
+    return new Item(nextSeq++, task.id, task.replyTo, ItemKind.RESULT, null, null, config.maxAttempts(), config.leaseMs(), result);
+  }
+
+  /** Puts a dead letter back on its queue as a fresh task. */
+  void requeueDead(QueueState q, Item dead) {
+    Item fresh = new Item(nextSeq++, dead.id, dead.queue, dead.kind, dead.handler, dead.replyTo, dead.maxAttempts,
+        dead.leaseMs, dead.payload);
+    persistence.appendQuietly(JournalRecords.replace(dead.seq, List.of(fresh)));
+    q.ready.addLast(fresh);
+  }
+
+  void purgeDead(Item dead) {
+    persistence.appendQuietly(JournalRecords.remove(dead.seq));
+  }
+
+  // ---- timers ----
+
+  private void tick() {
+    long now = System.nanoTime();
+    LeaseCheck check;
+    while ((check = leases.peek()) != null && check.deadline() <= now) {
+      leases.poll();
+      Delivery d = check.delivery();
+      if (!d.held()) {
+        continue;
+      }
+      if (d.expiresAt > now) {
+        leases.add(new LeaseCheck(d.expiresAt, d));
+        continue;
+      }
+      d.session.held.remove(d.tag);
+      unhold(d);
+      d.queue.leaseExpired++;
+      log.info("lease of task {} on '{}' held by {} expired after {} ms without renewal; the task goes back to the queue",
+          d.item.id, d.queue.name, d.session, d.item.leaseMs);
+      lost(d, "lease expired after " + d.item.leaseMs + " ms without renewal");
+      dispatch(d.queue);
+    }
+    long wall = System.currentTimeMillis();
+    Item due;
+    while ((due = retries.peek()) != null && due.notBefore <= wall) {
+      retries.poll();
+      due.notBefore = 0;
+      QueueState q = queue(due.queue);
+      q.delayed--;
+      q.ready.addLast(due);
+      dispatch(q);
+    }
+    persistence.compactIfDue(this::snapshot);
+  }
+
+  /** Every live item as journal records, for compaction. */
+  private List<byte[]> snapshot() {
+    List<byte[]> records = new ArrayList<>();
+    records.add(JournalRecords.epoch(epoch));
+    for (QueueState q : queues.values()) {
+      q.ready.forEach(i -> records.add(JournalRecords.put(i)));
+      q.dead.values().forEach(i -> records.add(JournalRecords.put(i)));
+    }
+    for (Session s : sessions) {
+      s.held.values().forEach(d -> records.add(JournalRecords.put(d.item)));
+    }
+    retries.forEach(i -> records.add(JournalRecords.put(i)));
+    pendingPuts.values().forEach(i -> records.add(JournalRecords.put(i)));
+    return records;
+  }
+
+  private void onCore(Runnable r) {
+    if (thread.inEventLoop()) {
+      r.run();
+    } else {
+      thread.execute(r);
+    }
   }
 
   private void closeNow(Session s) {
@@ -320,18 +600,20 @@ public final class BrokerCore implements AutoCloseable {
       w.timeout.cancel(false);
     }
     s.waiters.clear();
-    // Put held items back at the front of their queues, keeping their original order.
-    Map<QueueState, List<Item>> back = new HashMap<>();
-    for (Delivery d : s.held.values()) {
-      unhold(d);
-      back.computeIfAbsent(d.queue(), k -> new ArrayList<>()).add(d.item());
-    }
+    // Held items go back to the front of their queues in their original order: return them
+    // newest first, each to the front.
+    List<Delivery> held = new ArrayList<>(s.held.values());
     s.held.clear();
-    back.forEach((q, items) -> {
-      items.sort(Comparator.comparingLong((Item i) -> i.seq).reversed());
-      items.forEach(q.ready::addFirst);
-      log.info("{} disconnected holding {} items of '{}': returned to the queue", s, items.size(), q.name);
-    });
+    held.sort(Comparator.comparingLong((Delivery d) -> d.item.seq).reversed());
+    Set<QueueState> touched = new LinkedHashSet<>();
+    for (Delivery d : held) {
+      unhold(d);
+      lost(d, "worker connection lost");
+      touched.add(d.queue);
+    }
+    if (!held.isEmpty()) {
+      log.info("{} disconnected holding {} items: returned to their queues", s, held.size());
+    }
     for (QueueState q : new ArrayList<>(queues.values())) {
       q.waiters.removeIf(w -> w.done);
       dispatch(q);
@@ -340,7 +622,7 @@ public final class BrokerCore implements AutoCloseable {
     log.debug("{} disconnected", s);
   }
 
-  private QueueState queue(String name) {
+  QueueState queue(String name) {
     return queues.computeIfAbsent(name, QueueState::new);
   }
 
@@ -350,29 +632,13 @@ public final class BrokerCore implements AutoCloseable {
     }
   }
 
-  private StatsReply statsNow(long corr) {
-    List<QueueStats> qs = new ArrayList<>();
-    for (QueueState q : new TreeMap<>(queues).values()) {
-      qs.add(new QueueStats(q.name, q.ready.size(), q.inFlight, q.consumers.size(), q.delivered, q.completed));
-    }
-    List<WorkerInfo> workers = new ArrayList<>();
-    int clients = 0;
-    for (Session s : sessions) {
-      if (s.isWorker()) {
-        workers.add(new WorkerInfo(s.hello().name(), s.hello().host(), s.hello().pid(), s.hello().handlers(), s.held.size()));
-      } else {
-        clients++;
-      }
-    }
-    return new StatsReply(corr, qs, workers, clients);
-  }
-
-  long unknownDeliveries() {
-    return unknownDeliveries;
-  }
-
   @Override
   public void close() {
     thread.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    persistence.close();
+  }
+
+  static String utf8(Payload p) {
+    return new String(p.bytes(), StandardCharsets.UTF_8);
   }
 }

@@ -1,4 +1,33 @@
 package dev.workq.server.internal.core;
 
-/** An item handed to a connection and not yet acked, completed or released. Core thread only. */
-record Delivery(long tag, Item item, QueueState queue, Consumer consumer) {}
+/**
+ * An item handed to a connection and not yet acked, completed or released: a lease. The tag is
+ * the lease token. Core thread only.
+ */
+final class Delivery {
+
+  final long tag;
+  final Item item;
+  final QueueState queue;
+  final Consumer consumer;
+  final Session session;
+  /** System.nanoTime() after which the lease has expired unless renewed. */
+  long expiresAt;
+
+  Delivery(long tag, Item item, QueueState queue, Consumer consumer, Session session, long now) {
+    this.tag = tag;
+    this.item = item;
+    this.queue = queue;
+    this.consumer = consumer;
+    this.session = session;
+    renew(now);
+  }
+
+  void renew(long now) {
+    expiresAt = now + item.leaseMs * 1_000_000;
+  }
+
+  boolean held() {
+    return session.held.get(tag) == this;
+  }
+}

@@ -2,12 +2,24 @@ package dev.workq.server.internal.core;
 
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Payload;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One item in a queue, owned by the core thread. The payload is never parsed here. {@code seq}
- * orders items by arrival so that items handed back go to the front in their original order.
+ * orders items by arrival (items handed back go to the front in their original order) and is the
+ * item's identity in the journal.
  */
 final class Item {
+
+  /** Where an item is: waiting (or running) in its queue, or in the queue's dead letters. */
+  enum State {
+    READY,
+    DEAD
+  }
+
+  /** At most this many errors are kept per item, the newest. */
+  static final int MAX_ERRORS = 20;
 
   final long seq;
   final String id;
@@ -15,16 +27,51 @@ final class Item {
   final ItemKind kind;
   final String handler;
   final String replyTo;
+  final int maxAttempts;
+  final long leaseMs;
   final Payload payload;
+  State state = State.READY;
   int attempts;
+  int crashes;
+  /** Wall-clock millis before which a failed task is not retried; 0 when not delayed. */
+  long notBefore;
+  List<String> errors = List.of();
 
-  Item(long seq, String id, String queue, ItemKind kind, String handler, String replyTo, Payload payload) {
+  Item(long seq, String id, String queue, ItemKind kind, String handler, String replyTo, int maxAttempts,
+      long leaseMs, Payload payload) {
     this.seq = seq;
     this.id = id;
     this.queue = queue;
     this.kind = kind;
     this.handler = handler;
     this.replyTo = replyTo;
+    this.maxAttempts = maxAttempts;
+    this.leaseMs = leaseMs;
     this.payload = payload;
+  }
+
+  /** The same task under a new seq, keeping its history: for retries and dead letters. */
+  Item copy(long newSeq) {
+    Item c = new Item(newSeq, id, queue, kind, handler, replyTo, maxAttempts, leaseMs, payload);
+    c.state = state;
+    c.attempts = attempts;
+    c.crashes = crashes;
+    c.notBefore = notBefore;
+    c.errors = errors;
+    return c;
+  }
+
+  void addError(String error) {
+    List<String> next = new ArrayList<>(errors);
+    next.add(error == null ? "unknown error" : error);
+    while (next.size() > MAX_ERRORS) {
+      next.remove(0);
+    }
+    errors = List.copyOf(next);
+  }
+
+  /** Rough heap and journal footprint, for deciding when to compact. */
+  long footprint() {
+    return 96 + payload.length() + id.length() * 2L;
   }
 }

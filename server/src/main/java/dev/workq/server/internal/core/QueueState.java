@@ -2,11 +2,13 @@ package dev.workq.server.internal.core;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * One named queue: its ready items in FIFO order, its consumers and waiting fetches, and its
- * counters. Owned by the core thread.
+ * One named queue: its ready items in FIFO order, its consumers and waiting fetches, its dead
+ * letters and its counters. Owned by the core thread.
  */
 final class QueueState {
 
@@ -14,9 +16,17 @@ final class QueueState {
   final ArrayDeque<Item> ready = new ArrayDeque<>();
   final List<Consumer> consumers = new ArrayList<>();
   final ArrayDeque<FetchWaiter> waiters = new ArrayDeque<>();
+  /** Dead letters by seq, oldest first. */
+  final Map<Long, Item> dead = new LinkedHashMap<>();
+  /** Puts written to the journal but not yet durable: they count toward the max length. */
+  int pendingPuts;
   long inFlight;
+  long delayed;
   long delivered;
   long completed;
+  long failed;
+  long redelivered;
+  long leaseExpired;
   private int next;
 
   QueueState(String name) {
@@ -41,6 +51,7 @@ final class QueueState {
   }
 
   boolean idle() {
-    return ready.isEmpty() && inFlight == 0 && consumers.isEmpty() && waiters.isEmpty();
+    return ready.isEmpty() && inFlight == 0 && delayed == 0 && pendingPuts == 0 && dead.isEmpty()
+        && consumers.isEmpty() && waiters.isEmpty();
   }
 }

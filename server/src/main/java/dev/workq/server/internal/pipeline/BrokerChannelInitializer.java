@@ -6,10 +6,11 @@ import dev.workq.protocol.codec.MessageEncoder;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.internal.core.BrokerCore;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.Channel;
 
 /** Assembles a connection's pipeline: framing, codec, handshake, dispatch, exception policy. */
-public final class BrokerChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
 
   private final BrokerOptions options;
   private final BrokerCore core;
@@ -18,8 +19,15 @@ public final class BrokerChannelInitializer extends ChannelInitializer<SocketCha
   private final MessageEncoder encoder = new MessageEncoder();
   private final DispatchHandler dispatch;
   private final ExceptionHandler exceptions = new ExceptionHandler();
+  private final ChannelGroup connections;
 
   public BrokerChannelInitializer(BrokerOptions options, BrokerCore core, String brokerName) {
+    this(options, core, brokerName, null);
+  }
+
+  /** As above, also adding every connection to {@code connections} so the broker can close them all. */
+  public BrokerChannelInitializer(BrokerOptions options, BrokerCore core, String brokerName, ChannelGroup connections) {
+    this.connections = connections;
     this.options = options;
     this.core = core;
     this.brokerName = brokerName;
@@ -27,7 +35,10 @@ public final class BrokerChannelInitializer extends ChannelInitializer<SocketCha
   }
 
   @Override
-  protected void initChannel(SocketChannel ch) {
+  protected void initChannel(Channel ch) {
+    if (connections != null) {
+      connections.add(ch);
+    }
     ch.pipeline()
         .addLast(FrameDecoder.NAME, new FrameDecoder(options.maxFrame()))
         .addLast(MessageDecoder.NAME, decoder)

@@ -28,7 +28,7 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
   /** What a peer may send after its HELLO, besides PING and PONG. */
   private static final Set<MessageType> REQUESTS = EnumSet.of(MessageType.PUT, MessageType.CONSUME,
       MessageType.CANCEL, MessageType.ACK, MessageType.COMPLETE, MessageType.RELEASE, MessageType.FETCH,
-      MessageType.STATS);
+      MessageType.STATS, MessageType.RENEW, MessageType.DEAD_LETTERS);
 
   private final BrokerCore core;
 

@@ -3,12 +3,15 @@ package dev.workq.server.internal.pipeline;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.codec.ProtocolException;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,24 +29,54 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ExceptionHandler.class);
   private static final AttributeKey<Boolean> CLOSING = AttributeKey.valueOf("workq.closing");
 
+  /** How long a connection closed for a fatal error may take to read the error before it is cut. */
+  static final long LINGER_MS = 2000;
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (!ctx.channel().isActive() || ctx.channel().attr(CLOSING).setIfAbsent(Boolean.TRUE) != null) {
       return;
     }
-    ctx.channel().config().setAutoRead(false);
     ProtocolException pe = find(cause, ProtocolException.class);
     if (pe != null) {
       log.info("closing {}: {}: {}", ctx.channel().remoteAddress(), pe.code(), pe.getMessage());
-      ctx.writeAndFlush(new ErrorReply(0, pe.code(), pe.getMessage(), true)).addListener(ChannelFutureListener.CLOSE);
+      closeAfter(ctx, new ErrorReply(0, pe.code(), pe.getMessage(), true));
     } else if (find(cause, IOException.class) != null) {
       log.debug("closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
       ctx.close();
     } else {
       log.warn("closing {} after an unexpected error", ctx.channel().remoteAddress(), cause);
-      ctx.writeAndFlush(new ErrorReply(0, ErrorCode.INTERNAL_ERROR, "internal error: " + cause, true))
-          .addListener(ChannelFutureListener.CLOSE);
+      closeAfter(ctx, new ErrorReply(0, ErrorCode.INTERNAL_ERROR, "internal error: " + cause, true));
     }
+  }
+
+  /**
+   * Sends {@code error}, then half-closes. Whatever the peer still sends is read and dropped
+   * rather than left unread: closing with unread input makes the kernel reset the connection,
+   * and the peer would lose the error it was about to read. The connection closes when the peer
+   * closes its side, or after {@link #LINGER_MS}.
+   */
+  private static void closeAfter(ChannelHandlerContext ctx, ErrorReply error) {
+    Channel ch = ctx.channel();
+    ch.pipeline().addFirst("discard", new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelRead(ChannelHandlerContext c, Object msg) {
+        ReferenceCountUtil.release(msg);
+      }
+
+      @Override
+      public void exceptionCaught(ChannelHandlerContext c, Throwable t) {
+        c.close();
+      }
+    });
+    ctx.writeAndFlush(error).addListener(f -> {
+      if (ch instanceof SocketChannel s && s.isActive()) {
+        s.shutdownOutput();
+      } else {
+        ch.close();
+      }
+    });
+    ch.eventLoop().schedule(() -> ch.close(), LINGER_MS, TimeUnit.MILLISECONDS);
   }
 
   private static <T extends Throwable> T find(Throwable t, Class<T> type) {

@@ -1,0 +1,97 @@
+package dev.workq.cli.commands;
+
+import dev.workq.cli.BrokerAddress;
+import dev.workq.cli.Logging;
+import dev.workq.client.WorkqClient;
+import dev.workq.protocol.DeadLetter;
+import dev.workq.protocol.DeadLettersReply;
+import dev.workq.protocol.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code workq dead-letters list|requeue|purge}: the tasks that used up their attempts. */
+@Command(name = "dead-letters", mixinStandardHelpOptions = true,
+    description = "List, requeue or purge a queue's dead letters (tasks that used up their attempts).",
+    subcommands = {DeadLettersCommand.ListCommand.class, DeadLettersCommand.RequeueCommand.class,
+        DeadLettersCommand.PurgeCommand.class})
+public final class DeadLettersCommand {
+
+  /** Options every dead-letters subcommand takes. */
+  static final class Target {
+    @Mixin
+    BrokerAddress broker;
+
+    @Option(names = "--queue", defaultValue = "tasks", description = "The queue whose dead letters to act on (default: ${DEFAULT-VALUE}).")
+    String queue;
+  }
+
+  /** Prints one JSON object per dead letter: id, handler, attempts, crashes, errors, payload. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Print dead letters, one JSON object per line.")
+  static final class ListCommand implements Callable<Integer> {
+    @Mixin
+    Target target;
+
+    @Option(names = "--limit", defaultValue = "100", description = "Most items printed (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() throws Exception {
+      Logging.command();
+      DeadLettersReply reply;
+      try (WorkqClient client = WorkqClient.connect(target.broker.options().build())) {
+        reply = client.deadLetters(target.queue, limit);
+      }
+      for (DeadLetter d : reply.items()) {
+        System.out.println(Json.mapper().writeValueAsString(d));
+      }
+      System.err.println(reply.items().size() + " of " + reply.total() + " dead letters on '" + target.queue + "'");
+      return 0;
+    }
+  }
+
+  /** Puts dead letters back on the queue with fresh attempts. */
+  @Command(name = "requeue", mixinStandardHelpOptions = true, description = "Put dead letters back on the queue (all, or --id ones).")
+  static final class RequeueCommand implements Callable<Integer> {
+    @Mixin
+    Target target;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Only this task (repeatable).")
+    List<String> ids = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      Logging.command();
+      int n;
+      try (WorkqClient client = WorkqClient.connect(target.broker.options().build())) {
+        n = client.requeueDeadLetters(target.queue, ids);
+      }
+      System.out.println("requeued " + n + " dead letters on '" + target.queue + "'");
+      return 0;
+    }
+  }
+
+  /** Deletes dead letters. */
+  @Command(name = "purge", mixinStandardHelpOptions = true, description = "Delete dead letters (all, or --id ones).")
+  static final class PurgeCommand implements Callable<Integer> {
+    @Mixin
+    Target target;
+
+    @Option(names = "--id", paramLabel = "ID", description = "Only this task (repeatable).")
+    List<String> ids = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+      Logging.command();
+      int n;
+      try (WorkqClient client = WorkqClient.connect(target.broker.options().build())) {
+        n = client.purgeDeadLetters(target.queue, ids);
+      }
+      System.out.println("purged " + n + " dead letters on '" + target.queue + "'");
+      return 0;
+    }
+  }
+}

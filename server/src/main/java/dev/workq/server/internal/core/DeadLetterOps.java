@@ -1,0 +1,48 @@
+package dev.workq.server.internal.core;
+
+import dev.workq.protocol.DeadLetter;
+import dev.workq.protocol.DeadLetters;
+import dev.workq.protocol.DeadLettersReply;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/** Lists, requeues and purges a queue's dead letters. Core thread only. */
+final class DeadLetterOps {
+
+  private DeadLetterOps() {}
+
+  static DeadLettersReply apply(BrokerCore core, QueueState q, DeadLetters request) {
+    if (request.action() == DeadLetters.Action.LIST) {
+      List<DeadLetter> items = new ArrayList<>();
+      for (Item i : q.dead.values()) {
+        if (items.size() >= request.limit()) {
+          break;
+        }
+        items.add(new DeadLetter(i.id, i.handler, i.attempts, i.crashes, i.errors, BrokerCore.utf8(i.payload)));
+      }
+      return new DeadLettersReply(request.corr(), q.name, q.dead.size(), items.size(), items);
+    }
+    Set<String> ids = new HashSet<>(request.ids());
+    int count = 0;
+    for (Iterator<Item> it = q.dead.values().iterator(); it.hasNext(); ) {
+      Item dead = it.next();
+      if (!ids.isEmpty() && !ids.contains(dead.id)) {
+        continue;
+      }
+      it.remove();
+      count++;
+      if (request.action() == DeadLetters.Action.REQUEUE) {
+        core.requeueDead(q, dead);
+      } else {
+        core.purgeDead(dead);
+      }
+    }
+    if (request.action() == DeadLetters.Action.REQUEUE && count > 0) {
+      core.dispatch(q);
+    }
+    return new DeadLettersReply(request.corr(), q.name, q.dead.size(), count, List.of());
+  }
+}

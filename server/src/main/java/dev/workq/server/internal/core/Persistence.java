@@ -1,0 +1,104 @@
+package dev.workq.server.internal.core;
+
+import dev.workq.server.internal.journal.Journal;
+import dev.workq.server.internal.journal.JournalOptions;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where the core's state changes go: the journal, or nowhere for an in-memory broker. Decides when
+ * to compact: once the journal has grown by four times the live state it last snapshotted (and
+ * at least {@link #MIN_COMPACT_BYTES}), so the journal stays within a constant factor of the
+ * live data however long the broker runs.
+ */
+final class Persistence implements AutoCloseable {
+
+  /** Never compact below this much new journal: 64 MiB. */
+  static final long MIN_COMPACT_BYTES = 64L << 20;
+
+  private static final Logger log = LoggerFactory.getLogger(Persistence.class);
+
+  private final Journal journal;
+  private final long minCompactBytes;
+  private long lastSnapshotBytes;
+  private long appendFailures;
+
+  private Persistence(Journal journal, long minCompactBytes) {
+    this.journal = journal;
+    this.minCompactBytes = minCompactBytes;
+  }
+
+  static Persistence inMemory() {
+    return new Persistence(null, Long.MAX_VALUE);
+  }
+
+  /** Opens the journal and replays it into {@code target} before returning. */
+  static Persistence open(JournalOptions options, JournalRecords.Target target, long minCompactBytes) throws IOException {
+    Journal journal = Journal.open(options, record -> JournalRecords.replay(record, target));
+    return new Persistence(journal, minCompactBytes);
+  }
+
+  boolean durable() {
+    return journal != null;
+  }
+
+  /**
+   * Appends {@code record}; {@code done} runs once it is durable under the fsync policy (on the
+   * journal's thread), with the error if it could not be written. In memory it runs at once.
+   */
+  void append(byte[] record, Journal.AppendCallback done) {
+    if (journal == null) {
+      done.done(null);
+    } else {
+      journal.append(record, done);
+    }
+  }
+
+  /** Appends a record nobody waits for; a failure is counted and logged, not reported. */
+  void appendQuietly(byte[] record) {
+    if (journal != null) {
+      journal.append(record, e -> {
+        if (e != null) {
+          noteFailure(e);
+        }
+      });
+    }
+  }
+
+  private synchronized void noteFailure(Throwable e) {
+    if (appendFailures++ % 1000 == 0) {
+      log.warn("journal write failed ({} so far): {}; state changes since are kept in memory and rewritten at the next compaction",
+          appendFailures, e.getMessage());
+    }
+  }
+
+  /** Compacts if the journal has grown enough; {@code snapshot} is called only then. */
+  void compactIfDue(Supplier<List<byte[]>> snapshot) {
+    if (journal == null) {
+      return;
+    }
+    long grown = journal.bytesSinceSnapshot();
+    if (grown < minCompactBytes || grown < 4 * lastSnapshotBytes) {
+      return;
+    }
+    List<byte[]> records = snapshot.get();
+    lastSnapshotBytes = records.stream().mapToLong(r -> r.length + 8L).sum();
+    log.info("compacting the journal: {} bytes since the last snapshot, {} live records ({} bytes)", grown, records.size(),
+        lastSnapshotBytes);
+    journal.compact(records);
+  }
+
+  long sizeBytes() {
+    return journal == null ? 0 : journal.sizeBytes();
+  }
+
+  @Override
+  public void close() {
+    if (journal != null) {
+      journal.close();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package dev.workq.server.internal.core;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state rebuilt from the journal at startup: every live item by seq and the last epoch.
+ * Items that were delivered when the broker stopped were never journaled as delivered, so they
+ * come back ready, at their place in the queue.
+ */
+final class Recovered implements JournalRecords.Target {
+
+  private final Map<Long, Item> live = new HashMap<>();
+  private long epoch;
+  private long records;
+  private long maxSeq;
+
+  @Override
+  public void put(Item item) {
+    live.put(item.seq, item);
+    maxSeq = Math.max(maxSeq, item.seq);
+    records++;
+  }
+
+  @Override
+  public void remove(long seq) {
+    live.remove(seq);
+    maxSeq = Math.max(maxSeq, seq);
+    records++;
+  }
+
+  @Override
+  public void epoch(long e) {
+    epoch = Math.max(epoch, e);
+    records++;
+  }
+
+  long epoch() {
+    return epoch;
+  }
+
+  long records() {
+    return records;
+  }
+
+  /** Live items in seq order: queue order for each queue. */
+  List<Item> items() {
+    List<Item> items = new ArrayList<>(live.values());
+    items.sort(Comparator.comparingLong(i -> i.seq));
+    return items;
+  }
+
+  /** The highest seq any record named, so new items never reuse one. */
+  long maxSeq() {
+    return maxSeq;
+  }
+}

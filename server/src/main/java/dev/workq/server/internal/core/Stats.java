@@ -1,0 +1,32 @@
+package dev.workq.server.internal.core;
+
+import dev.workq.protocol.QueueStats;
+import dev.workq.protocol.StatsReply;
+import dev.workq.protocol.WorkerInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+
+/** Builds a {@link StatsReply} from the core's state. Core thread only. */
+final class Stats {
+
+  private Stats() {}
+
+  static StatsReply of(long corr, Collection<QueueState> queues, Collection<Session> sessions, long staleResults, long journalBytes) {
+    List<QueueStats> qs = new ArrayList<>();
+    queues.stream().sorted(Comparator.comparing(q -> q.name)).forEach(q -> qs.add(new QueueStats(q.name,
+        q.ready.size(), q.inFlight, q.consumers.size(), q.delivered, q.completed, q.delayed, q.dead.size(), q.failed,
+        q.redelivered, q.leaseExpired)));
+    List<WorkerInfo> workers = new ArrayList<>();
+    int clients = 0;
+    for (Session s : sessions) {
+      if (s.isWorker()) {
+        workers.add(new WorkerInfo(s.hello().name(), s.hello().host(), s.hello().pid(), s.hello().handlers(), s.held.size()));
+      } else {
+        clients++;
+      }
+    }
+    return new StatsReply(corr, qs, workers, clients, staleResults, journalBytes);
+  }
+}
