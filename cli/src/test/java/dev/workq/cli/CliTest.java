@@ -109,6 +109,21 @@ class CliTest {
   }
 
   @Test
+  void aCorruptJournalStopsTheBrokerWithOneLineNamingTheFile(@TempDir Path dir) throws Exception {
+    Files.write(dir.resolve("journal-00000000000000000001.wqj"), "this is not a journal at all".getBytes(StandardCharsets.UTF_8));
+    assertEquals(1, run("broker", "--port", "0", "--data-dir", dir.toString()));
+    assertOneLineError("cannot open the journal in " + dir);
+    assertTrue(err().contains("journal-00000000000000000001.wqj"), err());
+    assertEquals(1, err().lines().count(), err());
+  }
+
+  @Test
+  void aBadFsyncPolicyIsAUsageError() {
+    assertEquals(2, run("broker", "--port", "0", "--in-memory", "--fsync", "sometimes"));
+    assertOneLineError("--fsync must be always, batch or never");
+  }
+
+  @Test
   void malformedPayloadJsonIsRefusedBeforeAnythingIsSent() {
     assertEquals(2, run("submit", "--broker", addr(), "--queue", "q1", "--handler", "echo", "--payload", "{\"a\":"));
     assertOneLineError("--payload is not valid JSON");

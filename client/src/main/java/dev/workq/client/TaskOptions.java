@@ -61,6 +61,9 @@ public final class TaskOptions {
 
     public Builder id(String id) {
       this.id = Validate.text("id", id, 200);
+      if (id.isEmpty()) {
+        throw new IllegalArgumentException("id must not be empty");
+      }
       return this;
     }
 

@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param attempts deliveries the task got
  * @param crashes of those, how many ended with the worker lost (crash, disconnect, lease expiry)
- * @param errors the error of each failed attempt, oldest first
+ * @param errors the error of each failed attempt, oldest first: a handler's exception, or
+ *     {@code dev.workq.WorkerLost: ...} when the worker was lost (at most the newest 20)
  * @param payload the task's payload as text (JSON by convention)
  */
 public record DeadLetter(String id, String handler, int attempts, int crashes, List<String> errors, String payload) {

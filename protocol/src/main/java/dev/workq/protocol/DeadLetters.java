@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param action LIST (non-destructive), REQUEUE (back to the queue with fresh attempts) or PURGE
  * @param ids the dead letters to act on; null or empty means all of them
- * @param limit for LIST, the most items returned
+ * @param limit for LIST, the most items returned; 0 means 100. The broker may return fewer so
+ *     the answer fits a frame
  */
 public record DeadLetters(long corr, String queue, Action action, List<String> ids, int limit) implements Message, Request {
 

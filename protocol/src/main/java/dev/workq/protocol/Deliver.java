@@ -8,8 +8,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * {@link Ack}, {@link Complete} or {@link Release} with {@code tag}; if its connection closes first,
  * the item goes back to the front of its queue.
  *
- * @param tag the delivery's id and lease token. Never reused, even across broker restarts: the
- *     high bits are the broker's epoch (bumped at each start), so a result sent with the tag of a
+ * @param tag the delivery's id and lease token. Not reused across broker restarts: the high bits
+ *     are the broker's epoch (counted in the journal, random without one), so a result sent with the tag of a
  *     lease that expired or of an earlier broker run is recognised as stale and rejected
  * @param attempts how many times this item has been delivered, this delivery included
  * @param leaseMs how long the lease lasts without a {@link Renew}; 0 for items that are not

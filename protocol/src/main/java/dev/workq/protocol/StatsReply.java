@@ -3,7 +3,8 @@ package dev.workq.protocol;
 import java.util.List;
 
 /**
- * Every queue's counters, the connected workers, the number of other clients, and broker-wide
+ * Every queue's counters, the connected workers, the number of connected clients (the asking one
+ * included), and broker-wide
  * counters: results rejected for a stale lease token, and the journal's size on disk.
  */
 public record StatsReply(long corr, List<QueueStats> queues, List<WorkerInfo> workers, int clients,

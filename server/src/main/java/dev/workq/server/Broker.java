@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
 
-  /** Room left in a frame for a delivery's header: payloads may use the rest of max-frame. */
+  /** Room left in a frame for a delivery's header (at most half of max-frame): payloads may use the rest. */
   private static final int PAYLOAD_HEADROOM = 4096;
 
   /** Name and version sent in WELCOME. */
@@ -119,7 +119,8 @@ public final class Broker implements AutoCloseable {
   }
 
   private static BrokerCore createCore(BrokerOptions options) {
-    CoreConfig config = new CoreConfig(options.maxQueueLength(), options.maxFrame() - PAYLOAD_HEADROOM, options.maxAttempts(),
+    int headroom = Math.min(PAYLOAD_HEADROOM, options.maxFrame() / 2);
+    CoreConfig config = new CoreConfig(options.maxQueueLength(), options.maxFrame() - headroom, options.maxAttempts(),
         options.lease().toMillis(), options.retryBackoff().toMillis(), options.retryBackoffMax().toMillis());
     if (options.dataDir() == null) {
       return BrokerCore.inMemory(config);

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code workq worker}: a worker process. Exits 0 after a STOP sentinel, once every task it held
- * is finished; 3 if it loses the broker; 1 if it cannot start.
+ * is finished; 3 if it loses the broker for longer than the reconnect timeout; 1 if it cannot start.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run a worker: take tasks from a queue, run their handlers, send results; exit 0 after a STOP.")
@@ -40,13 +40,17 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--allow-exec", description = "Offer the 'exec' handler, which runs commands: remote command execution.")
   boolean allowExec;
 
+  @Option(names = "--reconnect-timeout", paramLabel = "SECONDS", defaultValue = "60",
+      description = "How long to keep reconnecting after losing the broker before exiting with 3 (default: ${DEFAULT-VALUE}).")
+  long reconnectTimeoutSeconds;
+
   @Override
   public Integer call() {
     Logging.daemon();
     WorkerOptions options;
     try {
       WorkerOptions.Builder b = WorkerOptions.builder().client(broker.options().build()).queue(queue)
-          .handlerJars(handlers).allowExec(allowExec);
+          .handlerJars(handlers).allowExec(allowExec).reconnectTimeout(java.time.Duration.ofSeconds(reconnectTimeoutSeconds));
       if (concurrency != null) {
         b.concurrency(concurrency);
       }

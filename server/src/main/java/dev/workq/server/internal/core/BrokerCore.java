@@ -83,6 +83,11 @@ public final class BrokerCore implements AutoCloseable {
   private long nextConsumer = 1;
   private long nextId = 1;
   private long staleResults;
+  /**
+   * Set once the broker announces its shutdown: connections closing after that have not failed,
+   * so what they hold is not counted against the tasks. It stays as the journal has it: ready.
+   */
+  private boolean shuttingDown;
 
   private record LeaseCheck(long deadline, Delivery delivery) {}
 
@@ -99,9 +104,14 @@ public final class BrokerCore implements AutoCloseable {
     thread.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
   }
 
-  /** A core whose state lives in memory only. */
+  /**
+   * A core whose state lives in memory only. Its epoch is random, so lease tokens of one run are
+   * not those of the last even without a journal to count runs.
+   */
   public static BrokerCore inMemory(CoreConfig config) {
-    return new BrokerCore(config, Persistence.inMemory(), new Recovered());
+    Recovered none = new Recovered();
+    none.epoch(ThreadLocalRandom.current().nextInt(1 << 20));
+    return new BrokerCore(config, Persistence.inMemory(), none);
   }
 
   /**
@@ -148,6 +158,10 @@ public final class BrokerCore implements AutoCloseable {
       try {
         if (!session.closed) {
           handle(session, message);
+          if (session.suspect) {
+            session.suspect = false;
+            session.consumers.values().forEach(c -> dispatch(c.queue));
+          }
         }
       } catch (RuntimeException e) {
         log.error("failed to handle {} from {}", message.type(), session, e);
@@ -187,6 +201,7 @@ public final class BrokerCore implements AutoCloseable {
   public CompletableFuture<Void> announceShutdown() {
     CompletableFuture<Void> f = new CompletableFuture<>();
     thread.execute(() -> {
+      shuttingDown = true;
       for (Session s : sessions) {
         s.send(new ErrorReply(0, ErrorCode.SHUTTING_DOWN, "the broker is shutting down", true));
       }
@@ -217,7 +232,10 @@ public final class BrokerCore implements AutoCloseable {
     } else if (m instanceof StatsRequest r) {
       s.send(Stats.of(r.corr(), queues.values(), sessions, staleResults, persistence.sizeBytes()));
     } else if (m instanceof DeadLetters d) {
-      s.send(DeadLetterOps.apply(this, queue(d.queue()), d));
+      QueueState q = queues.get(d.queue());
+      s.send(q == null
+          ? new dev.workq.protocol.DeadLettersReply(d.corr(), d.queue(), 0, 0, List.of())
+          : DeadLetterOps.apply(this, q, d, config.maxPayload()));
     } else {
       s.send(new ErrorReply(0, ErrorCode.PROTOCOL_ERROR, m.type() + " is not a request", false));
     }
@@ -325,6 +343,12 @@ public final class BrokerCore implements AutoCloseable {
     unhold(d);
     Item task = d.item;
     QueueState q = d.queue;
+    if (c.result().length() > config.maxPayload()) {
+      // Delivering it would overflow a frame, forever: record the task as failed instead.
+      String error = "dev.workq.ResultTooLarge: result of " + c.result().length() + " bytes is over the limit of "
+          + config.maxPayload() + " bytes";
+      c = new Complete(c.tag(), false, error, true, lostResultOf(task, error));
+    }
     if (c.ok()) {
       q.completed++;
       Item result = resultItem(task, c.result());
@@ -462,8 +486,8 @@ public final class BrokerCore implements AutoCloseable {
     QueueState q = d.queue;
     q.redelivered++;
     item.crashes++;
+    item.addError("dev.workq.WorkerLost: " + why);
     if (item.kind == ItemKind.TASK && item.attempts >= item.maxAttempts) {
-      item.addError("dev.workq.WorkerLost: " + why);
       deadLetter(item, null);
       return;
     }
@@ -494,11 +518,16 @@ public final class BrokerCore implements AutoCloseable {
 
   /** A result record for a task whose last attempt produced none (its worker was lost). */
   private static Payload lostResult(Item task) {
+    return lostResultOf(task, task.errors.isEmpty() ? "dev.workq.WorkerLost" : task.errors.get(task.errors.size() - 1));
+  }
+
+  /** A failed result record the broker writes itself, for an attempt that produced no usable one. */
+  private static Payload lostResultOf(Item task, String error) {
     ObjectNode r = Json.mapper().createObjectNode();
     r.put("id", task.id);
     r.put("ok", false);
     r.putNull("value");
-    r.put("error", task.errors.isEmpty() ? "dev.workq.WorkerLost" : task.errors.get(task.errors.size() - 1));
+    r.put("error", error);
     r.putNull("worker");
     r.put("attempts", task.attempts);
     r.put("elapsedMs", 0);
@@ -540,6 +569,7 @@ public final class BrokerCore implements AutoCloseable {
         continue;
       }
       d.session.held.remove(d.tag);
+      d.session.suspect = true;
       unhold(d);
       d.queue.leaseExpired++;
       log.info("lease of task {} on '{}' held by {} expired after {} ms without renewal; the task goes back to the queue",
@@ -590,6 +620,9 @@ public final class BrokerCore implements AutoCloseable {
       return;
     }
     s.closed = true;
+    if (shuttingDown) {
+      return;
+    }
     for (Consumer c : s.consumers.values()) {
       c.cancelled = true;
       c.queue.consumers.remove(c);

@@ -14,11 +14,21 @@ final class DeadLetterOps {
 
   private DeadLetterOps() {}
 
-  static DeadLettersReply apply(BrokerCore core, QueueState q, DeadLetters request) {
+  /** Items listed when a LIST names no limit. */
+  static final int DEFAULT_LIMIT = 100;
+
+  /**
+   * Carries out {@code request}. A LIST stops at its limit, and before its payloads would add up to
+   * {@code maxBytes}, so the answer always fits a frame.
+   */
+  static DeadLettersReply apply(BrokerCore core, QueueState q, DeadLetters request, int maxBytes) {
     if (request.action() == DeadLetters.Action.LIST) {
+      int limit = request.limit() == 0 ? DEFAULT_LIMIT : request.limit();
+      long bytes = 0;
       List<DeadLetter> items = new ArrayList<>();
       for (Item i : q.dead.values()) {
-        if (items.size() >= request.limit()) {
+        bytes += 2L * i.payload.length() + 256 + i.errors.stream().mapToLong(e -> 2L * e.length()).sum();
+        if (items.size() >= limit || (bytes > maxBytes / 2 && !items.isEmpty())) {
           break;
         }
         items.add(new DeadLetter(i.id, i.handler, i.attempts, i.crashes, i.errors, BrokerCore.utf8(i.payload)));

@@ -33,6 +33,11 @@ public final class Session {
   final List<FetchWaiter> waiters = new ArrayList<>();
   boolean writable = true;
   boolean closed;
+  /**
+   * A lease this session held expired: it may be hung (stopped, partitioned, half-open). It gets
+   * no more deliveries until it shows life by sending anything.
+   */
+  boolean suspect;
 
   public Session(String id, Channel channel, Hello hello, int maxPending) {
     this.id = id;

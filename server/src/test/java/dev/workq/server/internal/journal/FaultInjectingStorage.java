@@ -12,15 +12,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forces, renames or deletes the way a full disk does. A failing write first writes half its
  * bytes, as a real short write would, so the journal's rollback is exercised.
  */
-final class FaultInjectingStorage implements Storage {
+public final class FaultInjectingStorage implements Storage {
 
   final FileStorage delegate = new FileStorage();
   final AtomicInteger forces = new AtomicInteger();
   final AtomicInteger failedWrites = new AtomicInteger();
-  volatile boolean failWrites;
-  volatile boolean failForces;
-  volatile boolean failMoves;
-  volatile boolean failDeletes;
+  public volatile boolean failWrites;
+  public volatile boolean failForces;
+  public volatile boolean failMoves;
+  public volatile boolean failDeletes;
 
   static IOException diskFull() {
     return new IOException("No space left on device");

@@ -1,0 +1,101 @@
+package dev.workq.cli.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A broker in its own JVM ({@code workq broker}), so a test can kill it with SIGKILL and start it
+ * again on the same port and data directory. {@link #close()} kills it if it is still running.
+ */
+public final class BrokerProcess implements AutoCloseable {
+
+  private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private BrokerProcess(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** Starts {@code workq broker --port PORT --data-dir DIR ARGS...} and waits until it listens. */
+  public static BrokerProcess start(int port, Path dataDir, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(WorkerProcesses.javaBinary(), "-Xmx512m",
+        "-cp", System.getProperty("java.class.path"), "dev.workq.cli.Workq", "broker",
+        "--port", "" + port, "--data-dir", dataDir.toString()));
+    cmd.addAll(List.of(args));
+    Path log = Files.createTempFile("workq-broker-", ".log");
+    Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+    CompletableFuture<Integer> bound = CompletableFuture.supplyAsync(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = out.readLine()) != null) {
+          Matcher m = LISTENING.matcher(line);
+          if (m.find()) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+      } catch (IOException e) {
+        return -1;
+      }
+      return -1;
+    });
+    try {
+      int actual = bound.get(60, TimeUnit.SECONDS);
+      if (actual < 0) {
+        throw new IllegalStateException("broker exited before listening: " + Files.readString(log));
+      }
+      return new BrokerProcess(p, actual, log);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      p.destroyForcibly();
+      throw new IllegalStateException("broker did not start: " + Files.readString(log), e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGKILL, and wait for the process to be gone. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+    Files.deleteIfExists(log);
+  }
+}
