@@ -13,6 +13,8 @@ package dev.workq.protocol;
  * @param failed handler failures reported for the queue's tasks
  * @param redelivered deliveries that returned to the queue unfinished (worker lost, lease expired)
  * @param leaseExpired leases that expired
+ * @param waitingForHandler ready tasks whose handler no consumer of the queue offers: they wait
+ *     for a worker that does (0 while a consumer that takes anything is subscribed)
  */
 public record QueueStats(String name, long ready, long inFlight, int consumers, long delivered,
-    long completed, long delayed, long dead, long failed, long redelivered, long leaseExpired) {}
+    long completed, long delayed, long dead, long failed, long redelivered, long leaseExpired, long waitingForHandler) {}

@@ -11,8 +11,13 @@ import dev.workq.protocol.Role;
 import dev.workq.worker.internal.HandlerRegistry;
 import dev.workq.worker.internal.LeaseKeeper;
 import dev.workq.worker.internal.TaskRunner;
+import dev.workq.client.Subscription;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +46,9 @@ public final class Worker {
   private final HandlerRegistry registry;
   private final String id;
   private final AtomicInteger completed = new AtomicInteger();
+  /** Set by {@link #stop()}: the current session stops gracefully, and no new one starts. */
+  private volatile boolean stopRequested;
+  private volatile Runnable stopCurrentSession;
 
   public Worker(WorkerOptions options) {
     this.options = options;
@@ -64,8 +72,21 @@ public final class Worker {
   }
 
   /**
-   * Connects and runs until a STOP (returns {@link #EXIT_STOPPED}) or until the broker has been
-   * unreachable for the reconnect timeout (returns {@link #EXIT_BROKER_LOST}).
+   * Stops gracefully, as on SIGTERM: takes no more tasks, hands the ones not started back to the
+   * broker at once, lets the running ones finish within the grace period and hands back any still
+   * running after it; then {@link #run()} returns {@link #EXIT_STOPPED}. Any thread; returns at once.
+   */
+  public void stop() {
+    stopRequested = true;
+    Runnable s = stopCurrentSession;
+    if (s != null) {
+      s.run();
+    }
+  }
+
+  /**
+   * Connects and runs until a STOP or {@link #stop()} (returns {@link #EXIT_STOPPED}) or until the
+   * broker has been unreachable for the reconnect timeout (returns {@link #EXIT_BROKER_LOST}).
    *
    * @throws WorkqException if the broker cannot be reached at start
    */
@@ -82,8 +103,8 @@ public final class Worker {
     WorkqClient client = WorkqClient.connect(co);
     long backoffMs = 100;
     while (true) {
-      if (session(client)) {
-        log.info("worker {} exiting after STOP; {} tasks done", id, completed.get());
+      if (session(client) || stopRequested) {
+        log.info("worker {} exiting after a stop; {} tasks done", id, completed.get());
         return EXIT_STOPPED;
       }
       long lostAt = System.nanoTime();
@@ -107,21 +128,22 @@ public final class Worker {
     }
   }
 
-  /** One connection's life. True if it ended with a STOP, false if the connection was lost. */
+  /** One connection's life. True if it ended with a STOP or a stop, false if the connection was lost. */
   private boolean session(WorkqClient client) {
     CompletableFuture<Boolean> end = new CompletableFuture<>();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), new io.netty.util.concurrent.DefaultThreadFactory("workq-task"));
+    Set<Delivery> running = ConcurrentHashMap.newKeySet();
     TaskRunner runner = new TaskRunner(registry, id);
     try (client; LeaseKeeper leases = new LeaseKeeper(client)) {
       log.info("worker {} taking tasks from '{}' (concurrency {}, prefetch {}, handlers {})", id, options.queue(),
           options.concurrency(), options.prefetch(), registry.names());
-      client.consume(options.queue(), options.prefetch(), new DeliveryListener() {
+      Subscription sub = client.consume(options.queue(), options.prefetch(), new DeliveryListener() {
         @Override
         public void onDelivery(Delivery d) {
           if (d.isStop()) {
             log.info("worker {} took STOP: finishing {} held tasks", id, pool.getQueue().size() + pool.getActiveCount());
-            drainThen(pool, end);
+            shutDown(pool, running, leases, false, end);
             return;
           }
           if (d.kind() != ItemKind.TASK) {
@@ -132,14 +154,22 @@ public final class Worker {
             return;
           }
           leases.hold(d);
-          pool.execute(() -> {
-            try {
-              runner.run(d);
-              completed.incrementAndGet();
-            } finally {
-              leases.release(d);
-            }
-          });
+          try {
+            pool.execute(new TaskRun(d, () -> {
+              running.add(d);
+              try {
+                runner.run(d);
+                completed.incrementAndGet();
+              } finally {
+                running.remove(d);
+                leases.release(d);
+              }
+            }));
+          } catch (RejectedExecutionException e) {
+            // Stopping: the task goes back to the queue for another worker.
+            leases.release(d);
+            d.release();
+          }
         }
 
         @Override
@@ -150,6 +180,15 @@ public final class Worker {
           }
         }
       });
+      stopCurrentSession = () -> {
+        log.info("worker {} stopping: handing back {} waiting tasks, finishing {} running within {} s", id,
+            pool.getQueue().size(), pool.getActiveCount(), options.gracePeriod().toSeconds());
+        sub.cancel();
+        shutDown(pool, running, leases, true, end);
+      };
+      if (stopRequested) {
+        stopCurrentSession.run();
+      }
       boolean stopped = end.join();
       if (!stopped) {
         // Results of these tasks could not be delivered any more: the broker hands them to others.
@@ -158,24 +197,54 @@ public final class Worker {
       }
       return stopped;
     } finally {
+      stopCurrentSession = null;
       pool.shutdownNow();
     }
   }
 
+  /** A queued task run that remembers its delivery, so a stop can hand it back unstarted. */
+  private record TaskRun(Delivery delivery, Runnable body) implements Runnable {
+    @Override
+    public void run() {
+      body.run();
+    }
+  }
+
   /**
-   * Tasks delivered before the STOP are already in the pool's queue: shutdown() lets them all run,
-   * and their results are sent before the connection closes.
+   * Ends a session gracefully, on a thread of its own. After a STOP every task already held runs
+   * (they were ahead of the sentinel); on {@link #stop()} the tasks not started go back to the
+   * broker at once. Either way, what is still running after the grace period is handed back too,
+   * and the connection closes after the last result is written.
    */
-  private static void drainThen(ThreadPoolExecutor pool, CompletableFuture<Boolean> end) {
-    pool.shutdown();
-    Thread waiter = new Thread(() -> {
-      while (!awaitQuietly(pool, 1)) {
-        log.debug("waiting for {} tasks", pool.getQueue().size() + pool.getActiveCount());
+  private void shutDown(ThreadPoolExecutor pool, Set<Delivery> running, LeaseKeeper leases, boolean handBackWaiting,
+      CompletableFuture<Boolean> end) {
+    Thread t = new Thread(() -> {
+      if (handBackWaiting) {
+        List<Runnable> waiting = new ArrayList<>();
+        pool.getQueue().drainTo(waiting);
+        for (Runnable r : waiting) {
+          Delivery d = ((TaskRun) r).delivery();
+          leases.release(d);
+          d.release();
+        }
+      }
+      pool.shutdown();
+      long deadline = System.nanoTime() + options.gracePeriod().toNanos();
+      while (!pool.isTerminated() && System.nanoTime() < deadline) {
+        awaitQuietly(pool, 1);
+      }
+      if (!pool.isTerminated()) {
+        log.warn("worker {}: {} tasks still running after the {} s grace period go back to the queue", id,
+            running.size(), options.gracePeriod().toSeconds());
+        for (Runnable r : pool.shutdownNow()) {
+          ((TaskRun) r).delivery().release();
+        }
+        running.forEach(Delivery::release);
       }
       end.complete(true);
     }, "workq-stop");
-    waiter.setDaemon(true);
-    waiter.start();
+    t.setDaemon(true);
+    t.start();
   }
 
   private static boolean awaitQuietly(ThreadPoolExecutor pool, long seconds) {

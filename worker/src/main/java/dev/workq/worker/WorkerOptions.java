@@ -15,6 +15,8 @@ public final class WorkerOptions {
   public static final int DEFAULT_CONCURRENCY = Runtime.getRuntime().availableProcessors();
   /** Default time a worker tries to get its broker back after losing it: 60 s. */
   public static final Duration DEFAULT_RECONNECT_TIMEOUT = Duration.ofSeconds(60);
+  /** Default time running tasks get to finish on a stop (SIGTERM): 30 s. */
+  public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(30);
 
   private final ClientOptions client;
   private final String queue;
@@ -23,6 +25,7 @@ public final class WorkerOptions {
   private final List<Path> handlerJars;
   private final boolean allowExec;
   private final Duration reconnectTimeout;
+  private final Duration gracePeriod;
 
   private WorkerOptions(Builder b) {
     this.client = b.client;
@@ -32,6 +35,7 @@ public final class WorkerOptions {
     this.handlerJars = List.copyOf(b.handlerJars);
     this.allowExec = b.allowExec;
     this.reconnectTimeout = b.reconnectTimeout;
+    this.gracePeriod = b.gracePeriod;
   }
 
   public static Builder builder() {
@@ -73,6 +77,11 @@ public final class WorkerOptions {
     return reconnectTimeout;
   }
 
+  /** How long running tasks may take to finish on a stop before they are handed back; default 30 s. */
+  public Duration gracePeriod() {
+    return gracePeriod;
+  }
+
   /** Builds {@link WorkerOptions}; every setter checks its argument. */
   public static final class Builder {
     private ClientOptions client = ClientOptions.builder().build();
@@ -82,8 +91,17 @@ public final class WorkerOptions {
     private List<Path> handlerJars = List.of();
     private boolean allowExec;
     private Duration reconnectTimeout = DEFAULT_RECONNECT_TIMEOUT;
+    private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
 
     private Builder() {}
+
+    public Builder gracePeriod(Duration grace) {
+      if (grace == null || grace.isNegative()) {
+        throw new IllegalArgumentException("gracePeriod must be zero or positive, got " + grace);
+      }
+      this.gracePeriod = grace;
+      return this;
+    }
 
     public Builder reconnectTimeout(Duration timeout) {
       if (timeout == null || timeout.isNegative()) {

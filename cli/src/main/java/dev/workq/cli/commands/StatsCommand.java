@@ -51,13 +51,15 @@ public final class StatsCommand implements Callable<Integer> {
     Map<String, QueueStats> byName = new HashMap<>();
     stats.queues().forEach(q -> byName.put(q.name(), q));
     List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"QUEUE", "READY", "IN-FLIGHT", "CONSUMERS", "DONE-QUEUE", "DELIVERED", "COMPLETED"});
+    rows.add(new String[] {"QUEUE", "READY", "IN-FLIGHT", "CONSUMERS", "DONE-QUEUE", "DELIVERED", "COMPLETED", "FAILED",
+        "DELAYED", "DEAD", "NO-HANDLER"});
     for (QueueStats q : stats.queues()) {
       QueueStats done = byName.get(q.name() + QueueNames.DONE_SUFFIX);
       rows.add(new String[] {q.name(), "" + q.ready(), "" + q.inFlight(), "" + q.consumers(),
-          done == null ? "-" : "" + done.ready(), "" + q.delivered(), "" + q.completed()});
+          done == null ? "-" : "" + done.ready(), "" + q.delivered(), "" + q.completed(), "" + q.failed(), "" + q.delayed(),
+          "" + q.dead(), "" + q.waitingForHandler()});
     }
-    StringBuilder sb = new StringBuilder(format(rows, new boolean[] {false, true, true, true, true, true, true}));
+    StringBuilder sb = new StringBuilder(format(rows, new boolean[] {false, true, true, true, true, true, true, true, true, true, true}));
     sb.append('\n');
     List<String[]> workers = new ArrayList<>();
     workers.add(new String[] {"WORKER", "HOST", "PID", "IN-FLIGHT", "HANDLERS"});
@@ -65,7 +67,12 @@ public final class StatsCommand implements Callable<Integer> {
       workers.add(new String[] {w.name(), w.host(), "" + w.pid(), "" + w.inFlight(), String.join(",", w.handlers())});
     }
     sb.append(format(workers, new boolean[] {false, false, true, true, false}));
-    sb.append('\n').append(stats.workers().size()).append(" workers, ").append(stats.clients()).append(" other clients connected\n");
+    sb.append('\n').append(stats.workers().size()).append(" workers, ").append(stats.clients()).append(" clients connected");
+    long noHandler = stats.queues().stream().mapToLong(QueueStats::waitingForHandler).sum();
+    if (noHandler > 0) {
+      sb.append("; ").append(noHandler).append(" tasks wait for a handler no connected worker offers (NO-HANDLER)");
+    }
+    sb.append('\n');
     return sb.toString();
   }
 

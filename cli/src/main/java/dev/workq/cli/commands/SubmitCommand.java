@@ -101,6 +101,7 @@ public final class SubmitCommand implements Callable<Integer> {
     }
     TaskOptions task = taskOptions();
     try (WorkqClient client = WorkqClient.connect(broker.options().waitWhenQueueFull(waitIfFull).build())) {
+      warnIfNoWorkerOffers(client);
       return waitForResults ? submitAndWait(client, payloads, task) : submit(client, payloads, task);
     }
   }
@@ -151,15 +152,30 @@ public final class SubmitCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * A task whose handler no connected worker offers waits for one; say so, since it may be a typo
+   * rather than a worker yet to start.
+   */
+  private void warnIfNoWorkerOffers(WorkqClient client) {
+    boolean offered = client.stats().workers().stream().anyMatch(w -> w.handlers().contains(handler));
+    if (!offered) {
+      System.err.println("workq: warning: no connected worker offers handler '" + handler
+          + "'; the tasks will wait on '" + queue + "' until one does");
+    }
+  }
+
   private int submitAndWait(WorkqClient client, List<JsonNode> payloads, TaskOptions task) {
     int failed = 0;
     Iterator<TaskResult> results = client.imapUnordered(queue, handler, payloads, task);
-    while (results.hasNext()) {
-      TaskResult r = results.next();
-      if (!r.ok()) {
-        failed++;
+    try (Progress progress = Progress.start("tasks", payloads.size())) {
+      while (results.hasNext()) {
+        TaskResult r = results.next();
+        if (!r.ok()) {
+          failed++;
+        }
+        System.out.println(r.toJson());
+        progress.step();
       }
-      System.out.println(r.toJson());
     }
     System.out.flush();
     if (failed > 0) {

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code workq worker}: a worker process. Exits 0 after a STOP sentinel, once every task it held
- * is finished; 3 if it loses the broker for longer than the reconnect timeout; 1 if it cannot start.
+ * is finished, or after SIGTERM, once its running tasks finish and the rest are handed back; 3 if it loses the broker for longer than the reconnect timeout; 1 if it cannot start.
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run a worker: take tasks from a queue, run their handlers, send results; exit 0 after a STOP.")
@@ -40,6 +40,10 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--allow-exec", description = "Offer the 'exec' handler, which runs commands: remote command execution.")
   boolean allowExec;
 
+  @Option(names = "--grace-period", paramLabel = "SECONDS", defaultValue = "30",
+      description = "On SIGTERM or STOP, how long running tasks get to finish before they are handed back (default: ${DEFAULT-VALUE}).")
+  long gracePeriodSeconds;
+
   @Option(names = "--reconnect-timeout", paramLabel = "SECONDS", defaultValue = "60",
       description = "How long to keep reconnecting after losing the broker before exiting with 3 (default: ${DEFAULT-VALUE}).")
   long reconnectTimeoutSeconds;
@@ -50,7 +54,8 @@ public final class WorkerCommand implements Callable<Integer> {
     WorkerOptions options;
     try {
       WorkerOptions.Builder b = WorkerOptions.builder().client(broker.options().build()).queue(queue)
-          .handlerJars(handlers).allowExec(allowExec).reconnectTimeout(java.time.Duration.ofSeconds(reconnectTimeoutSeconds));
+          .handlerJars(handlers).allowExec(allowExec).reconnectTimeout(java.time.Duration.ofSeconds(reconnectTimeoutSeconds))
+          .gracePeriod(java.time.Duration.ofSeconds(gracePeriodSeconds));
       if (concurrency != null) {
         b.concurrency(concurrency);
       }
@@ -61,6 +66,23 @@ public final class WorkerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
     }
-    return new Worker(options).run();
+    Worker worker = new Worker(options);
+    onSigterm(worker::stop);
+    return worker.run();
+  }
+
+  /**
+   * SIGTERM (and SIGINT) stop the worker gracefully rather than killing the JVM, so it exits 0
+   * after handing back what it has not finished, just as after a STOP.
+   */
+  @SuppressWarnings("restriction")
+  private static void onSigterm(Runnable stop) {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.run());
+      } catch (IllegalArgumentException e) {
+        // The platform does not have this signal; the default behaviour stays.
+      }
+    }
   }
 }

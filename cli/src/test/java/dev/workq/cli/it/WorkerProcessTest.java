@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.client.ClientOptions;
 import dev.workq.client.QueueItem;
+import dev.workq.client.TaskOptions;
 import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
 import dev.workq.protocol.StatsReply;
@@ -143,21 +144,69 @@ class WorkerProcessTest {
   }
 
   @Test
-  void throwingAndUnknownHandlersGiveErrorResultsAndTheWorkerGoesOn() throws Exception {
+  void aThrowingHandlerGivesAnErrorResultAndTheWorkerGoesOn() throws Exception {
     Process w = workers.start(address, "--concurrency", "1");
     awaitWorkers(1);
-    TaskResult failed = client.submit("tasks", "fail", Map.of("message", "boom")).get(30, TimeUnit.SECONDS);
+    TaskResult failed = client.submit("tasks", "fail", Map.of("message", "boom"), TaskOptions.builder().maxAttempts(1).build())
+        .get(30, TimeUnit.SECONDS);
     assertFalse(failed.ok());
     assertEquals("java.lang.IllegalStateException: boom", failed.error());
     assertEquals(null, failed.value());
-    TaskResult unknown = client.submit("tasks", "no-such-handler", Map.of()).get(30, TimeUnit.SECONDS);
-    assertFalse(unknown.ok());
-    assertTrue(unknown.error().contains("no handler named 'no-such-handler'"), unknown.error());
     TaskResult echo = client.submit("tasks", "echo", List.of(1, 2)).get(30, TimeUnit.SECONDS);
     assertTrue(echo.ok());
     assertEquals("[1,2]", echo.value().toString());
     assertEquals("" + w.pid(), pidOf(echo.worker()));
     assertTrue(w.isAlive());
+  }
+
+  @Test
+  void aTaskForAHandlerNoWorkerOffersWaitsUntilAWorkerThatHasItConnects(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+      throws Exception {
+    workers.start(address, "--concurrency", "1");
+    awaitWorkers(1);
+    CompletableFuture<TaskResult> waiting = client.submit("tasks", "wordcount", Map.of("text", "a b a"));
+    TaskResult echo = client.submit("tasks", "echo", 7).get(30, TimeUnit.SECONDS);
+    assertTrue(echo.ok(), "tasks behind the waiting one still run");
+    assertEquals(1, queue("tasks").waitingForHandler());
+    assertEquals(1, queue("tasks").ready());
+    assertFalse(waiting.isDone());
+    // A rolling deploy brings a worker with the new handler: the task runs there.
+    java.nio.file.Path jar = CustomHandlerJarTest.buildExampleJar(tmp);
+    Process upgraded = workers.start(address, "--concurrency", "1", "--handlers", jar.toString());
+    TaskResult r = waiting.get(60, TimeUnit.SECONDS);
+    assertTrue(r.ok(), r.error());
+    assertEquals(3, r.value().get("words").asInt());
+    assertEquals("" + upgraded.pid(), pidOf(r.worker()));
+    assertEquals(1, r.attempts(), "the task was never handed to the worker without the handler");
+    assertEquals(0, queue("tasks").waitingForHandler());
+  }
+
+  @Test
+  void sigtermFinishesTheRunningTaskHandsBackTheRestAndExitsZero() throws Exception {
+    Process w = workers.start(address, "--concurrency", "1", "--prefetch", "5");
+    awaitWorkers(1);
+    List<CompletableFuture<TaskResult>> futures = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      futures.add(client.submit("tasks", "sleep", Map.of("ms", 1500)));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> heldBy(broker.stats(), w.pid()) == 5);
+    Thread.sleep(300);
+    w.destroy();
+    assertEquals(0, workers.awaitExit(w, 20), workers.log(w));
+    TaskResult first = futures.get(0).get(10, TimeUnit.SECONDS);
+    assertTrue(first.ok(), "the running task finished before the worker left");
+    assertEquals(4, queue("tasks").ready(), "the tasks it had not started are back on the queue");
+    assertEquals(0, queue("tasks").redelivered(), "handed back, not lost: no attempt is counted as a crash");
+    Process next = workers.start(address, "--concurrency", "4");
+    for (CompletableFuture<TaskResult> f : futures.subList(1, 5)) {
+      TaskResult r = f.get(60, TimeUnit.SECONDS);
+      assertTrue(r.ok());
+      assertEquals("" + next.pid(), pidOf(r.worker()));
+    }
+  }
+
+  private dev.workq.protocol.QueueStats queue(String name) {
+    return broker.stats().queues().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static int heldBy(StatsReply stats, long pid) {

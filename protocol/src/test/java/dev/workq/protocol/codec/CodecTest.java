@@ -70,7 +70,7 @@ class CodecTest {
       new Fetch(5, "tasks.done", 1000),
       new FetchEmpty(5),
       new StatsRequest(6),
-      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)),
+      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)),
           List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0)), 2, 3, 4096),
       new Renew(new long[] {77, 78}),
       new DeadLetters(7, "tasks", DeadLetters.Action.LIST, null, 100),

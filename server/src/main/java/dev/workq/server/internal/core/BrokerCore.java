@@ -405,7 +405,11 @@ public final class BrokerCore implements AutoCloseable {
 
   // ---- dispatch ----
 
-  /** Hands ready items to waiting fetches first, then round robin to consumers with credit. */
+  /**
+   * Hands ready items to waiting fetches first, then round robin to consumers with credit, each
+   * getting the oldest item it can run: a worker only gets tasks for handlers it offers, so a task
+   * nobody can run waits for a worker that can instead of failing.
+   */
   void dispatch(QueueState q) {
     while (!q.ready.isEmpty()) {
       FetchWaiter w = q.waiters.pollFirst();
@@ -418,11 +422,19 @@ public final class BrokerCore implements AutoCloseable {
         }
         continue;
       }
-      Consumer c = q.nextConsumer();
-      if (c == null) {
+      Item item = null;
+      Consumer c = null;
+      for (int tries = q.consumers.size(); tries > 0 && item == null; tries--) {
+        c = q.nextConsumer();
+        if (c == null) {
+          return;
+        }
+        item = q.ready.pollFor(c.handlers);
+      }
+      if (item == null) {
         return;
       }
-      deliver(c.session, c, 0, q, q.ready.pollFirst());
+      deliver(c.session, c, 0, q, item);
     }
   }
 

@@ -7,6 +7,8 @@ final class Consumer {
   final Session session;
   final QueueState queue;
   final int prefetch;
+  /** The handlers this consumer runs; null takes every item (plain clients). */
+  final java.util.Set<String> handlers;
   int held;
   boolean cancelled;
 
@@ -15,6 +17,7 @@ final class Consumer {
     this.session = session;
     this.queue = queue;
     this.prefetch = prefetch;
+    this.handlers = session.isWorker() ? java.util.Set.copyOf(session.hello().handlers()) : null;
   }
 
   boolean canTake() {

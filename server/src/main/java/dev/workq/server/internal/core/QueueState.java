@@ -13,7 +13,7 @@ import java.util.Map;
 final class QueueState {
 
   final String name;
-  final ArrayDeque<Item> ready = new ArrayDeque<>();
+  final ReadyItems ready = new ReadyItems();
   final List<Consumer> consumers = new ArrayList<>();
   final ArrayDeque<FetchWaiter> waiters = new ArrayDeque<>();
   /** Dead letters by seq, oldest first. */

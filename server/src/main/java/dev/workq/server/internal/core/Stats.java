@@ -17,7 +17,8 @@ final class Stats {
     List<QueueStats> qs = new ArrayList<>();
     queues.stream().sorted(Comparator.comparing(q -> q.name)).forEach(q -> qs.add(new QueueStats(q.name,
         q.ready.size(), q.inFlight, q.consumers.size(), q.delivered, q.completed, q.delayed, q.dead.size(), q.failed,
-        q.redelivered, q.leaseExpired)));
+        q.redelivered, q.leaseExpired,
+        q.ready.waitingForHandler(q.consumers.stream().map(c -> c.handlers).toList()))));
     List<WorkerInfo> workers = new ArrayList<>();
     int clients = 0;
     for (Session s : sessions) {

@@ -1,0 +1,112 @@
+package dev.workq.server.internal.core;
+
+import dev.workq.protocol.ItemKind;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A queue's ready items, kept FIFO by seq but split by handler, so that a worker is handed the
+ * oldest task it can run without scanning past tasks for handlers it does not offer. Items that
+ * are not tasks (STOP, values, results) go to anyone. Core thread only.
+ */
+final class ReadyItems {
+
+  private final ArrayDeque<Item> any = new ArrayDeque<>();
+  private final Map<String, ArrayDeque<Item>> byHandler = new HashMap<>();
+  private int size;
+
+  private ArrayDeque<Item> dequeOf(Item item) {
+    if (item.kind != ItemKind.TASK) {
+      return any;
+    }
+    return byHandler.computeIfAbsent(item.handler, h -> new ArrayDeque<>());
+  }
+
+  void addLast(Item item) {
+    dequeOf(item).addLast(item);
+    size++;
+  }
+
+  /** Back to the front: for items handed back, which are older than everything still ready. */
+  void addFirst(Item item) {
+    dequeOf(item).addFirst(item);
+    size++;
+  }
+
+  /** The oldest item of all, for fetches and consumers that take anything. */
+  Item pollFirst() {
+    return pollFor(null);
+  }
+
+  /**
+   * The oldest item a consumer offering {@code handlers} can take: a task for one of them, or a
+   * non-task item. Null offers every handler. Null if there is none.
+   */
+  Item pollFor(Set<String> handlers) {
+    ArrayDeque<Item> best = any.isEmpty() ? null : any;
+    if (handlers == null) {
+      for (ArrayDeque<Item> d : byHandler.values()) {
+        best = older(best, d);
+      }
+    } else if (handlers.size() < byHandler.size()) {
+      for (String h : handlers) {
+        best = older(best, byHandler.get(h));
+      }
+    } else {
+      for (Map.Entry<String, ArrayDeque<Item>> e : byHandler.entrySet()) {
+        if (handlers.contains(e.getKey())) {
+          best = older(best, e.getValue());
+        }
+      }
+    }
+    if (best == null) {
+      return null;
+    }
+    Item item = best.pollFirst();
+    size--;
+    if (best != any && best.isEmpty()) {
+      byHandler.remove(item.handler);
+    }
+    return item;
+  }
+
+  private static ArrayDeque<Item> older(ArrayDeque<Item> best, ArrayDeque<Item> candidate) {
+    if (candidate == null || candidate.isEmpty()) {
+      return best;
+    }
+    if (best == null || candidate.peekFirst().seq < best.peekFirst().seq) {
+      return candidate;
+    }
+    return best;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Ready tasks whose handler none of {@code offered} covers (null in it means "any"). */
+  long waitingForHandler(java.util.Collection<Set<String>> offered) {
+    if (offered.contains(null)) {
+      return 0;
+    }
+    long n = 0;
+    for (Map.Entry<String, ArrayDeque<Item>> e : byHandler.entrySet()) {
+      if (offered.stream().noneMatch(h -> h.contains(e.getKey()))) {
+        n += e.getValue().size();
+      }
+    }
+    return n;
+  }
+
+  void forEach(Consumer<Item> action) {
+    any.forEach(action);
+    byHandler.values().forEach(d -> d.forEach(action));
+  }
+}
