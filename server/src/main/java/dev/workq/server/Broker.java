@@ -19,6 +19,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import dev.workq.server.internal.DataDirLock;
 import dev.workq.server.internal.core.CoreConfig;
+import dev.workq.server.internal.http.HttpServer;
 import dev.workq.server.internal.journal.JournalOptions;
 import java.io.IOException;
 import java.net.BindException;
@@ -52,14 +53,16 @@ public final class Broker implements AutoCloseable {
   private final BrokerCore core;
   private final DataDirLock lock;
   private final ChannelGroup connections;
+  private final HttpServer http;
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup ioGroup;
   private final Channel serverChannel;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
   private Broker(BrokerCore core, EventLoopGroup boss, EventLoopGroup io, Channel serverChannel, DataDirLock lock,
-      ChannelGroup connections) {
+      ChannelGroup connections, HttpServer http) {
     this.connections = connections;
+    this.http = http;
     this.core = core;
     this.lock = lock;
     this.bossGroup = boss;
@@ -113,7 +116,23 @@ public final class Broker implements AutoCloseable {
       String why = e instanceof BindException ? e.getMessage() : e.toString();
       throw new BrokerException("cannot listen on " + options.host() + ":" + options.port() + ": " + why, e);
     }
-    Broker broker = new Broker(core, boss, io, channel, lock, connections);
+    HttpServer http = null;
+    if (options.httpPort() >= 0) {
+      try {
+        http = HttpServer.start(options.host(), options.httpPort(), boss, io, core);
+      } catch (Exception e) {
+        channel.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        core.close();
+        if (lock != null) {
+          lock.close();
+        }
+        throw new BrokerException("cannot listen for HTTP on " + options.host() + ":" + options.httpPort() + ": " + e.getMessage(), e);
+      }
+      log.info("workq HTTP (metrics, API, dashboard) on http://{}:{}/", options.host(), http.port());
+    }
+    Broker broker = new Broker(core, boss, io, channel, lock, connections, http);
     log.info("workq broker listening on {}", channel.localAddress());
     return broker;
   }
@@ -148,6 +167,11 @@ public final class Broker implements AutoCloseable {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 
+  /** The HTTP port actually bound, or -1 when HTTP is off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
+  }
+
   /** Counters of every queue and the connected workers. */
   public StatsReply stats() {
     return core.stats().join();
@@ -165,6 +189,9 @@ public final class Broker implements AutoCloseable {
       return;
     }
     serverChannel.close().syncUninterruptibly();
+    if (http != null) {
+      http.close();
+    }
     core.announceShutdown().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
     // Close every connection ourselves, behind what is queued for it (the shutdown notice):
     // shutting the event loops down alone does not reliably close channels they serve.

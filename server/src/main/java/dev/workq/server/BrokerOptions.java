@@ -55,6 +55,7 @@ public final class BrokerOptions {
   private final Duration retryBackoffMax;
   private final long compactMinBytes;
   private final Storage storage;
+  private final int httpPort;
 
   private BrokerOptions(Builder b) {
     this.host = b.host;
@@ -72,6 +73,7 @@ public final class BrokerOptions {
     this.retryBackoffMax = b.retryBackoffMax;
     this.compactMinBytes = b.compactMinBytes;
     this.storage = b.storage;
+    this.httpPort = b.httpPort;
   }
 
   public static Builder builder() {
@@ -149,6 +151,14 @@ public final class BrokerOptions {
     return compactMinBytes;
   }
 
+  /**
+   * Port of the HTTP listener (Prometheus metrics at /metrics, JSON API under /api, the dashboard
+   * at /), on the same host as the broker; -1 (the default) turns it off, 0 picks a free port.
+   */
+  public int httpPort() {
+    return httpPort;
+  }
+
   /** The file-system layer under the journal: the real one unless a test injects faults. */
   public Storage storage() {
     return storage;
@@ -171,8 +181,17 @@ public final class BrokerOptions {
     private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
     private long compactMinBytes = DEFAULT_COMPACT_MIN_BYTES;
     private Storage storage = new FileStorage();
+    private int httpPort = -1;
 
     private Builder() {}
+
+    public Builder httpPort(int port) {
+      if (port < -1 || port > 65535) {
+        throw new IllegalArgumentException("httpPort must be -1 (off) or 0..65535, got " + port);
+      }
+      this.httpPort = port;
+      return this;
+    }
 
     /** Turns on the journal in {@code dataDir}; null keeps state in memory only. */
     public Builder dataDir(Path dataDir) {

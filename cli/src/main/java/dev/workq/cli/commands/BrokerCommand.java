@@ -31,6 +31,10 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--io-threads", paramLabel = "N", description = "I/O threads (default: one per core, at most 4).")
   Integer ioThreads;
 
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "-1",
+      description = "Serve Prometheus metrics (/metrics), the JSON API (/api) and the dashboard (/) on this port; -1 turns it off (default: ${DEFAULT-VALUE}).")
+  int httpPort;
+
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "workq-data",
       description = "Where the journal lives (default: ./${DEFAULT-VALUE}).")
   Path dataDir;
@@ -80,7 +84,8 @@ public final class BrokerCommand implements Callable<Integer> {
       b = BrokerOptions.builder().host(host).port(port).maxFrame(maxFrame).maxQueueLength(maxQueueLength)
           .dataDir(inMemory ? null : dataDir).fsync(fsyncPolicy(fsync)).fsyncIntervalMs(fsyncIntervalMs)
           .maxAttempts(maxAttempts).lease(Duration.ofMillis(leaseMs))
-          .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs));
+          .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs))
+          .httpPort(httpPort);
       if (ioThreads != null) {
         b.ioThreads(ioThreads);
       }
@@ -91,6 +96,9 @@ public final class BrokerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "workq-shutdown"));
     System.out.println("workq broker listening on " + broker.address().getHostString() + ":" + broker.port()
         + (inMemory ? " (in memory, no journal)" : " (journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));
+    if (broker.httpPort() >= 0) {
+      System.out.println("dashboard and metrics on http://" + broker.address().getHostString() + ":" + broker.httpPort() + "/");
+    }
     System.out.flush();
     broker.closeFuture().join();
     return 0;

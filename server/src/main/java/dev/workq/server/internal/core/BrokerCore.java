@@ -197,6 +197,49 @@ public final class BrokerCore implements AutoCloseable {
     return f;
   }
 
+  /** Carries out a dead-letters request, as the protocol's DEAD_LETTERS does. */
+  public CompletableFuture<dev.workq.protocol.DeadLettersReply> deadLetters(DeadLetters request) {
+    CompletableFuture<dev.workq.protocol.DeadLettersReply> f = new CompletableFuture<>();
+    thread.execute(() -> {
+      QueueState q = queues.get(request.queue());
+      f.complete(q == null
+          ? new dev.workq.protocol.DeadLettersReply(request.corr(), request.queue(), 0, 0, List.of())
+          : DeadLetterOps.apply(this, q, request, config.maxPayload()));
+    });
+    return f;
+  }
+
+  /**
+   * Pauses or resumes deliveries from {@code queue} (puts are still accepted). Completes with
+   * false if there is no such queue.
+   */
+  public CompletableFuture<Boolean> setPaused(String queue, boolean paused) {
+    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    thread.execute(() -> {
+      QueueState q = queues.get(queue);
+      if (q == null) {
+        f.complete(false);
+        return;
+      }
+      q.paused = paused;
+      log.info("queue '{}' {}", queue, paused ? "paused" : "resumed");
+      if (!paused) {
+        dispatch(q);
+      }
+      f.complete(true);
+    });
+    return f;
+  }
+
+  /** The stats, which queues are paused, and the journal's counters, for metrics and the dashboard. */
+  public CompletableFuture<CoreSnapshot> snapshot() {
+    CompletableFuture<CoreSnapshot> f = new CompletableFuture<>();
+    thread.execute(() -> f.complete(new CoreSnapshot(Stats.of(0, queues.values(), sessions, staleResults, persistence.sizeBytes()),
+        queues.values().stream().filter(q -> q.paused).map(q -> q.name).collect(java.util.stream.Collectors.toSet()),
+        persistence.journalStats())));
+    return f;
+  }
+
   /** Tells every connected peer the broker is going away; completes once the notices are queued. */
   public CompletableFuture<Void> announceShutdown() {
     CompletableFuture<Void> f = new CompletableFuture<>();
@@ -411,7 +454,7 @@ public final class BrokerCore implements AutoCloseable {
    * nobody can run waits for a worker that can instead of failing.
    */
   void dispatch(QueueState q) {
-    while (!q.ready.isEmpty()) {
+    while (!q.ready.isEmpty() && !q.paused) {
       FetchWaiter w = q.waiters.pollFirst();
       if (w != null) {
         if (!w.done) {
@@ -599,11 +642,11 @@ public final class BrokerCore implements AutoCloseable {
       q.ready.addLast(due);
       dispatch(q);
     }
-    persistence.compactIfDue(this::snapshot);
+    persistence.compactIfDue(this::liveRecords);
   }
 
   /** Every live item as journal records, for compaction. */
-  private List<byte[]> snapshot() {
+  private List<byte[]> liveRecords() {
     List<byte[]> records = new ArrayList<>();
     records.add(JournalRecords.epoch(epoch));
     for (QueueState q : queues.values()) {

@@ -91,6 +91,11 @@ final class Persistence implements AutoCloseable {
     journal.compact(records);
   }
 
+  /** The journal's counters, or null in memory. */
+  dev.workq.server.internal.journal.JournalStats journalStats() {
+    return journal == null ? null : journal.stats();
+  }
+
   long sizeBytes() {
     return journal == null ? 0 : journal.sizeBytes();
   }

@@ -27,6 +27,8 @@ final class QueueState {
   long failed;
   long redelivered;
   long leaseExpired;
+  /** Paused from the HTTP API: items are accepted but not delivered. Not journaled. */
+  boolean paused;
   private int next;
 
   QueueState(String name) {

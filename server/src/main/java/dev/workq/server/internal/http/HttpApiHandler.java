@@ -1,0 +1,190 @@
+package dev.workq.server.internal.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.workq.protocol.DeadLetters;
+import dev.workq.protocol.Json;
+import dev.workq.protocol.QueueNames;
+import dev.workq.protocol.QueueStats;
+import dev.workq.protocol.Validate;
+import dev.workq.server.internal.core.BrokerCore;
+import dev.workq.server.internal.core.CoreSnapshot;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's HTTP surface: Prometheus metrics, a small JSON API and the dashboard's static
+ * files. Every answer is computed from a snapshot the core thread takes, asynchronously, so no
+ * request blocks an event loop.
+ */
+final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
+  private static final Map<String, String> STATIC = Map.of(
+      "/", "index.html", "/index.html", "index.html", "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
+
+  private final BrokerCore core;
+  private final BrokerMetrics metrics;
+
+  HttpApiHandler(BrokerCore core, BrokerMetrics metrics) {
+    this.core = core;
+    this.metrics = metrics;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    String path = uri.path();
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    CompletableFuture<FullHttpResponse> response;
+    try {
+      response = route(req.method(), path, uri.parameters());
+    } catch (IllegalArgumentException e) {
+      response = CompletableFuture.completedFuture(json(HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage())));
+    }
+    response.whenComplete((r, e) -> {
+      FullHttpResponse out = r;
+      if (e != null) {
+        log.warn("HTTP {} {} failed", req.method(), path, e);
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        out = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", String.valueOf(cause.getMessage())));
+      }
+      send(ctx, out, keepAlive);
+    });
+  }
+
+  private CompletableFuture<FullHttpResponse> route(HttpMethod method, String path, Map<String, List<String>> params) {
+    if (method.equals(HttpMethod.GET)) {
+      if (STATIC.containsKey(path)) {
+        return CompletableFuture.completedFuture(resource(STATIC.get(path)));
+      }
+      switch (path) {
+        case "/metrics":
+          return core.snapshot().thenApply(s -> text(metrics.scrape(s), "text/plain; version=0.0.4; charset=utf-8"));
+        case "/api/queues":
+          return core.snapshot().thenApply(s -> json(HttpResponseStatus.OK, queues(s)));
+        case "/api/workers":
+          return core.snapshot().thenApply(s -> json(HttpResponseStatus.OK, s.stats().workers()));
+        case "/api/dead-letters":
+          return core.deadLetters(new DeadLetters(0, queueParam(params), DeadLetters.Action.LIST, null,
+                  Math.min(DeadLetters.MAX_LIMIT, Integer.parseInt(first(params, "limit", "100")))))
+              .thenApply(r -> json(HttpResponseStatus.OK, r));
+        default:
+          return notFound(path);
+      }
+    }
+    if (method.equals(HttpMethod.POST)) {
+      if (path.equals("/api/dead-letters/requeue") || path.equals("/api/dead-letters/purge")) {
+        DeadLetters.Action action = path.endsWith("requeue") ? DeadLetters.Action.REQUEUE : DeadLetters.Action.PURGE;
+        return core.deadLetters(new DeadLetters(0, queueParam(params), action, params.getOrDefault("id", List.of()), 0))
+            .thenApply(r -> json(HttpResponseStatus.OK, Map.of("queue", r.queue(), "count", r.count())));
+      }
+      if (path.startsWith("/api/queues/") && (path.endsWith("/pause") || path.endsWith("/resume"))) {
+        String queue = Validate.queue("queue", path.substring("/api/queues/".length(), path.lastIndexOf('/')));
+        boolean pause = path.endsWith("/pause");
+        return core.setPaused(queue, pause).thenApply(found -> found
+            ? json(HttpResponseStatus.OK, Map.of("queue", queue, "paused", pause))
+            : json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no queue named '" + queue + "'")));
+      }
+      return notFound(path);
+    }
+    return CompletableFuture.completedFuture(json(HttpResponseStatus.METHOD_NOT_ALLOWED, Map.of("error", method + " is not supported")));
+  }
+
+  /** Each queue with its done queue's depth and whether it is paused, for the dashboard. */
+  private static List<Map<String, Object>> queues(CoreSnapshot s) {
+    Map<String, QueueStats> byName = new LinkedHashMap<>();
+    s.stats().queues().forEach(q -> byName.put(q.name(), q));
+    return s.stats().queues().stream().map(q -> {
+      Map<String, Object> m = Json.mapper().convertValue(q, Map.class);
+      QueueStats done = byName.get(q.name() + QueueNames.DONE_SUFFIX);
+      m.put("doneDepth", done == null ? null : done.ready());
+      m.put("paused", s.paused().contains(q.name()));
+      return m;
+    }).toList();
+  }
+
+  private static String queueParam(Map<String, List<String>> params) {
+    return Validate.queue("queue", first(params, "queue", null));
+  }
+
+  private static String first(Map<String, List<String>> params, String name, String fallback) {
+    List<String> v = params.get(name);
+    return v == null || v.isEmpty() ? fallback : v.get(0);
+  }
+
+  private static CompletableFuture<FullHttpResponse> notFound(String path) {
+    return CompletableFuture.completedFuture(json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no such resource: " + path)));
+  }
+
+  static FullHttpResponse json(HttpResponseStatus status, Object body) {
+    try {
+      return bytes(status, Json.mapper().writeValueAsBytes(body), "application/json");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static FullHttpResponse text(String body, String type) {
+    return bytes(HttpResponseStatus.OK, body.getBytes(StandardCharsets.UTF_8), type);
+  }
+
+  private static FullHttpResponse resource(String name) {
+    try (InputStream in = HttpApiHandler.class.getResourceAsStream("/dev/workq/server/dashboard/" + name)) {
+      if (in == null) {
+        return json(HttpResponseStatus.NOT_FOUND, Map.of("error", "missing resource " + name));
+      }
+      String type = name.endsWith(".html") ? "text/html; charset=utf-8"
+          : name.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8";
+      return bytes(HttpResponseStatus.OK, in.readAllBytes(), type);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static FullHttpResponse bytes(HttpResponseStatus status, byte[] body, String type) {
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+    r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return r;
+  }
+
+  static void send(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+    if (keepAlive) {
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(r);
+    } else {
+      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      log.warn("HTTP connection {} failed", ctx.channel().remoteAddress(), cause);
+    }
+    ctx.close();
+  }
+}
