@@ -33,6 +33,7 @@ public final class ClientOptions {
   private final int maxOutstanding;
   private final int maxFrame;
   private final boolean waitWhenQueueFull;
+  private final boolean progress;
 
   private ClientOptions(Builder b) {
     this.host = b.host;
@@ -45,6 +46,7 @@ public final class ClientOptions {
     this.maxOutstanding = b.maxOutstanding;
     this.maxFrame = b.maxFrame;
     this.waitWhenQueueFull = b.waitWhenQueueFull;
+    this.progress = b.progress;
   }
 
   public static Builder builder() {
@@ -105,6 +107,15 @@ public final class ClientOptions {
     return waitWhenQueueFull;
   }
 
+  /**
+   * Whether {@code map} and {@code imapUnordered} report progress: a bar with rate and ETA on
+   * stderr when the program runs on a terminal, an info log line every few seconds otherwise.
+   * Default false, so a library call prints nothing unasked.
+   */
+  public boolean progress() {
+    return progress;
+  }
+
   /** Builds {@link ClientOptions}; every setter checks its argument. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -117,8 +128,14 @@ public final class ClientOptions {
     private int maxOutstanding = DEFAULT_MAX_OUTSTANDING;
     private int maxFrame = Frames.DEFAULT_MAX_FRAME;
     private boolean waitWhenQueueFull;
+    private boolean progress;
 
     private Builder() {}
+
+    public Builder progress(boolean progress) {
+      this.progress = progress;
+      return this;
+    }
 
     public Builder waitWhenQueueFull(boolean wait) {
       this.waitWhenQueueFull = wait;

@@ -289,8 +289,11 @@ public final class WorkqClient implements AutoCloseable {
       futures.add(f);
     }
     List<TaskResult> results = new ArrayList<>(futures.size());
-    for (CompletableFuture<TaskResult> f : futures) {
-      results.add(awaitUntil(f, deadline));
+    try (Progress progress = Progress.start("tasks", futures.size(), options.progress())) {
+      futures.forEach(f -> f.whenComplete((r, e) -> progress.step()));
+      for (CompletableFuture<TaskResult> f : futures) {
+        results.add(awaitUntil(f, deadline));
+      }
     }
     return results;
   }
@@ -325,6 +328,7 @@ public final class WorkqClient implements AutoCloseable {
     submitter.setDaemon(true);
     submitter.start();
     int total = payloads.size();
+    Progress progress = Progress.start("tasks", total, options.progress());
     return new Iterator<>() {
       int taken;
 
@@ -346,6 +350,10 @@ public final class WorkqClient implements AutoCloseable {
           throw new WorkqException("interrupted while waiting for results", e);
         }
         taken++;
+        progress.step();
+        if (taken == total) {
+          progress.close();
+        }
         if (o instanceof RuntimeException e) {
           throw e;
         }

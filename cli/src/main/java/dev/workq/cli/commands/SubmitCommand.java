@@ -6,6 +6,7 @@ import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
 import dev.workq.cli.Workq;
+import dev.workq.client.Progress;
 import dev.workq.client.TaskOptions;
 import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
@@ -167,7 +168,8 @@ public final class SubmitCommand implements Callable<Integer> {
   private int submitAndWait(WorkqClient client, List<JsonNode> payloads, TaskOptions task) {
     int failed = 0;
     Iterator<TaskResult> results = client.imapUnordered(queue, handler, payloads, task);
-    try (Progress progress = Progress.start("tasks", payloads.size())) {
+    // On a terminal, a bar on stderr; piped, the result lines themselves are the progress.
+    try (Progress progress = Progress.start("tasks", payloads.size(), System.console() != null)) {
       while (results.hasNext()) {
         TaskResult r = results.next();
         if (!r.ok()) {

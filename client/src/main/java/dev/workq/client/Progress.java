@@ -1,0 +1,65 @@
+package dev.workq.client;
+
+import java.io.PrintStream;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Progress of a long batch: a bar with rate and ETA on stderr when a person watches a terminal;
+ * otherwise a plain log line at most every {@link #LINE_EVERY_NANOS}, so pipes and log files get
+ * no control characters. Stdout is never touched: it stays data.
+ */
+public final class Progress implements AutoCloseable {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Progress.class);
+  static final long LINE_EVERY_NANOS = 5_000_000_000L;
+
+  private final ProgressBar bar;
+  private final String unit;
+  private final long total;
+  private final long start = System.nanoTime();
+  private long done;
+  private long lastLine = System.nanoTime();
+
+  private Progress(ProgressBar bar, String unit, long total) {
+    this.bar = bar;
+    this.unit = unit;
+    this.total = total;
+  }
+
+  /** Reports progress toward {@code total}; {@code enabled} false reports nothing. */
+  public static Progress start(String unit, long total, boolean enabled) {
+    if (!enabled || total < 2) {
+      return new Progress(null, unit, 0);
+    }
+    if (System.console() == null) {
+      return new Progress(null, unit, total);
+    }
+    PrintStream err = System.err;
+    ProgressBar bar = new ProgressBarBuilder().setTaskName(unit).setInitialMax(total)
+        .setStyle(ProgressBarStyle.ASCII).showSpeed().setUnit(" " + unit, 1)
+        .setConsumer(new ConsoleProgressBarConsumer(err)).build();
+    return new Progress(bar, unit, total);
+  }
+
+  /** One more done. */
+  public synchronized void step() {
+    done++;
+    if (bar != null) {
+      bar.step();
+    } else if (total > 0 && (System.nanoTime() - lastLine >= LINE_EVERY_NANOS || done == total)) {
+      lastLine = System.nanoTime();
+      double seconds = Math.max(1e-3, (lastLine - start) / 1e9);
+      log.info("{}/{} {} done ({} per second)", done, total, unit, String.format("%.1f", done / seconds));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (bar != null) {
+      bar.close();
+    }
+  }
+}
