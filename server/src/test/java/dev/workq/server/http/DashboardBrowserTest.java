@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -66,12 +67,20 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> queue(broker, "thumbs") != null && queue(broker, "thumbs").dead() == 1);
         failing.close();
         await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.cssSelector("#dead-queue option[value='thumbs']")).isEmpty());
-        new Select(browser.findElement(By.id("dead-queue"))).selectByValue("thumbs");
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+          new Select(browser.findElement(By.id("dead-queue"))).selectByValue("thumbs");
+          return true;
+        });
         await().atMost(Duration.ofSeconds(20)).until(() -> !browser.findElements(By.cssSelector("#dead tbody tr[data-id] button.requeue")).isEmpty());
-        assertTrue(browser.findElement(By.cssSelector("#dead tbody")).getText().contains("corrupt image"));
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+            .until(() -> browser.findElement(By.cssSelector("#dead tbody")).getText().contains("corrupt image"));
         screenshot(browser);
 
-        browser.findElement(By.cssSelector("#dead tbody tr[data-id] button.requeue")).click();
+        // A click can land just as the table is redrawn; then the button is stale and we click the new one.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+          browser.findElement(By.cssSelector("#dead tbody tr[data-id] button.requeue")).click();
+          return true;
+        });
         await().atMost(Duration.ofSeconds(20)).until(() -> queue(broker, "thumbs").dead() == 0);
         assertEquals(1, queue(broker, "thumbs").ready(), "the requeued task is back on its queue");
         await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElements(By.cssSelector("#dead tbody tr[data-id]")).isEmpty());
@@ -92,9 +101,15 @@ class DashboardBrowserTest {
     return new ChromeDriver(service, options);
   }
 
+  /**
+   * The depth the page shows, read in one script call: the tables are redrawn every second, so an
+   * element found in one call may be gone by the next.
+   */
   private static String depthShown(WebDriver browser, String queue) {
-    var cells = browser.findElements(By.cssSelector("#queues tr[data-queue='" + queue + "'] td[data-field='ready']"));
-    return cells.isEmpty() ? "" : cells.get(0).getText();
+    Object text = ((JavascriptExecutor) browser).executeScript(
+        "const c = document.querySelector(\"#queues tr[data-queue='\" + arguments[0] + \"'] td[data-field='ready']\");"
+            + "return c ? c.textContent : '';", queue);
+    return String.valueOf(text);
   }
 
   private static QueueStats queue(Broker broker, String name) {
