@@ -21,7 +21,11 @@ import dev.workq.server.internal.DataDirLock;
 import dev.workq.server.internal.core.CoreConfig;
 import dev.workq.server.internal.journal.JournalOptions;
 import java.io.IOException;
+import dev.workq.protocol.auth.Authkey;
+import io.netty.handler.ssl.SslContext;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -56,9 +60,11 @@ public final class Broker implements AutoCloseable {
   private final EventLoopGroup ioGroup;
   private final Channel serverChannel;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final BrokerChannelInitializer initializer;
 
   private Broker(BrokerCore core, EventLoopGroup boss, EventLoopGroup io, Channel serverChannel, DataDirLock lock,
-      ChannelGroup connections) {
+      ChannelGroup connections, BrokerChannelInitializer initializer) {
+    this.initializer = initializer;
     this.connections = connections;
     this.core = core;
     this.lock = lock;
@@ -81,6 +87,8 @@ public final class Broker implements AutoCloseable {
         throw new BrokerException("cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
       }
     }
+    checkExposure(options);
+    SslContext ssl = options.tls() ? Tls.serverContext(options) : null;
     ChannelGroup connections = new DefaultChannelGroup("workq-connections", GlobalEventExecutor.INSTANCE);
     BrokerCore core;
     try {
@@ -93,13 +101,14 @@ public final class Broker implements AutoCloseable {
     }
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-accept"), NioIoHandler.newFactory());
     EventLoopGroup io = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("workq-io"), NioIoHandler.newFactory());
+    BrokerChannelInitializer initializer = new BrokerChannelInitializer(options, core, NAME, connections, ssl);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, io)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-        .childHandler(new BrokerChannelInitializer(options, core, NAME, connections));
+        .childHandler(initializer);
     Channel channel;
     try {
       channel = bootstrap.bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
@@ -113,9 +122,30 @@ public final class Broker implements AutoCloseable {
       String why = e instanceof BindException ? e.getMessage() : e.toString();
       throw new BrokerException("cannot listen on " + options.host() + ":" + options.port() + ": " + why, e);
     }
-    Broker broker = new Broker(core, boss, io, channel, lock, connections);
-    log.info("workq broker listening on {}", channel.localAddress());
+    Broker broker = new Broker(core, boss, io, channel, lock, connections, initializer);
+    log.info("workq broker listening on {}{}{}", channel.localAddress(), options.tls() ? " with TLS" : "",
+        options.authkey() != null ? ", authkey required" : ", no authkey");
     return broker;
+  }
+
+  /**
+   * Without an authkey anyone who reaches the port can submit tasks, and a worker runs them: so a
+   * broker without a key listens on loopback only, unless told {@code insecure}.
+   */
+  private static void checkExposure(BrokerOptions options) {
+    if (options.authkey() != null || options.insecure()) {
+      return;
+    }
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(options.host()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new BrokerException("cannot listen on " + options.host() + ":" + options.port() + ": unknown host", e);
+    }
+    if (!loopback) {
+      throw new BrokerException("refusing to listen on " + options.host() + " without an authkey: anyone who can reach it could run "
+          + "tasks; give --authkey-file (or set " + Authkey.ENV + "), or --insecure to do it anyway");
+    }
   }
 
   private static BrokerCore createCore(BrokerOptions options) {
@@ -145,6 +175,11 @@ public final class Broker implements AutoCloseable {
   /** The address actually bound. */
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** Connections open now, handshaken or not. */
+  public int connectionCount() {
+    return initializer.connectionCount();
   }
 
   /** Counters of every queue and the connected workers. */

@@ -18,6 +18,6 @@ final class Consumer {
   }
 
   boolean canTake() {
-    return !cancelled && held < prefetch && session.writable;
+    return !cancelled && held < prefetch && session.writable && session.held.size() < session.maxUnacked;
   }
 }
