@@ -130,8 +130,8 @@ public final class BrokerCommand implements Callable<Integer> {
     Broker broker = Broker.start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "workq-shutdown"));
     System.out.println("workq broker listening on " + broker.address().getHostString() + ":" + broker.port()
-        + (options.tls() ? " (TLS" : " (plaintext") + (options.authkey() != null ? ", authkey required)" : ", no authkey)")
-        + (inMemory ? " (in memory, no journal)" : " (journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));
+        + (options.tls() ? " (TLS" : " (plaintext") + (options.authkey() != null ? ", authkey required; " : ", no authkey; ")
+        + (inMemory ? "in memory, no journal)" : "journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));
     System.out.flush();
     broker.closeFuture().join();
     return 0;
