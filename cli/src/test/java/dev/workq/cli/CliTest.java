@@ -171,4 +171,43 @@ class CliTest {
     assertEquals(0, run("stats", "--broker", addr(), "--json"), err());
     assertTrue(out().startsWith("{\"queues\":[{\"name\":\"jobs\",\"ready\":5"), out());
   }
+
+  @Test
+  void aBrokerWithoutAKeyRefusesANonLoopbackAddress() {
+    assertEquals(1, run("broker", "--host", "0.0.0.0", "--port", "0", "--in-memory"));
+    assertOneLineError("refusing to listen on 0.0.0.0 without an authkey");
+  }
+
+  @Test
+  void aMissingKeyFileIsAUsageError(@TempDir Path dir) {
+    assertEquals(2, run("stats", "--broker", addr(), "--authkey-file", dir.resolve("nope").toString()));
+    assertOneLineError("cannot read authkey file");
+  }
+
+  @Test
+  void aWorldReadableKeyFileIsRefused(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "secret\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    assertEquals(2, run("stats", "--broker", addr(), "--authkey-file", key.toString()));
+    assertOneLineError("readable by every user; run chmod 600");
+  }
+
+  @Test
+  void aKeyTheBrokerDoesNotHaveIsOneAuthFailedLine(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "secret\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(1, run("stats", "--broker", addr(), "--authkey-file", key.toString()));
+    assertOneLineError("AUTH_FAILED: the broker did not prove the authkey");
+  }
+
+  @Test
+  void aKeyedBrokerServesTheSameKeyFromAFile(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "secret\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    try (Broker keyed = Broker.start(BrokerOptions.builder().port(0).authkey("secret".getBytes(StandardCharsets.UTF_8)).build())) {
+      assertEquals(0, run("stats", "--broker", "127.0.0.1:" + keyed.port(), "--authkey-file", key.toString()), err());
+      assertEquals(1, run("stats", "--broker", "127.0.0.1:" + keyed.port()));
+      assertOneLineError("AUTH_FAILED: the broker requires an authkey");
+    }
+  }
 }

@@ -53,6 +53,10 @@ class ComposeFileTest {
     assertTrue(targets.contains(port) && targets.contains(httpPort), "broker publishes " + targets + ", listens on " + port + "/" + httpPort);
     assertTrue(broker.get("volumes").get(0).asText().contains(":" + dataDir), "the data directory is on the named volume");
     assertTrue(config.get("volumes").has("workq-data"));
+    for (String name : List.of("broker", "worker", "submitter")) {
+      assertEquals("test-key-for-compose-config", services.get(name).get("environment").get("WORKQ_AUTHKEY").asText(),
+          name + " shares the authkey the broker requires on a non-loopback address");
+    }
     String workerBroker = services.get("worker").get("command").toString();
     assertTrue(workerBroker.contains("broker:" + port), "workers reach the broker's service name and port: " + workerBroker);
     JsonNode submitterVolume = services.get("submitter").get("volumes").get(0);
@@ -75,7 +79,9 @@ class ComposeFileTest {
     if (!"true".equals(System.getenv("CI"))) {
       Assumptions.assumeTrue(Files.isExecutable(binary), "needs Debian's docker-compose; .ci/run installs it");
     }
-    Process p = new ProcessBuilder(binary.toString(), "-f", compose.toString(), "config").redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-f", compose.toString(), "config").redirectErrorStream(true);
+    pb.environment().put("WORKQ_AUTHKEY", "test-key-for-compose-config");
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "docker-compose config did not finish");
     assertEquals(0, p.exitValue(), "docker-compose config rejected the file:\n" + out);

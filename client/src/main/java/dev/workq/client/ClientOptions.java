@@ -2,6 +2,7 @@ package dev.workq.client;
 
 import dev.workq.protocol.Role;
 import dev.workq.protocol.codec.Frames;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,6 +23,11 @@ public final class ClientOptions {
   public static final int DEFAULT_MAX_OUTSTANDING = 1000;
   /** Default prefetch of the consumer that collects this client's results. */
   public static final int DEFAULT_RESULT_PREFETCH = 1024;
+  /**
+   * Default longest time between two PINGs to the broker: 30 s. A client pings more often when the
+   * broker announces an idle timeout under three times this.
+   */
+  public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
 
   private final String host;
   private final int port;
@@ -34,6 +40,12 @@ public final class ClientOptions {
   private final int maxFrame;
   private final boolean waitWhenQueueFull;
   private final boolean progress;
+  private final byte[] authkey;
+  private final boolean tls;
+  private final Path tlsCa;
+  private final Path tlsCert;
+  private final Path tlsKey;
+  private final Duration heartbeat;
 
   private ClientOptions(Builder b) {
     this.host = b.host;
@@ -47,6 +59,35 @@ public final class ClientOptions {
     this.maxFrame = b.maxFrame;
     this.waitWhenQueueFull = b.waitWhenQueueFull;
     this.progress = b.progress;
+    this.authkey = b.authkey;
+    this.tls = b.tls;
+    this.tlsCa = b.tlsCa;
+    this.tlsCert = b.tlsCert;
+    this.tlsKey = b.tlsKey;
+    this.heartbeat = b.heartbeat;
+  }
+
+  /** A builder holding these options, to change a few. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.name = name;
+    b.role = role;
+    b.handlers = handlers;
+    b.connectTimeout = connectTimeout;
+    b.requestTimeout = requestTimeout;
+    b.maxOutstanding = maxOutstanding;
+    b.maxFrame = maxFrame;
+    b.waitWhenQueueFull = waitWhenQueueFull;
+    b.progress = progress;
+    b.authkey = authkey;
+    b.tls = tls;
+    b.tlsCa = tlsCa;
+    b.tlsCert = tlsCert;
+    b.tlsKey = tlsKey;
+    b.heartbeat = heartbeat;
+    return b;
   }
 
   public static Builder builder() {
@@ -116,6 +157,40 @@ public final class ClientOptions {
     return progress;
   }
 
+  /**
+   * The shared secret to prove to the broker, which must prove it back (see
+   * {@link dev.workq.protocol.auth.Authkey}); null (the default) for a broker without a key.
+   * A client with a key refuses a broker that does not prove it.
+   */
+  public byte[] authkey() {
+    return authkey == null ? null : authkey.clone();
+  }
+
+  /** Whether to connect with TLS; default false. */
+  public boolean tls() {
+    return tls;
+  }
+
+  /** PEM CA certificates the broker's certificate must chain to; null (default) uses the JVM's trust store. */
+  public Path tlsCa() {
+    return tlsCa;
+  }
+
+  /** PEM client certificate chain, for brokers that require one (mutual TLS); default none. */
+  public Path tlsCert() {
+    return tlsCert;
+  }
+
+  /** PEM (PKCS#8) private key of {@link #tlsCert()}. */
+  public Path tlsKey() {
+    return tlsKey;
+  }
+
+  /** Longest time between two PINGs; default 30 s, less when the broker's idle timeout asks for it. */
+  public Duration heartbeat() {
+    return heartbeat;
+  }
+
   /** Builds {@link ClientOptions}; every setter checks its argument. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -129,11 +204,62 @@ public final class ClientOptions {
     private int maxFrame = Frames.DEFAULT_MAX_FRAME;
     private boolean waitWhenQueueFull;
     private boolean progress;
-
-    private Builder() {}
+    private byte[] authkey;
+    private boolean tls;
+    private Path tlsCa;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Duration heartbeat = DEFAULT_HEARTBEAT;
 
     public Builder progress(boolean progress) {
       this.progress = progress;
+      return this;
+    }
+
+    private Builder() {}
+
+    /** The shared secret (see {@link ClientOptions#authkey()}); null for none. */
+    public Builder authkey(byte[] authkey) {
+      if (authkey != null && authkey.length == 0) {
+        throw new IllegalArgumentException("authkey must not be empty");
+      }
+      this.authkey = authkey == null ? null : authkey.clone();
+      return this;
+    }
+
+    /** Connects with TLS, verifying the broker's certificate and host name. */
+    public Builder tls(boolean tls) {
+      this.tls = tls;
+      return this;
+    }
+
+    /** Trusts these PEM CAs for the broker's certificate (implies TLS); null for the JVM's trust store. */
+    public Builder tlsCa(Path ca) {
+      this.tlsCa = ca;
+      if (ca != null) {
+        this.tls = true;
+      }
+      return this;
+    }
+
+    /** Presents this PEM certificate chain and PEM (PKCS#8) key to the broker (implies TLS); nulls for none. */
+    public Builder tlsClientCert(Path cert, Path key) {
+      if ((cert == null) != (key == null)) {
+        throw new IllegalArgumentException("a client certificate needs both the certificate and the key, got " + cert + " and " + key);
+      }
+      this.tlsCert = cert;
+      this.tlsKey = key;
+      if (cert != null) {
+        this.tls = true;
+      }
+      return this;
+    }
+
+    public Builder heartbeat(Duration heartbeat) {
+      if (heartbeat == null || heartbeat.toMillis() < 10) {
+        throw new IllegalArgumentException("heartbeat must be at least 10 ms, got " + heartbeat);
+      }
+      this.heartbeat = heartbeat;
       return this;
     }
 

@@ -28,5 +28,16 @@ public enum ErrorCode {
   /** The broker is shutting down. */
   SHUTTING_DOWN,
   /** The broker could not carry out a request because of an internal failure. */
-  INTERNAL_ERROR
+  INTERNAL_ERROR,
+  /**
+   * The authkey handshake failed: the peer has no key, a different key, or answered a challenge it
+   * was not sent. Fatal.
+   */
+  AUTH_FAILED,
+  /** The peer did not finish the handshake within the deadline, or sent nothing for the idle timeout. Fatal. */
+  TIMEOUT,
+  /** The broker already serves its maximum number of connections. Fatal. */
+  CONNECTION_LIMIT,
+  /** A fetch would take this connection over its cap of unacked deliveries; ack or complete some first. */
+  UNACKED_LIMIT
 }

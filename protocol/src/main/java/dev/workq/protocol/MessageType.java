@@ -26,7 +26,10 @@ public enum MessageType {
   PONG(19, Pong.class),
   RENEW(20, Renew.class),
   DEAD_LETTERS(21, DeadLetters.class),
-  DEAD_LETTERS_OK(22, DeadLettersReply.class);
+  DEAD_LETTERS_OK(22, DeadLettersReply.class),
+  AUTH_CHALLENGE(23, AuthChallenge.class),
+  AUTH_RESPONSE(24, AuthResponse.class),
+  AUTH_OK(25, AuthOk.class);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
   private static final Map<Class<?>, MessageType> BY_CLASS = new HashMap<>();

@@ -1,10 +1,19 @@
 package dev.workq.protocol;
 
 /**
- * The broker's answer to a valid {@link Hello}.
+ * The broker's answer to a valid {@link Hello} (after the authkey handshake, when the broker has a
+ * key).
  *
  * @param version the protocol version in use
  * @param broker the broker's name and version, for logs
  * @param session a unique id for this connection
+ * @param idleTimeoutMs how long the broker keeps a connection that sends nothing, in ms; clients
+ *     send a PING at least every third of it. Null from brokers that do not announce it.
  */
-public record Welcome(int version, String broker, String session) implements Message {}
+public record Welcome(int version, String broker, String session, Long idleTimeoutMs) implements Message {
+
+  /** A welcome that announces no idle timeout. */
+  public Welcome(int version, String broker, String session) {
+    this(version, broker, session, null);
+  }
+}

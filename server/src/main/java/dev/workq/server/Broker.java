@@ -22,7 +22,11 @@ import dev.workq.server.internal.core.CoreConfig;
 import dev.workq.server.internal.http.HttpServer;
 import dev.workq.server.internal.journal.JournalOptions;
 import java.io.IOException;
+import dev.workq.protocol.auth.Authkey;
+import io.netty.handler.ssl.SslContext;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,9 +62,11 @@ public final class Broker implements AutoCloseable {
   private final EventLoopGroup ioGroup;
   private final Channel serverChannel;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
+  private final BrokerChannelInitializer initializer;
 
   private Broker(BrokerCore core, EventLoopGroup boss, EventLoopGroup io, Channel serverChannel, DataDirLock lock,
-      ChannelGroup connections, HttpServer http) {
+      ChannelGroup connections, BrokerChannelInitializer initializer, HttpServer http) {
+    this.initializer = initializer;
     this.connections = connections;
     this.http = http;
     this.core = core;
@@ -84,6 +90,8 @@ public final class Broker implements AutoCloseable {
         throw new BrokerException("cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
       }
     }
+    checkExposure(options);
+    SslContext ssl = options.tls() ? Tls.serverContext(options) : null;
     ChannelGroup connections = new DefaultChannelGroup("workq-connections", GlobalEventExecutor.INSTANCE);
     BrokerCore core;
     try {
@@ -96,13 +104,14 @@ public final class Broker implements AutoCloseable {
     }
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-accept"), NioIoHandler.newFactory());
     EventLoopGroup io = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("workq-io"), NioIoHandler.newFactory());
+    BrokerChannelInitializer initializer = new BrokerChannelInitializer(options, core, NAME, connections, ssl);
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, io)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-        .childHandler(new BrokerChannelInitializer(options, core, NAME, connections));
+        .childHandler(initializer);
     Channel channel;
     try {
       channel = bootstrap.bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
@@ -119,7 +128,7 @@ public final class Broker implements AutoCloseable {
     HttpServer http = null;
     if (options.httpPort() >= 0) {
       try {
-        http = HttpServer.start(options.host(), options.httpPort(), boss, io, core);
+        http = HttpServer.start(options.host(), options.httpPort(), boss, io, core, options.authkey());
       } catch (Exception e) {
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -132,9 +141,30 @@ public final class Broker implements AutoCloseable {
       }
       log.info("workq HTTP (metrics, API, dashboard) on http://{}:{}/", options.host(), http.port());
     }
-    Broker broker = new Broker(core, boss, io, channel, lock, connections, http);
-    log.info("workq broker listening on {}", channel.localAddress());
+    Broker broker = new Broker(core, boss, io, channel, lock, connections, initializer, http);
+    log.info("workq broker listening on {}{}{}", channel.localAddress(), options.tls() ? " with TLS" : "",
+        options.authkey() != null ? ", authkey required" : ", no authkey");
     return broker;
+  }
+
+  /**
+   * Without an authkey anyone who reaches the port can submit tasks, and a worker runs them: so a
+   * broker without a key listens on loopback only, unless told {@code insecure}.
+   */
+  private static void checkExposure(BrokerOptions options) {
+    if (options.authkey() != null || options.insecure()) {
+      return;
+    }
+    boolean loopback;
+    try {
+      loopback = InetAddress.getByName(options.host()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      throw new BrokerException("cannot listen on " + options.host() + ":" + options.port() + ": unknown host", e);
+    }
+    if (!loopback) {
+      throw new BrokerException("refusing to listen on " + options.host() + " without an authkey: anyone who can reach it could run "
+          + "tasks; give --authkey-file (or set " + Authkey.ENV + "), or --insecure to do it anyway");
+    }
   }
 
   private static BrokerCore createCore(BrokerOptions options) {
@@ -170,6 +200,11 @@ public final class Broker implements AutoCloseable {
   /** The HTTP port actually bound, or -1 when HTTP is off. */
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** Connections open now, handshaken or not. */
+  public int connectionCount() {
+    return initializer.connectionCount();
   }
 
   /** Counters of every queue and the connected workers. */

@@ -39,6 +39,14 @@ public final class BrokerOptions {
   public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(5);
   /** Default journal growth below which the broker never compacts: 64 MiB. */
   public static final long DEFAULT_COMPACT_MIN_BYTES = 64L << 20;
+  /** Default time a new connection has to finish TLS, the authkey handshake and HELLO: 10 s. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default time a connection may send no message before it is closed: 5 min (clients ping every third of it). */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+  /** Default most connections served at once: 10,000. One more gets CONNECTION_LIMIT and is closed. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** Default most deliveries one connection holds unacked, over all its consumers and fetches: 65,536. */
+  public static final int DEFAULT_MAX_UNACKED_PER_CONNECTION = 65_536;
 
   private final String host;
   private final int port;
@@ -56,6 +64,15 @@ public final class BrokerOptions {
   private final long compactMinBytes;
   private final Storage storage;
   private final int httpPort;
+  private final byte[] authkey;
+  private final boolean insecure;
+  private final Path tlsCert;
+  private final Path tlsKey;
+  private final Path tlsClientCa;
+  private final Duration handshakeTimeout;
+  private final Duration idleTimeout;
+  private final int maxConnections;
+  private final int maxUnackedPerConnection;
 
   private BrokerOptions(Builder b) {
     this.host = b.host;
@@ -74,6 +91,15 @@ public final class BrokerOptions {
     this.compactMinBytes = b.compactMinBytes;
     this.storage = b.storage;
     this.httpPort = b.httpPort;
+    this.authkey = b.authkey;
+    this.insecure = b.insecure;
+    this.tlsCert = b.tlsCert;
+    this.tlsKey = b.tlsKey;
+    this.tlsClientCa = b.tlsClientCa;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.idleTimeout = b.idleTimeout;
+    this.maxConnections = b.maxConnections;
+    this.maxUnackedPerConnection = b.maxUnackedPerConnection;
   }
 
   public static Builder builder() {
@@ -164,6 +190,60 @@ public final class BrokerOptions {
     return storage;
   }
 
+  /**
+   * The shared secret every peer must prove it holds (HMAC-SHA256 challenge-response, see
+   * {@link dev.workq.protocol.auth.Authkey}); null (the default) admits anyone who can connect,
+   * so the broker then binds loopback addresses only, unless {@link #insecure()}.
+   */
+  public byte[] authkey() {
+    return authkey == null ? null : authkey.clone();
+  }
+
+  /** Whether the broker may listen on a non-loopback address without an authkey; default false. */
+  public boolean insecure() {
+    return insecure;
+  }
+
+  /** PEM certificate chain of the broker; with {@link #tlsKey()} turns TLS on. Default none. */
+  public Path tlsCert() {
+    return tlsCert;
+  }
+
+  /** PEM (PKCS#8) private key of {@link #tlsCert()}. */
+  public Path tlsKey() {
+    return tlsKey;
+  }
+
+  /** PEM CA certificates that client certificates must chain to; when set, clients need one (mTLS). */
+  public Path tlsClientCa() {
+    return tlsClientCa;
+  }
+
+  /** Whether the broker speaks TLS. */
+  public boolean tls() {
+    return tlsCert != null;
+  }
+
+  /** Time a connection has to finish TLS, the authkey exchange and HELLO; default 10 s. */
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  /** Time a connection may send no message before it is closed; default 5 min. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  /** Connections served at once; default 10,000. */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** Deliveries one connection may hold unacked over all its consumers and fetches; default 65,536. */
+  public int maxUnackedPerConnection() {
+    return maxUnackedPerConnection;
+  }
+
   /** Builds {@link BrokerOptions}; every setter checks its argument. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -183,6 +263,16 @@ public final class BrokerOptions {
     private Storage storage = new FileStorage();
     private int httpPort = -1;
 
+    private byte[] authkey;
+    private boolean insecure;
+    private Path tlsCert;
+    private Path tlsKey;
+    private Path tlsClientCa;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxUnackedPerConnection = DEFAULT_MAX_UNACKED_PER_CONNECTION;
+
     private Builder() {}
 
     public Builder httpPort(int port) {
@@ -190,6 +280,69 @@ public final class BrokerOptions {
         throw new IllegalArgumentException("httpPort must be -1 (off) or 0..65535, got " + port);
       }
       this.httpPort = port;
+      return this;
+    }
+
+    /** The shared secret (see {@link BrokerOptions#authkey()}); null for none. */
+    public Builder authkey(byte[] authkey) {
+      if (authkey != null && authkey.length == 0) {
+        throw new IllegalArgumentException("authkey must not be empty");
+      }
+      this.authkey = authkey == null ? null : authkey.clone();
+      return this;
+    }
+
+    /** Allows a non-loopback bind address without an authkey. */
+    public Builder insecure(boolean insecure) {
+      this.insecure = insecure;
+      return this;
+    }
+
+    /** Turns TLS on with this PEM certificate chain and PEM (PKCS#8) private key; nulls turn it off. */
+    public Builder tls(Path cert, Path key) {
+      if ((cert == null) != (key == null)) {
+        throw new IllegalArgumentException("tls needs both a certificate and a key, got " + cert + " and " + key);
+      }
+      this.tlsCert = cert;
+      this.tlsKey = key;
+      return this;
+    }
+
+    /** Requires client certificates signed by these PEM CAs (mutual TLS); null for none. */
+    public Builder tlsClientCa(Path ca) {
+      this.tlsClientCa = ca;
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 10 || timeout.toMinutes() > 10) {
+        throw new IllegalArgumentException("handshakeTimeout must be 10 ms..10 min, got " + timeout);
+      }
+      this.handshakeTimeout = timeout;
+      return this;
+    }
+
+    public Builder idleTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 100 || timeout.toDays() > 1) {
+        throw new IllegalArgumentException("idleTimeout must be 100 ms..1 day, got " + timeout);
+      }
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    public Builder maxConnections(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1, got " + max);
+      }
+      this.maxConnections = max;
+      return this;
+    }
+
+    public Builder maxUnackedPerConnection(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxUnackedPerConnection must be at least 1, got " + max);
+      }
+      this.maxUnackedPerConnection = max;
       return this;
     }
 
@@ -306,6 +459,9 @@ public final class BrokerOptions {
     }
 
     public BrokerOptions build() {
+      if (tlsClientCa != null && tlsCert == null) {
+        throw new IllegalArgumentException("tlsClientCa needs TLS: give a certificate and key too");
+      }
       return new BrokerOptions(this);
     }
   }

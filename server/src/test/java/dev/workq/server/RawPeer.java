@@ -58,6 +58,11 @@ final class RawPeer implements AutoCloseable {
     channel = b.connect("127.0.0.1", port).sync().channel();
   }
 
+  /** Connects and sends nothing. */
+  static RawPeer open(int port) throws InterruptedException {
+    return new RawPeer(port);
+  }
+
   /** Connects and completes the handshake. */
   static RawPeer connect(int port) throws InterruptedException {
     RawPeer peer = new RawPeer(port);
@@ -85,6 +90,20 @@ final class RawPeer implements AutoCloseable {
       throw new AssertionError("expected " + type.getSimpleName() + ", got " + m);
     }
     return type.cast(m);
+  }
+
+  /** The next message from the broker, whatever it is; waits up to 5 s. */
+  Message next() throws InterruptedException {
+    Message m = inbox.poll(5, TimeUnit.SECONDS);
+    if (m == null) {
+      throw new AssertionError("no message from the broker within 5 s");
+    }
+    return m;
+  }
+
+  /** Waits up to 5 s for the broker to close the connection. */
+  boolean awaitClosed() {
+    return channel.closeFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
   boolean isOpen() {

@@ -91,11 +91,9 @@ public final class Worker {
    * @throws WorkqException if the broker cannot be reached at start
    */
   public int run() {
-    ClientOptions co = ClientOptions.builder()
-        .host(options.client().host())
-        .port(options.client().port())
-        .connectTimeout(options.client().connectTimeout())
-        .requestTimeout(options.client().requestTimeout())
+    // Everything about reaching the broker (address, timeouts, authkey, TLS) comes from the
+    // client options; a worker only names itself and announces its handlers.
+    ClientOptions co = options.client().toBuilder()
         .name("worker-" + ProcessHandle.current().pid())
         .role(Role.WORKER)
         .handlers(registry.names())

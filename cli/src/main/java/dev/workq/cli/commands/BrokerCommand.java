@@ -1,6 +1,7 @@
 package dev.workq.cli.commands;
 
 import dev.workq.cli.Logging;
+import dev.workq.protocol.auth.Authkey;
 import dev.workq.server.Broker;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.FsyncPolicy;
@@ -68,6 +69,39 @@ public final class BrokerCommand implements Callable<Integer> {
       description = "Longest retry delay (default: ${DEFAULT-VALUE}).")
   long retryBackoffMaxMs;
 
+  @Option(names = "--authkey-file", paramLabel = "FILE",
+      description = "File holding the shared authkey every worker and client must prove (not readable by other users); "
+          + "default: $WORKQ_AUTHKEY, else no key, and then the broker listens on loopback only.")
+  Path authkeyFile;
+
+  @Option(names = "--insecure", description = "Allow listening on a non-loopback address without an authkey.")
+  boolean insecure;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM): turns TLS on, with --tls-key.")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PKCS#8 PEM) of --tls-cert.")
+  Path tlsKey;
+
+  @Option(names = "--tls-client-ca", paramLabel = "PEM", description = "Require client certificates signed by these CAs (mutual TLS).")
+  Path tlsClientCa;
+
+  @Option(names = "--handshake-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+      description = "Time a connection has to finish TLS, the authkey exchange and HELLO (default: ${DEFAULT-VALUE}).")
+  long handshakeTimeoutMs;
+
+  @Option(names = "--idle-timeout-ms", paramLabel = "MS", defaultValue = "300000",
+      description = "Time a connection may send nothing before it is closed; clients ping every third of it (default: ${DEFAULT-VALUE}).")
+  long idleTimeoutMs;
+
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_CONNECTIONS,
+      description = "Connections served at once (default: ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(names = "--max-unacked", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_UNACKED_PER_CONNECTION,
+      description = "Deliveries one connection may hold unacked, over all its consumers and fetches (default: ${DEFAULT-VALUE}).")
+  int maxUnacked;
+
   private static FsyncPolicy fsyncPolicy(String name) {
     try {
       return FsyncPolicy.valueOf(name.toUpperCase(java.util.Locale.ROOT));
@@ -79,23 +113,30 @@ public final class BrokerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.daemon();
-    BrokerOptions.Builder b;
+    BrokerOptions options;
     try {
+      BrokerOptions.Builder b;
       b = BrokerOptions.builder().host(host).port(port).maxFrame(maxFrame).maxQueueLength(maxQueueLength)
           .dataDir(inMemory ? null : dataDir).fsync(fsyncPolicy(fsync)).fsyncIntervalMs(fsyncIntervalMs)
           .maxAttempts(maxAttempts).lease(Duration.ofMillis(leaseMs))
           .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs))
-          .httpPort(httpPort);
+          .httpPort(httpPort)
+          .authkey(Authkey.resolve(authkeyFile, System.getenv(Authkey.ENV))).insecure(insecure)
+          .tls(tlsCert, tlsKey).tlsClientCa(tlsClientCa)
+          .handshakeTimeout(Duration.ofMillis(handshakeTimeoutMs)).idleTimeout(Duration.ofMillis(idleTimeoutMs))
+          .maxConnections(maxConnections).maxUnackedPerConnection(maxUnacked);
       if (ioThreads != null) {
         b.ioThreads(ioThreads);
       }
+      options = b.build();
     } catch (IllegalArgumentException e) {
       throw new dev.workq.cli.CliFailure(e.getMessage(), dev.workq.cli.Workq.EXIT_USAGE);
     }
-    Broker broker = Broker.start(b.build());
+    Broker broker = Broker.start(options);
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "workq-shutdown"));
     System.out.println("workq broker listening on " + broker.address().getHostString() + ":" + broker.port()
-        + (inMemory ? " (in memory, no journal)" : " (journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));
+        + (options.tls() ? " (TLS" : " (plaintext") + (options.authkey() != null ? ", authkey required; " : ", no authkey; ")
+        + (inMemory ? "in memory, no journal)" : "journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));
     if (broker.httpPort() >= 0) {
       System.out.println("dashboard and metrics on http://" + broker.address().getHostString() + ":" + broker.httpPort() + "/");
     }

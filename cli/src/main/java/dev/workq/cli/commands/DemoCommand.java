@@ -5,9 +5,11 @@ import dev.workq.cli.Logging;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
+import dev.workq.protocol.auth.Authkey;
 import dev.workq.server.Broker;
 import dev.workq.server.BrokerOptions;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -45,13 +47,16 @@ public final class DemoCommand implements Callable<Integer> {
       throw new CliFailure("--workers must be 1..64, --tasks at least 1, --digits 1..50000", dev.workq.cli.Workq.EXIT_USAGE);
     }
     List<Process> processes = new ArrayList<>();
-    try (Broker broker = Broker.start(BrokerOptions.builder().host("127.0.0.1").port(0).build())) {
+    // A fresh random key for this run: the workers get it through their environment, never argv
+    // (which other users can read in ps).
+    byte[] key = Authkey.generate();
+    try (Broker broker = Broker.start(BrokerOptions.builder().host("127.0.0.1").port(0).authkey(key).build())) {
       String address = "127.0.0.1:" + broker.port();
       System.out.println("broker listening on " + address + " (pid " + ProcessHandle.current().pid() + ")");
       for (int i = 0; i < workers; i++) {
-        processes.add(startWorker(address));
+        processes.add(startWorker(address, key));
       }
-      try (WorkqClient client = WorkqClient.connect(ClientOptions.builder().address(address).name("demo").build())) {
+      try (WorkqClient client = WorkqClient.connect(ClientOptions.builder().address(address).name("demo").authkey(key).build())) {
         awaitWorkers(client, processes);
         System.out.println(workers + " worker processes connected: pids " + processes.stream().map(p -> "" + p.pid()).toList());
         List<Map<String, Integer>> payloads = new ArrayList<>();
@@ -94,13 +99,15 @@ public final class DemoCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Process startWorker(String address) throws java.io.IOException {
+  private static Process startWorker(String address, byte[] key) throws java.io.IOException {
     String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     List<String> cmd = List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-cp", System.getProperty("java.class.path"), "dev.workq.cli.Workq", "worker",
         "--broker", address, "--queue", QUEUE, "--concurrency", "1", "--prefetch", "1");
-    return new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put(Authkey.ENV, new String(key, StandardCharsets.US_ASCII));
+    return pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 

@@ -47,11 +47,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
    * broker's last words, a fatal ERROR saying why, may still be waiting to be read, and they make
    * a better message than "broken pipe". The read side ends the connection, or a short timer does.
    */
+  private static boolean isTls(Throwable t) {
+    for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (t instanceof javax.net.ssl.SSLException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (failure == null) {
       failure = cause;
-      if (cause instanceof IOException) {
+      if (cause instanceof IOException || isTls(cause)) {
         log.debug("connection to {} failed: {}", connection.address(), cause.toString());
         ctx.executor().schedule(() -> ctx.close(), 1, java.util.concurrent.TimeUnit.SECONDS);
         return;

@@ -24,6 +24,12 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ScheduledFuture;
+import dev.workq.protocol.Ping;
+import dev.workq.protocol.Pong;
+import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -60,6 +66,9 @@ public final class Connection {
   private volatile String closeReason;
   /** Set by {@link #close()}: deliveries still arriving are dropped; the broker requeues them. */
   private volatile boolean closing;
+  private final long heartbeatMs;
+  private ScheduledFuture<?> heartbeat;
+  private long pings;
   private volatile Consumer<ErrorReply> errorListener = e -> log.warn("broker: {}", e.describe());
 
   /** Where a consumer's deliveries go; called on the event loop, so it must not block. */
@@ -69,9 +78,10 @@ public final class Connection {
     void onClose(String reason);
   }
 
-  private Connection(Channel channel, String address) {
+  private Connection(Channel channel, String address, long heartbeatMs) {
     this.channel = channel;
     this.address = address;
+    this.heartbeatMs = heartbeatMs;
     this.out = new WriteQueue(channel);
   }
 
@@ -81,6 +91,7 @@ public final class Connection {
    */
   public static Connection open(ClientOptions options, EventLoopGroup group, Class<? extends SocketChannel> channelType) {
     String address = options.host() + ":" + options.port();
+    SslContext ssl = options.tls() ? Tls.clientContext(options) : null;
     Connection[] holder = new Connection[1];
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
@@ -90,12 +101,17 @@ public final class Connection {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            Connection c = new Connection(ch, address);
+            Connection c = new Connection(ch, address, options.heartbeat().toMillis());
             holder[0] = c;
+            if (ssl != null) {
+              // Host name verification is on (see Tls): the certificate must name the host we dial.
+              ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), options.host(), options.port()));
+            }
             ch.pipeline()
                 .addLast(FrameDecoder.NAME, new FrameDecoder(options.maxFrame()))
                 .addLast(MessageDecoder.NAME, new MessageDecoder())
                 .addLast(MessageEncoder.NAME, new MessageEncoder())
+                .addLast(ClientAuthHandler.NAME, new ClientAuthHandler(options.authkey(), c))
                 .addLast(ClientHandler.NAME, new ClientHandler(c));
           }
         });
@@ -123,7 +139,11 @@ public final class Connection {
       throw new WorkqException("interrupted while connecting to " + address, e);
     } catch (ExecutionException e) {
       c.close();
-      throw new WorkqException("broker at " + address + " refused the connection: " + e.getCause().getMessage(), e.getCause());
+      Throwable cause = e.getCause();
+      if (cause instanceof RemoteException) {
+        throw new WorkqException("broker at " + address + " refused the connection: " + cause.getMessage(), cause);
+      }
+      throw new WorkqException(cause.getMessage(), cause);
     } catch (TimeoutException e) {
       c.close();
       throw new WorkqException("broker at " + address + " did not answer the handshake within " + options.connectTimeout().toMillis() + " ms");
@@ -132,6 +152,20 @@ public final class Connection {
   }
 
   private static String describe(Throwable t) {
+    for (Throwable x = t; x != null; x = x.getCause()) {
+      if (x instanceof NotSslRecordException) {
+        return "the broker does not speak TLS (drop --tls, or start the broker with --tls-cert and --tls-key)";
+      }
+      if (x instanceof SSLException) {
+        Throwable root = x;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return "TLS failed: " + m.lines().findFirst().orElse(m)
+            + (m.contains("certification path") ? " (the broker's certificate is not signed by a CA we trust: give --tls-ca)" : "");
+      }
+    }
     if (t instanceof ConnectException) {
       return "connection refused";
     }
@@ -242,7 +276,10 @@ public final class Connection {
 
   void received(Message m) {
     if (m instanceof Welcome w) {
+      startHeartbeat(w);
       welcome.complete(w);
+    } else if (m instanceof Pong) {
+      return;
     } else if (m instanceof Deliver d) {
       received(d);
     } else if (m instanceof ErrorReply e) {
@@ -299,7 +336,29 @@ public final class Connection {
     }
   }
 
+  /**
+   * Pings the broker at least every third of its idle timeout, so that a client waiting quietly
+   * (for results, for a long task) is not taken for a dead or malicious one. Event loop.
+   */
+  private void startHeartbeat(Welcome w) {
+    long every = heartbeatMs;
+    if (w.idleTimeoutMs() != null && w.idleTimeoutMs() > 0) {
+      every = Math.max(10, Math.min(every, w.idleTimeoutMs() / 3));
+    }
+    heartbeat = channel.eventLoop().scheduleAtFixedRate(() -> channel.writeAndFlush(new Ping(++pings), channel.voidPromise()),
+        every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** The authkey handshake failed on our side: fail the connect with {@code reason}. Event loop. */
+  void handshakeFailed(String reason) {
+    closeReason = "broker at " + address + ": " + reason;
+    welcome.completeExceptionally(new WorkqException(closeReason));
+  }
+
   void closedByTransport(Throwable cause) {
+    if (heartbeat != null) {
+      heartbeat.cancel(false);
+    }
     if (closeReason == null) {
       closeReason = cause == null
           ? "connection to broker at " + address + " was lost"

@@ -12,14 +12,34 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
   public static final String NAME = "frame-decoder";
 
-  private final int maxFrame;
+  private final int ceiling;
+  private int maxFrame;
 
+  /** Refuses frames over {@code maxFrame} bytes (the body, after the length prefix). */
   public FrameDecoder(int maxFrame) {
     super(maxFrame + Frames.LENGTH_FIELD, 0, Frames.LENGTH_FIELD, 0, Frames.LENGTH_FIELD, true);
     if (maxFrame < Frames.MIN_BODY) {
       throw new IllegalArgumentException("maxFrame must be at least " + Frames.MIN_BODY + ", got " + maxFrame);
     }
+    this.ceiling = maxFrame;
     this.maxFrame = maxFrame;
+  }
+
+  /**
+   * Lowers (or restores) the limit, up to the one given at construction; event loop only. The
+   * broker keeps it small until a peer has authenticated, so a stranger cannot make it buffer a
+   * 16 MiB frame per connection.
+   */
+  public void maxFrame(int limit) {
+    if (limit < Frames.MIN_BODY || limit > ceiling) {
+      throw new IllegalArgumentException("limit must be " + Frames.MIN_BODY + ".." + ceiling + ", got " + limit);
+    }
+    this.maxFrame = limit;
+  }
+
+  /** The limit in force. */
+  public int maxFrame() {
+    return maxFrame;
   }
 
   @Override

@@ -17,6 +17,9 @@ import dev.workq.protocol.DeadLettersReply;
 import dev.workq.protocol.Renew;
 import dev.workq.protocol.ConsumeOk;
 import dev.workq.protocol.Deliver;
+import dev.workq.protocol.AuthChallenge;
+import dev.workq.protocol.AuthOk;
+import dev.workq.protocol.AuthResponse;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Fetch;
@@ -54,6 +57,7 @@ class CodecTest {
   static final List<Message> SAMPLES = List.of(
       new Hello(1, Role.WORKER, "w1", "host-a", 4242, List.of("echo", "pi")),
       new Welcome(1, "workq/0.1", "s-1"),
+      new Welcome(1, "workq/0.1", "s-2", 300_000L),
       new ErrorReply(7, ErrorCode.QUEUE_FULL, "queue 'a' is full", false),
       new Put(1, "tasks", ItemKind.TASK, "id-1", "echo", "tasks.done", 5, 30_000L, Payload.ofUtf8("{\"x\":1}")),
       new Put(2, "tasks", ItemKind.STOP, null, null, null, null, null, null),
@@ -75,6 +79,9 @@ class CodecTest {
       new Renew(new long[] {77, 78}),
       new DeadLetters(7, "tasks", DeadLetters.Action.LIST, null, 100),
       new DeadLettersReply(7, "tasks", 1, 1, List.of(new DeadLetter("id-1", "echo", 3, 1, List.of("e1", "e2"), "{}"))),
+      new AuthChallenge("bm9uY2U="),
+      new AuthResponse("aG1hYw==", "bm9uY2U="),
+      new AuthOk("aG1hYw=="),
       new Ping(11),
       new Pong(11));
 

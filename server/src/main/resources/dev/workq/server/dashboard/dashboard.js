@@ -4,8 +4,21 @@
 const HISTORY = 120;          // samples kept per queue: two minutes at one a second
 const history = new Map();    // queue -> {depth: [], rate: [], lastDelivered, lastTime}
 
+// A broker with an authkey wants it as a bearer token; asked once, kept for this tab only.
+function authHeaders() {
+  const key = sessionStorage.getItem('workq-key');
+  return key ? {'Authorization': 'Bearer ' + key} : {};
+}
+
 async function api(path, options) {
-  const response = await fetch(path, options);
+  const response = await fetch(path, Object.assign({}, options, {headers: authHeaders()}));
+  if (response.status === 401) {
+    const key = prompt('This broker needs its authkey:');
+    if (key) {
+      sessionStorage.setItem('workq-key', key.trim());
+      return api(path, options);
+    }
+  }
   if (!response.ok) {
     throw new Error(path + ': HTTP ' + response.status);
   }

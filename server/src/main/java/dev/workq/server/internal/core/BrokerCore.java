@@ -345,6 +345,11 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   private void fetch(Session s, Fetch f) {
+    if (s.held.size() + s.waiters.size() >= s.maxUnacked) {
+      s.send(new ErrorReply(f.corr(), ErrorCode.UNACKED_LIMIT, "this connection holds " + s.held.size() + " unacked deliveries and "
+          + s.waiters.size() + " waiting fetches (max-unacked " + s.maxUnacked + "); ack or complete some first", false));
+      return;
+    }
     QueueState q = queue(f.queue());
     if (!q.ready.isEmpty() && q.waiters.isEmpty()) {
       deliver(s, null, f.corr(), q, q.ready.pollFirst());
@@ -512,6 +517,17 @@ public final class BrokerCore implements AutoCloseable {
     d.queue.inFlight--;
     if (d.consumer != null) {
       d.consumer.held--;
+    }
+    Session s = d.session;
+    if (!s.closed && s.held.size() == s.maxUnacked - 1) {
+      // The connection was at its cap of unacked deliveries, which stalls its consumers of every
+      // queue, not only this one: let each of them take again. Deferred, so that the request being
+      // handled finishes first.
+      thread.execute(() -> {
+        for (Consumer c : new ArrayList<>(s.consumers.values())) {
+          dispatch(c.queue);
+        }
+      });
     }
   }
 

@@ -21,6 +21,7 @@ final class Consumer {
   }
 
   boolean canTake() {
-    return !cancelled && held < prefetch && session.writable && !session.suspect;
+    return !cancelled && held < prefetch && session.writable && !session.suspect
+        && session.held.size() < session.maxUnacked;
   }
 }

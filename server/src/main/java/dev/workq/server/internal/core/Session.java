@@ -24,6 +24,8 @@ public final class Session {
   private final Hello hello;
   private final WriteQueue out;
   private final int maxPending;
+  /** Deliveries this connection may hold unacked, over all its consumers and fetches. */
+  final int maxUnacked;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicBoolean paused = new AtomicBoolean();
 
@@ -39,11 +41,15 @@ public final class Session {
    */
   boolean suspect;
 
-  public Session(String id, Channel channel, Hello hello, int maxPending) {
+  // Event loop only.
+  private boolean unwritable;
+
+  public Session(String id, Channel channel, Hello hello, int maxPending, int maxUnacked) {
     this.id = id;
     this.channel = channel;
     this.hello = hello;
     this.maxPending = maxPending;
+    this.maxUnacked = maxUnacked;
     this.out = new WriteQueue(channel);
   }
 
@@ -72,7 +78,7 @@ public final class Session {
    */
   public void requestQueued() {
     if (pending.incrementAndGet() >= maxPending && paused.compareAndSet(false, true)) {
-      channel.config().setAutoRead(false);
+      updateAutoRead();
     }
   }
 
@@ -81,10 +87,27 @@ public final class Session {
     if (pending.decrementAndGet() <= maxPending / 4 && paused.get()) {
       channel.eventLoop().execute(() -> {
         if (paused.compareAndSet(true, false)) {
-          channel.config().setAutoRead(true);
+          updateAutoRead();
         }
       });
     }
+  }
+
+  /**
+   * Called on the event loop when the channel's outbound buffer crosses a watermark. A peer that
+   * does not read what it is sent must not make the broker buffer answers without bound: while
+   * the channel is unwritable the broker reads no more requests from it, so the answers waiting
+   * are at most those of the requests already read (at most the pending limit). Deliveries stop
+   * separately, in the core.
+   */
+  public void outboundWritable(boolean writable) {
+    unwritable = !writable;
+    updateAutoRead();
+  }
+
+  /** Event loop only: read while the core keeps up and the peer reads what we write. */
+  private void updateAutoRead() {
+    channel.config().setAutoRead(!paused.get() && !unwritable);
   }
 
   @Override

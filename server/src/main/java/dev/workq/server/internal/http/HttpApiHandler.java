@@ -46,10 +46,29 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private final BrokerCore core;
   private final BrokerMetrics metrics;
+  private final byte[] token;
 
-  HttpApiHandler(BrokerCore core, BrokerMetrics metrics) {
+  /** {@code token}: the broker's authkey, required as a bearer token for data; null when it has none. */
+  HttpApiHandler(BrokerCore core, BrokerMetrics metrics, byte[] token) {
     this.core = core;
     this.metrics = metrics;
+    this.token = token;
+  }
+
+  /**
+   * With a key, everything but the dashboard's static files (which hold no data) needs
+   * {@code Authorization: Bearer <key>}, compared in constant time.
+   */
+  private boolean authorized(FullHttpRequest req, String path) {
+    if (token == null || STATIC.containsKey(path)) {
+      return true;
+    }
+    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    return java.security.MessageDigest.isEqual(given, token);
   }
 
   @Override
@@ -58,6 +77,12 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     String path = uri.path();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     CompletableFuture<FullHttpResponse> response;
+    if (!authorized(req, path)) {
+      FullHttpResponse denied = json(HttpResponseStatus.UNAUTHORIZED, Map.of("error", "AUTH_FAILED: send the broker's authkey as 'Authorization: Bearer <key>'"));
+      denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"workq\"");
+      send(ctx, denied, keepAlive);
+      return;
+    }
     try {
       response = route(req.method(), path, uri.parameters());
     } catch (IllegalArgumentException e) {

@@ -12,8 +12,9 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.net.InetSocketAddress;
 
 /**
- * The broker's HTTP listener (metrics, API, dashboard), sharing the broker's event loops. Request
- * bodies are capped at 64 KiB and a connection idle for 60 s is closed.
+ * The broker's HTTP listener (metrics, API, dashboard), sharing the broker's event loops and bound
+ * to the broker's host. With an authkey, data needs it as a bearer token. Request bodies are capped
+ * at 64 KiB and a connection idle for 60 s is closed.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -24,7 +25,8 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Binds {@code host:port}; throws if it cannot. */
-  public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core) throws InterruptedException {
+  public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core, byte[] token)
+      throws InterruptedException {
     BrokerMetrics metrics = new BrokerMetrics();
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
@@ -34,7 +36,7 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("read-timeout", new ReadTimeoutHandler(60))
                 .addLast("http-codec", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                .addLast("http-api", new HttpApiHandler(core, metrics));
+                .addLast("http-api", new HttpApiHandler(core, metrics, token));
           }
         });
     return new HttpServer(b.bind(new InetSocketAddress(host, port)).sync().channel());

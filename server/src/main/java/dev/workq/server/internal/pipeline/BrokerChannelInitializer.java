@@ -5,33 +5,59 @@ import dev.workq.protocol.codec.MessageDecoder;
 import dev.workq.protocol.codec.MessageEncoder;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.internal.core.BrokerCore;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 
-/** Assembles a connection's pipeline: framing, codec, handshake, dispatch, exception policy. */
+/**
+ * Assembles a connection's pipeline and does nothing else: connection cap → TLS → framing →
+ * codec → idle timeout and handshake deadline → authkey (removes itself) → HELLO (removes itself)
+ * → dispatch → exception policy.
+ */
 public final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
+
+  /**
+   * Largest frame a peer may send before its handshake completes: room for a HELLO naming many
+   * handlers, far below max-frame, so a stranger cannot make the broker buffer 16 MiB per connection.
+   */
+  static final int HANDSHAKE_MAX_FRAME = 256 * 1024;
 
   private final BrokerOptions options;
   private final BrokerCore core;
   private final String brokerName;
+  private final SslContext ssl;
   private final MessageDecoder decoder = new MessageDecoder();
   private final MessageEncoder encoder = new MessageEncoder();
   private final DispatchHandler dispatch;
   private final ExceptionHandler exceptions = new ExceptionHandler();
+  private final ConnectionLimitHandler limit;
   private final ChannelGroup connections;
 
   public BrokerChannelInitializer(BrokerOptions options, BrokerCore core, String brokerName) {
-    this(options, core, brokerName, null);
+    this(options, core, brokerName, null, null);
   }
 
-  /** As above, also adding every connection to {@code connections} so the broker can close them all. */
-  public BrokerChannelInitializer(BrokerOptions options, BrokerCore core, String brokerName, ChannelGroup connections) {
+  /**
+   * As above, with TLS when {@code ssl} is not null, also adding every connection to
+   * {@code connections} so the broker can close them all.
+   */
+  public BrokerChannelInitializer(BrokerOptions options, BrokerCore core, String brokerName, ChannelGroup connections,
+      SslContext ssl) {
     this.connections = connections;
     this.options = options;
     this.core = core;
     this.brokerName = brokerName;
+    this.ssl = ssl;
     this.dispatch = new DispatchHandler(core);
+    this.limit = new ConnectionLimitHandler(options.maxConnections(), ssl != null);
+  }
+
+  /** Connections open now. */
+  public int connectionCount() {
+    return limit.count();
   }
 
   @Override
@@ -39,11 +65,25 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
     if (connections != null) {
       connections.add(ch);
     }
-    ch.pipeline()
-        .addLast(FrameDecoder.NAME, new FrameDecoder(options.maxFrame()))
-        .addLast(MessageDecoder.NAME, decoder)
+    ChannelPipeline p = ch.pipeline();
+    p.addLast(ConnectionLimitHandler.NAME, limit);
+    if (ssl != null) {
+      SslHandler tls = ssl.newHandler(ch.alloc());
+      tls.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+      p.addLast(TlsRequiredHandler.NAME, new TlsRequiredHandler());
+      p.addLast("tls", tls);
+    }
+    p.addLast(FrameDecoder.NAME, new FrameDecoder(options.maxFrame()));
+    ((FrameDecoder) p.get(FrameDecoder.NAME)).maxFrame(Math.min(options.maxFrame(), HANDSHAKE_MAX_FRAME));
+    p.addLast(MessageDecoder.NAME, decoder)
         .addLast(MessageEncoder.NAME, encoder)
-        .addLast(HandshakeHandler.NAME, new HandshakeHandler(core, brokerName, options.maxPendingPerConnection()))
+        .addLast(IdleTimeoutHandler.NAME, new IdleTimeoutHandler(options.idleTimeout().toMillis()))
+        .addLast(HandshakeDeadlineHandler.NAME, new HandshakeDeadlineHandler(options.handshakeTimeout().toMillis()));
+    byte[] key = options.authkey();
+    if (key != null) {
+      p.addLast(AuthHandler.NAME, new AuthHandler(key));
+    }
+    p.addLast(HandshakeHandler.NAME, new HandshakeHandler(core, brokerName, options))
         .addLast(DispatchHandler.NAME, dispatch)
         .addLast(ExceptionHandler.NAME, exceptions);
   }

@@ -56,6 +56,7 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     Session session = ctx.channel().attr(SESSION).get();
     if (session != null) {
+      session.outboundWritable(ctx.channel().isWritable());
       core.writabilityChanged(session, ctx.channel().isWritable());
     }
     ctx.fireChannelWritabilityChanged();

@@ -4,7 +4,9 @@ import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.Hello;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Welcome;
+import dev.workq.protocol.codec.FrameDecoder;
 import dev.workq.protocol.codec.ProtocolException;
+import dev.workq.server.BrokerOptions;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.core.Session;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,8 +14,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Accepts exactly one HELLO with a supported version, answers WELCOME, registers the session with
- * the core and removes itself. Anything before the HELLO is a protocol error.
+ * Accepts exactly one HELLO with a supported version (after the authkey handshake when the broker
+ * has a key), answers WELCOME, registers the session with the core, raises the frame limit to
+ * max-frame and removes itself. Anything before the HELLO is a protocol error.
  */
 public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
@@ -23,12 +26,12 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
   private final BrokerCore core;
   private final String brokerName;
-  private final int maxPending;
+  private final BrokerOptions options;
 
-  public HandshakeHandler(BrokerCore core, String brokerName, int maxPending) {
+  public HandshakeHandler(BrokerCore core, String brokerName, BrokerOptions options) {
     this.core = core;
     this.brokerName = brokerName;
-    this.maxPending = maxPending;
+    this.options = options;
   }
 
   @Override
@@ -41,10 +44,17 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION,
           "protocol version " + hello.version() + " is not supported; this broker speaks " + ProtocolVersion.CURRENT);
     }
-    Session session = new Session(Long.toString(SESSIONS.incrementAndGet()), ctx.channel(), hello, maxPending);
+    Session session = new Session(Long.toString(SESSIONS.incrementAndGet()), ctx.channel(), hello,
+        options.maxPendingPerConnection(), options.maxUnackedPerConnection());
     ctx.channel().attr(DispatchHandler.SESSION).set(session);
     core.open(session);
-    ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, brokerName, session.id()));
+    ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, brokerName, session.id(), options.idleTimeout().toMillis()));
+    // A welcomed peer may send frames up to max-frame; the handshake's guards stand down.
+    FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
+    if (frames != null) {
+      frames.maxFrame(options.maxFrame());
+    }
     ctx.pipeline().remove(this);
+    ctx.pipeline().fireUserEventTriggered(HandshakeCompleted.INSTANCE);
   }
 }

@@ -97,8 +97,11 @@ class BrokerPipelineTest {
     assertFalse(welcome.session().isBlank());
     assertTrue(channel.isOpen());
     assertNull(channel.pipeline().get(HandshakeHandler.NAME), "handshake handler should remove itself");
-    assertEquals(List.of(FrameDecoder.NAME, MessageDecoder.NAME, MessageEncoder.NAME, DispatchHandler.NAME,
-        ExceptionHandler.NAME), handlerNames());
+    assertEquals(List.of(ConnectionLimitHandler.NAME, FrameDecoder.NAME, MessageDecoder.NAME, MessageEncoder.NAME,
+        IdleTimeoutHandler.NAME, DispatchHandler.NAME, ExceptionHandler.NAME), handlerNames(),
+        "the handshake deadline stands down once the peer is welcomed");
+    assertEquals(MAX_FRAME, channel.pipeline().get(FrameDecoder.class).maxFrame(), "max-frame applies after the handshake");
+    assertEquals(OPTIONS.idleTimeout().toMillis(), welcome.idleTimeoutMs(), "the welcome announces the idle timeout");
     assertEquals(1, core.stats().get(WAIT_MS, TimeUnit.MILLISECONDS).clients(), "session registered with the core");
   }
 

@@ -1,0 +1,71 @@
+package dev.workq.server.internal.pipeline;
+
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.ErrorReply;
+import dev.workq.protocol.codec.MessageEncoder;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.AttributeKey;
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * First in every pipeline: counts the broker's connections and turns away those over the cap
+ * before they cost a TLS handshake or a buffer. A plaintext peer is told CONNECTION_LIMIT (a TLS
+ * peer could not read it, so it is just closed).
+ */
+@ChannelHandler.Sharable
+public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
+
+  public static final String NAME = "connection-limit";
+
+  private static final Logger log = LoggerFactory.getLogger(ConnectionLimitHandler.class);
+  private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("workq.counted");
+
+  private final int max;
+  private final boolean tls;
+  private final AtomicInteger open = new AtomicInteger();
+
+  public ConnectionLimitHandler(int max, boolean tls) {
+    this.max = max;
+    this.tls = tls;
+  }
+
+  /** Connections open now. */
+  public int count() {
+    return open.get();
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws IOException {
+    int n = open.incrementAndGet();
+    ctx.channel().attr(COUNTED).set(Boolean.TRUE);
+    if (n <= max) {
+      ctx.fireChannelActive();
+      return;
+    }
+    log.warn("refusing {}: {} connections open (max-connections {})", ctx.channel().remoteAddress(), n - 1, max);
+    ctx.channel().config().setAutoRead(false);
+    if (tls) {
+      ctx.close();
+      return;
+    }
+    ByteBuf frame = ctx.alloc().buffer();
+    MessageEncoder.encode(new ErrorReply(0, ErrorCode.CONNECTION_LIMIT,
+        "the broker serves its maximum of " + max + " connections; try again later", true), frame);
+    ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
+      open.decrementAndGet();
+    }
+    ctx.fireChannelInactive();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.workq.server.http;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.workq.client.ClientOptions;
+import dev.workq.client.Delivery;
+import dev.workq.client.WorkqClient;
+import dev.workq.protocol.Json;
+import dev.workq.server.Broker;
+import dev.workq.server.BrokerOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The broker's HTTP API and Prometheus endpoint, over real HTTP. */
+class HttpApiTest {
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> call(Broker b, String method, String path, String bearer) throws Exception {
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.httpPort() + path))
+        .timeout(Duration.ofSeconds(5)).method(method, HttpRequest.BodyPublishers.noBody());
+    if (bearer != null) {
+      r.header("Authorization", "Bearer " + bearer);
+    }
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void metricsAndApiReportQueuesAndActionsChangeThem() throws Exception {
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).maxAttempts(1).build());
+        WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
+      for (int i = 0; i < 3; i++) {
+        c.put("photos", i);
+      }
+      HttpResponse<String> metrics = call(b, "GET", "/metrics", null);
+      assertEquals(200, metrics.statusCode());
+      assertTrue(metrics.body().contains("workq_queue_depth{queue=\"photos\"} 3.0"), metrics.body());
+      assertTrue(metrics.body().contains("workq_queue_delivered_total{queue=\"photos\"}"), metrics.body());
+      assertTrue(metrics.body().contains("workq_workers_connected"), metrics.body());
+
+      JsonNode queues = Json.mapper().readTree(call(b, "GET", "/api/queues", null).body());
+      assertEquals("photos", queues.get(0).get("name").asText());
+      assertEquals(3, queues.get(0).get("ready").asInt());
+
+      assertEquals(200, call(b, "POST", "/api/queues/photos/pause", null).statusCode());
+      List<Delivery> got = new CopyOnWriteArrayList<>();
+      c.consume("photos", 10, got::add);
+      Thread.sleep(200);
+      assertEquals(0, got.size(), "a paused queue delivers nothing");
+      assertEquals(200, call(b, "POST", "/api/queues/photos/resume", null).statusCode());
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 3);
+      assertEquals(404, call(b, "POST", "/api/queues/nope/pause", null).statusCode());
+
+      c.enqueue("jobs", "x", 1).get(5, TimeUnit.SECONDS);
+      WorkqClient w = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
+      w.consume("jobs", 1, d -> d.fail("java.lang.RuntimeException: no", true, "{}".getBytes(StandardCharsets.UTF_8)));
+      await().atMost(Duration.ofSeconds(5)).until(() -> Json.mapper().readTree(call(b, "GET", "/api/dead-letters?queue=jobs", null).body())
+          .get("total").asInt() == 1);
+      w.close();
+      JsonNode requeued = Json.mapper().readTree(call(b, "POST", "/api/dead-letters/requeue?queue=jobs", null).body());
+      assertEquals(1, requeued.get("count").asInt());
+      assertEquals(400, call(b, "GET", "/api/dead-letters?queue=bad%20name", null).statusCode());
+      assertEquals(404, call(b, "GET", "/nothing-here", null).statusCode());
+      assertTrue(call(b, "GET", "/", null).body().contains("<title>workq</title>"));
+    }
+  }
+
+  @Test
+  void withAnAuthkeyDataNeedsItAsABearerToken() throws Exception {
+    byte[] key = "s3cret-key-for-tests".getBytes(StandardCharsets.UTF_8);
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).authkey(key).build())) {
+      assertEquals(401, call(b, "GET", "/metrics", null).statusCode());
+      assertEquals(401, call(b, "GET", "/api/queues", "wrong").statusCode());
+      assertEquals(200, call(b, "GET", "/metrics", "s3cret-key-for-tests").statusCode());
+      assertEquals(200, call(b, "GET", "/api/queues", "s3cret-key-for-tests").statusCode());
+      assertEquals(200, call(b, "GET", "/", null).statusCode(), "the page itself holds no data");
+      assertTrue(call(b, "GET", "/api/workers", null).body().contains("AUTH_FAILED"));
+    }
+  }
+}
