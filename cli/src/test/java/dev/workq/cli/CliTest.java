@@ -109,6 +109,28 @@ class CliTest {
   }
 
   @Test
+  void deadLettersCanBeListedRequeuedAndPurgedFromTheShell() throws Exception {
+    try (dev.workq.client.WorkqClient c = dev.workq.client.WorkqClient.connect(addr())) {
+      c.enqueue("imgs", "resize", java.util.Map.of("w", 1)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      c.enqueue("imgs", "resize", java.util.Map.of("w", 2)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      try (dev.workq.client.WorkqClient w = dev.workq.client.WorkqClient.connect(addr())) {
+        w.consume("imgs", 2, d -> d.fail("java.io.IOException: corrupt", true, new byte[0]));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            .until(() -> c.deadLetters("imgs", 10).total() == 2);
+      }
+    }
+    assertEquals(0, run("dead-letters", "list", "--broker", addr(), "--queue", "imgs"), err());
+    assertEquals(2, out().lines().count(), out());
+    assertTrue(out().contains("\"errors\":[\"java.io.IOException: corrupt\"]"), out());
+    String firstId = dev.workq.protocol.Json.mapper().readTree(out().lines().findFirst().orElseThrow()).get("id").asText();
+    assertEquals(0, run("dead-letters", "requeue", "--broker", addr(), "--queue", "imgs", "--id", firstId), err());
+    assertEquals("requeued 1 dead letters on 'imgs'", out().strip());
+    assertEquals(0, run("dead-letters", "purge", "--broker", addr(), "--queue", "imgs"), err());
+    assertEquals("purged 1 dead letters on 'imgs'", out().strip());
+    assertEquals(1, broker.stats().queues().stream().filter(q -> q.name().equals("imgs")).findFirst().orElseThrow().ready());
+  }
+
+  @Test
   void aCorruptJournalStopsTheBrokerWithOneLineNamingTheFile(@TempDir Path dir) throws Exception {
     Files.write(dir.resolve("journal-00000000000000000001.wqj"), "this is not a journal at all".getBytes(StandardCharsets.UTF_8));
     assertEquals(1, run("broker", "--port", "0", "--data-dir", dir.toString()));

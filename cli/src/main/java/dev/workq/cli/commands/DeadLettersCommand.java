@@ -64,13 +64,7 @@ public final class DeadLettersCommand {
 
     @Override
     public Integer call() {
-      Logging.command();
-      int n;
-      try (WorkqClient client = WorkqClient.connect(target.broker.options().build())) {
-        n = client.requeueDeadLetters(target.queue, ids);
-      }
-      System.out.println("requeued " + n + " dead letters on '" + target.queue + "'");
-      return 0;
+      return act(target, "requeued", c -> c.requeueDeadLetters(target.queue, ids));
     }
   }
 
@@ -85,13 +79,18 @@ public final class DeadLettersCommand {
 
     @Override
     public Integer call() {
-      Logging.command();
-      int n;
-      try (WorkqClient client = WorkqClient.connect(target.broker.options().build())) {
-        n = client.purgeDeadLetters(target.queue, ids);
-      }
-      System.out.println("purged " + n + " dead letters on '" + target.queue + "'");
-      return 0;
+      return act(target, "purged", c -> c.purgeDeadLetters(target.queue, ids));
     }
+  }
+
+  /** Connects, carries out {@code action} and says how many dead letters it touched. */
+  private static int act(Target target, String verb, java.util.function.ToIntFunction<WorkqClient> action) {
+    Logging.command();
+    int n;
+    try (WorkqClient client = WorkqClient.connect(target.broker.options().build())) {
+      n = action.applyAsInt(client);
+    }
+    System.out.println(verb + " " + n + " dead letters on '" + target.queue + "'");
+    return 0;
   }
 }
