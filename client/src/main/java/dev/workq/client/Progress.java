@@ -17,6 +17,7 @@ public final class Progress implements AutoCloseable {
   static final long LINE_EVERY_NANOS = 5_000_000_000L;
 
   private final ProgressBar bar;
+  private final java.util.function.Consumer<String> lines;
   private final String unit;
   private final long total;
   private final long start = System.nanoTime();
@@ -24,7 +25,12 @@ public final class Progress implements AutoCloseable {
   private long lastLine = System.nanoTime();
 
   private Progress(ProgressBar bar, String unit, long total) {
+    this(bar, unit, total, line -> log.info(line));
+  }
+
+  Progress(ProgressBar bar, String unit, long total, java.util.function.Consumer<String> lines) {
     this.bar = bar;
+    this.lines = lines;
     this.unit = unit;
     this.total = total;
   }
@@ -52,7 +58,7 @@ public final class Progress implements AutoCloseable {
     } else if (total > 0 && (System.nanoTime() - lastLine >= LINE_EVERY_NANOS || done == total)) {
       lastLine = System.nanoTime();
       double seconds = Math.max(1e-3, (lastLine - start) / 1e9);
-      log.info("{}/{} {} done ({} per second)", done, total, unit, String.format("%.1f", done / seconds));
+      lines.accept(done + "/" + total + " " + unit + " done (" + String.format("%.1f", done / seconds) + " per second)");
     }
   }
 
