@@ -173,6 +173,16 @@ public final class BrokerCore implements AutoCloseable {
     });
   }
 
+  /** The peer showed it is alive (a PING): a suspect session may take deliveries again. */
+  public void alive(Session session) {
+    thread.execute(() -> {
+      if (session.suspect && !session.closed) {
+        session.suspect = false;
+        session.consumers.values().forEach(c -> dispatch(c.queue));
+      }
+    });
+  }
+
   /** The connection's outbound buffer crossed a watermark. */
   public void writabilityChanged(Session session, boolean writable) {
     thread.execute(() -> {
@@ -351,7 +361,7 @@ public final class BrokerCore implements AutoCloseable {
       return;
     }
     QueueState q = queue(f.queue());
-    if (!q.ready.isEmpty() && q.waiters.isEmpty()) {
+    if (!q.ready.isEmpty() && q.waiters.isEmpty() && !q.paused) {
       deliver(s, null, f.corr(), q, q.ready.pollFirst());
       return;
     }

@@ -37,7 +37,7 @@ public final class Session {
   boolean closed;
   /**
    * A lease this session held expired: it may be hung (stopped, partitioned, half-open). It gets
-   * no more deliveries until it shows life by sending anything.
+   * no more deliveries until it shows life by sending anything, a PING included.
    */
   boolean suspect;
 

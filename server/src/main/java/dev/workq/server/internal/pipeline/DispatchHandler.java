@@ -42,6 +42,9 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
     Message m = (Message) msg;
     if (m instanceof Ping p) {
       ctx.writeAndFlush(new Pong(p.nonce()), ctx.voidPromise());
+      // A ping is a sign of life: a connection under suspicion after a lease expired may take
+      // tasks again (the core checks this cheaply; pings come every few seconds at most).
+      core.alive(session);
     } else if (m instanceof Pong) {
       return;
     } else if (REQUESTS.contains(m.type())) {
