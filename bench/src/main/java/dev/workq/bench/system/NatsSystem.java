@@ -3,10 +3,9 @@ package dev.workq.bench.system;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamSubscription;
-import io.nats.client.Message;
+import io.nats.client.ConsumeOptions;
+import io.nats.client.MessageConsumer;
 import io.nats.client.Nats;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.RetentionPolicy;
@@ -24,7 +23,7 @@ import java.util.concurrent.Semaphore;
  * NATS JetStream: two work-queue streams on file storage, {@code BENCH} (subject
  * {@code bench.tasks}) and {@code BENCHDONE} ({@code bench.done}), each with one durable pull
  * consumer with explicit acks. The submitter publishes asynchronously (each publish is
- * acknowledged once stored) and pull-fetches results. Each worker process fetches up to the
+ * acknowledged once stored) and consumes results with the continuous pull of {@code consume}. Each worker process fetches up to the
  * prefetch, runs {@code concurrency} at once, publishes the result and acks the task once the
  * result's publish is acknowledged.
  */
@@ -55,7 +54,7 @@ public final class NatsSystem extends PeerBase {
       for (String[] s : new String[][] {{"BENCH", "bench.tasks", "workers"}, {"BENCHDONE", "bench.done", "collector"}}) {
         jsm.addStream(StreamConfiguration.builder().name(s[0]).subjects(s[1]).retentionPolicy(RetentionPolicy.WorkQueue)
             .storageType(StorageType.File).build());
-        jsm.addOrUpdateConsumer(s[0], ConsumerConfiguration.builder().durable(s[2]).ackPolicy(AckPolicy.Explicit)
+        jsm.addOrUpdateConsumer(s[0], ConsumerConfiguration.builder().durable(s[2]).filterSubject(s[1]).ackPolicy(AckPolicy.Explicit)
             .ackWait(Duration.ofSeconds(30)).maxAckPending(10_000).build());
       }
     }
@@ -71,22 +70,12 @@ public final class NatsSystem extends PeerBase {
     RunIds ids = new RunIds(++runs);
     Connection nc = Nats.connect("nats://127.0.0.1:" + port);
     JetStream js = nc.jetStream();
-    JetStreamSubscription sub = js.subscribe("bench.done", PullSubscribeOptions.bind("BENCHDONE", "collector"));
-    Thread collector = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          for (Message m : sub.fetch(1000, Duration.ofMillis(100))) {
-            ids.deliver(m.getData(), sink);
-            m.ack();
-          }
-        }
-      } catch (Exception e) {
-        if (!Thread.currentThread().isInterrupted()) {
-          sink.onError("nats collector: " + e);
-        }
-      }
-    }, "nats-collector");
-    collector.start();
+    // The simplified consume API keeps a pull open at all times: no batch-fill wait adds latency.
+    MessageConsumer collector = nc.getConsumerContext("BENCHDONE", "collector").consume(
+        ConsumeOptions.builder().batchSize(1000).build(), m -> {
+          ids.deliver(m.getData(), sink);
+          m.ack();
+        });
     return new Submitter() {
       @Override
       public void submit(long id, byte[] payload) {
@@ -99,9 +88,8 @@ public final class NatsSystem extends PeerBase {
 
       @Override
       public void close() {
-        collector.interrupt();
         try {
-          collector.join(3000);
+          collector.stop();
           nc.close();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -114,27 +102,23 @@ public final class NatsSystem extends PeerBase {
   public static void runWorker(int port, int concurrency, int prefetch) throws Exception {
     Connection nc = Nats.connect("nats://127.0.0.1:" + port);
     JetStream js = nc.jetStream();
-    JetStreamSubscription sub = js.subscribe("bench.tasks", PullSubscribeOptions.bind("BENCH", "workers"));
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
     Semaphore held = new Semaphore(prefetch);
-    while (true) {
+    // At most `prefetch` tasks handed to the pool and not yet acked; the consumer's own buffer is one batch.
+    nc.getConsumerContext("BENCH", "workers").consume(ConsumeOptions.builder().batchSize(prefetch).build(), m -> {
       held.acquire();
-      int room = 1 + held.drainPermits();
-      List<Message> batch = sub.fetch(room, Duration.ofMillis(100));
-      held.release(room - batch.size());
-      for (Message m : batch) {
-        pool.execute(() -> {
-          byte[] result = Arrays.copyOf(m.getData(), 8);
-          js.publishAsync("bench.done", result).whenComplete((ack, e) -> {
-            if (e == null) {
-              m.ack();
-            } else {
-              m.nak();
-            }
-            held.release();
-          });
+      pool.execute(() -> {
+        byte[] result = Arrays.copyOf(m.getData(), 8);
+        js.publishAsync("bench.done", result).whenComplete((ack, e) -> {
+          if (e == null) {
+            m.ack();
+          } else {
+            m.nak();
+          }
+          held.release();
         });
-      }
-    }
+      });
+    });
+    new java.util.concurrent.CountDownLatch(1).await();
   }
 }
