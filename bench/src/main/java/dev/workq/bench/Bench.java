@@ -95,7 +95,16 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--smoke", description = "A few seconds against workq alone with tiny counts: proves the harness works.")
   boolean smoke;
 
+  /** The system running now, so Ctrl-C still stops its processes. */
+  private static volatile BenchSystem current;
+
   public static void main(String[] args) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      BenchSystem s = current;
+      if (s != null) {
+        s.close();
+      }
+    }, "bench-shutdown"));
     System.exit(new CommandLine(new Bench()).execute(args));
   }
 
@@ -141,6 +150,7 @@ public final class Bench implements Callable<Integer> {
             "-XX:StartFlightRecording=duration=60s,settings=profile,filename=" + out.toAbsolutePath().resolve("broker.jfr")));
       }
       try (BenchSystem system = create(name)) {
+        current = system;
         System.out.println("## " + system.name() + ": starting");
         try {
           system.start(ctx);
@@ -150,6 +160,8 @@ public final class Bench implements Callable<Integer> {
           continue;
         }
         runSystem(system, timeout, results);
+      } finally {
+        current = null;
       }
       Report.write(out, env, results);
     }
