@@ -2,6 +2,7 @@ package dev.workq.bench;
 
 import dev.workq.bench.report.Report;
 import dev.workq.bench.report.SvgChart;
+import dev.workq.bench.report.Targets;
 import dev.workq.bench.system.BenchSystem;
 import dev.workq.bench.system.NatsSystem;
 import dev.workq.bench.system.PythonSystem;
@@ -92,6 +93,11 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--profile", description = "Record a JFR profile of the workq broker (fsync=always) into <out>/broker.jfr.")
   boolean profile;
 
+  private final Map<String, Object> cpuSeconds = new LinkedHashMap<>();
+
+  @Option(names = "--assert-targets", description = "Exit 1 when a checked speed target is not met (default: report only).")
+  boolean assertTargets;
+
   @Option(names = "--smoke", description = "A few seconds against workq alone with tiny counts: proves the harness works.")
   boolean smoke;
 
@@ -139,6 +145,7 @@ public final class Bench implements Callable<Integer> {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"),
         workqJar.toAbsolutePath(), handlersJar.toAbsolutePath(), List.of());
     Map<String, Object> env = environment();
+    env.put("cpuSecondsBySystem", cpuSeconds);
     System.out.println("# workq bench: " + env);
     List<WorkloadResult> results = new ArrayList<>();
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
@@ -159,7 +166,13 @@ public final class Bench implements Callable<Integer> {
           results.add(new WorkloadResult(system.name(), "RT", 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, "could not start: " + e.getMessage()));
           continue;
         }
+        long harnessCpuBefore = cpuNanos(ProcessHandle.current());
         runSystem(system, timeout, results);
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        system.processesByRole().forEach((role, p) -> cpu.put(role, seconds(cpuNanos(p.toHandle()))));
+        cpu.put("harness (submitter)", seconds(cpuNanos(ProcessHandle.current()) - harnessCpuBefore));
+        cpuSeconds.put(system.name(), cpu);
+        System.out.println("## " + system.name() + ": CPU seconds over its runs and start-up: " + cpu);
       } finally {
         current = null;
       }
@@ -173,7 +186,15 @@ public final class Bench implements Callable<Integer> {
     Files.writeString(out.resolve("chart.svg"), SvgChart.render(results, chartPayload,
         env.get("cpus") + " cores, " + env.get("os") + ", load average at start " + env.get("loadAverageAtStart")));
     System.out.println("\nresults in " + out.toAbsolutePath());
+    List<Targets.Check> checks = Targets.check(results);
+    String targets = Targets.format(checks);
+    System.out.println("\nTargets (100-byte payloads; figures from this run, on this machine, under its load):\n" + targets);
+    Files.writeString(out.resolve("targets.md"), targets);
     boolean clean = results.stream().allMatch(WorkloadResult::clean);
+    if (assertTargets && checks.stream().anyMatch(c -> c.checked() && !c.met())) {
+      System.out.println("FAILED: targets not met (--assert-targets)");
+      return 1;
+    }
     if (!clean) {
       System.out.println("FAILED: some runs lost, duplicated or failed tasks (see the lost/dup/err columns)");
     }
@@ -215,13 +236,28 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
+  /** CPU time of {@code p} and its descendants (a server script's VM), as far as the OS reports it. */
+  private static long cpuNanos(ProcessHandle p) {
+    long total = p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    for (ProcessHandle d : p.descendants().toList()) {
+      if (!d.equals(ProcessHandle.current())) {
+        total += d.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+      }
+    }
+    return p.equals(ProcessHandle.current()) ? p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L) : total;
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
+  }
+
   private static void print(WorkloadResult r) {
     System.out.printf(Locale.ROOT, "%-20s %-3s %6d B %7d tasks %9.0f/s p50 %8.2f ms p99 %8.2f ms p99.9 %8.2f ms lost %d dup %d err %d %s%n",
         r.system(), r.workload(), r.payload(), r.tasks(), r.rate(), r.p50() / 1000, r.p99() / 1000, r.p999() / 1000, r.lost(),
         r.duplicates(), r.errors(), r.note());
   }
 
-  static BenchSystem create(String name) {
+  BenchSystem create(String name) {
     return switch (name) {
       case "workq-always" -> new WorkqSystem("always");
       case "workq-batch" -> new WorkqSystem("batch");
@@ -231,7 +267,7 @@ public final class Bench implements Callable<Integer> {
       case "redis-always" -> new RedisSystem(true);
       case "redis-noaof" -> new RedisSystem(false);
       case "nats-js" -> new NatsSystem();
-      case "python-mp" -> new PythonSystem();
+      case "python-mp" -> new PythonSystem(python);
       default -> throw new IllegalArgumentException("unknown system " + name);
     };
   }

@@ -21,6 +21,11 @@ public interface BenchSystem extends AutoCloseable {
   /** Connects a submitter that reports each result's task id to {@code sink}. */
   Submitter submitter(ResultSink sink) throws Exception;
 
+  /** This system's processes by role ({@code server}, {@code worker-0}, ...), for CPU accounting. */
+  default java.util.Map<String, Process> processesByRole() {
+    return java.util.Map.of();
+  }
+
   /** The server's process id, for profiling and memory figures; -1 when there is none. */
   default long serverPid() {
     return -1;

@@ -51,6 +51,20 @@ abstract class PeerBase implements BenchSystem {
   }
 
   @Override
+  public Map<String, Process> processesByRole() {
+    Map<String, Process> m = new java.util.LinkedHashMap<>();
+    int w = 0;
+    for (Process p : processes) {
+      if (p == server) {
+        m.put("server", p);
+      } else if (p.info().command().orElse("").endsWith("java")) {
+        m.put("worker-" + w++, p);
+      }
+    }
+    return m;
+  }
+
+  @Override
   public long serverPid() {
     return server == null ? -1 : server.pid();
   }

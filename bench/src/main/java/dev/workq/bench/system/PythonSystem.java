@@ -106,6 +106,15 @@ public final class PythonSystem implements BenchSystem, SelfDriven {
   }
 
   @Override
+  public Map<String, Process> processesByRole() {
+    Map<String, Process> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < processes.size(); i++) {
+      m.put(processes.get(i) == server ? "server" : "worker-" + (i - 1), processes.get(i));
+    }
+    return m;
+  }
+
+  @Override
   public long serverPid() {
     return server == null ? -1 : server.pid();
   }

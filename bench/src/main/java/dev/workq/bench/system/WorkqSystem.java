@@ -117,6 +117,15 @@ public final class WorkqSystem implements BenchSystem {
   }
 
   @Override
+  public Map<String, Process> processesByRole() {
+    Map<String, Process> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < processes.size(); i++) {
+      m.put(processes.get(i) == broker ? "server" : "worker-" + (i - 1), processes.get(i));
+    }
+    return m;
+  }
+
+  @Override
   public long serverPid() {
     return broker == null ? -1 : broker.pid();
   }
