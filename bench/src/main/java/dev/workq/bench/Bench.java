@@ -49,7 +49,7 @@ public final class Bench implements Callable<Integer> {
   int tasks = 20_000;
 
   @Option(names = "--warmup", description = "Unrecorded RT tasks (100 B) before a system's first measured run (default: ${DEFAULT-VALUE}).")
-  int warmup = 5_000;
+  int warmup = 20_000;
 
   @Option(names = "--payloads", split = ",", description = "RT payload sizes in bytes (default: ${DEFAULT-VALUE}).")
   List<Integer> payloads = new ArrayList<>(List.of(100, 16, 1024, 65536));
