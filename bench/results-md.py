@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Prints a run's results.json as the Markdown tables docs/BENCHMARKS.md uses.
+
+    bench/results-md.py bench-results/<run>/results.json
+"""
+import json
+import sys
+
+
+def row(r):
+    target = '-' if r['targetRate'] == 0 else '%.0f' % r['targetRate']
+    return '| %s | %d | %d | %s | %.0f | %.2f | %.2f | %.2f | %d | %d | %s |' % (
+        r['system'], r['payload'], r['tasks'], target, r['rate'], r['p50'] / 1000, r['p99'] / 1000,
+        r['p999'] / 1000, r['lost'], r['duplicates'], r['note'].replace('|', '/'))
+
+
+def table(title, rows):
+    print(title + '\n')
+    print('| system | payload B | tasks | target/s | tasks/s | p50 ms | p99 ms | p99.9 ms | lost | dup | note |')
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    for r in rows:
+        print(row(r))
+    print()
+
+
+def main():
+    doc = json.load(open(sys.argv[1]))
+    env, results = doc['environment'], doc['results']
+    table('RT (closed loop, window %s):' % env.get('window'), [r for r in results if r['workload'] == 'RT'])
+    table("LAT (open loop, 100 B; fractions of the system's own RT rate at 100 B, then any fixed rates):",
+          [r for r in results if r['workload'] == 'LAT'])
+    cpu = env.get('cpuSecondsBySystem', {})
+    if cpu:
+        print("CPU seconds per process over each system's whole session (start-up, warm-up, every run):\n")
+        print('| system | server | worker-0 | worker-1 | harness JVM (submitter) |')
+        print('| --- | ---: | ---: | ---: | ---: |')
+        for k, v in cpu.items():
+            print('| %s | %s | %s | %s | %s |' % (k, v.get('server'), v.get('worker-0'), v.get('worker-1'), v.get('harness (submitter)')))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,348 @@
+package dev.workq.bench;
+
+import dev.workq.bench.report.Report;
+import dev.workq.bench.report.SvgChart;
+import dev.workq.bench.report.Targets;
+import dev.workq.bench.system.BenchSystem;
+import dev.workq.bench.system.NatsSystem;
+import dev.workq.bench.system.PythonSystem;
+import dev.workq.bench.system.RabbitSystem;
+import dev.workq.bench.system.RedisSystem;
+import dev.workq.bench.system.RunContext;
+import dev.workq.bench.system.SelfDriven;
+import dev.workq.bench.system.WorkqSystem;
+import dev.workq.bench.workload.MemoryCheck;
+import dev.workq.bench.workload.WorkloadResult;
+import dev.workq.bench.workload.Workloads;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark harness: runs the RT and LAT workloads against workq and its peers, one system at
+ * a time, each on loopback with fresh data, and prints one table. {@code bin/bench} is the
+ * documented way to run it (it builds, installs the peers' servers, then calls this).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = PeerWorker.class,
+    description = "Run the workq benchmark workloads against workq and its peers and print one table.")
+public final class Bench implements Callable<Integer> {
+
+  /** Every system configuration the harness knows, in table order. */
+  public static final List<String> ALL_SYSTEMS = List.of("workq-always", "workq-batch", "workq-never", "rabbitmq-durable",
+      "rabbitmq-transient", "redis-always", "redis-noaof", "nats-js", "python-mp");
+
+  @Option(names = "--systems", split = ",", description = "Systems to run (default: all): ${DEFAULT-VALUE}.")
+  List<String> systems = new ArrayList<>(ALL_SYSTEMS);
+
+  @Option(names = "--tasks", description = "Tasks per RT run (default: ${DEFAULT-VALUE}); capped at 256 MiB of payload per run.")
+  int tasks = 20_000;
+
+  @Option(names = "--warmup", description = "Unrecorded RT tasks (100 B) before a system's first measured run (default: ${DEFAULT-VALUE}).")
+  int warmup = 20_000;
+
+  @Option(names = "--repeats", description = "RT runs per payload size; the table shows the median by rate (default: ${DEFAULT-VALUE}).")
+  int repeats = 1;
+
+  @Option(names = "--memory-tasks", description = "MEM: queue this many 100-byte tasks on a workq broker (fsync always), "
+      + "read its heap after GC, restart it and time the journal replay; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int memoryTasks = 0;
+
+  @Option(names = "--payloads", split = ",", description = "RT payload sizes in bytes (default: ${DEFAULT-VALUE}).")
+  List<Integer> payloads = new ArrayList<>(List.of(100, 16, 1024, 65536));
+
+  @Option(names = "--lat-fractions", split = ",", description = "LAT rates as fractions of the system's RT rate at 100 B (default: ${DEFAULT-VALUE}).")
+  List<Double> latFractions = new ArrayList<>(List.of(0.1, 0.5, 0.8));
+
+  @Option(names = "--lat-rates", split = ",", description = "Extra fixed LAT rates in tasks/s for every system (default: none).")
+  List<Double> latRates = new ArrayList<>();
+
+  @Option(names = "--lat-seconds", description = "Length of each LAT run in seconds (default: ${DEFAULT-VALUE}).")
+  double latSeconds = 5;
+
+  @Option(names = "--workers", description = "Worker processes (default: ${DEFAULT-VALUE}).")
+  int workers = 2;
+
+  @Option(names = "--concurrency", description = "Tasks each worker process runs at once (default: ${DEFAULT-VALUE}).")
+  int concurrency = 4;
+
+  @Option(names = "--prefetch", description = "Tasks each worker process holds (default: ${DEFAULT-VALUE}).")
+  int prefetch = 64;
+
+  @Option(names = "--window", description = "Most tasks outstanding in RT (default: ${DEFAULT-VALUE}).")
+  int window = 1000;
+
+  @Option(names = "--timeout", description = "Longest one run may take, in seconds (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds = 120;
+
+  @Option(names = "--out", description = "Directory for results.json, results.csv, table.md, chart.svg and logs (default: bench-results/<time>).")
+  Path out;
+
+  @Option(names = "--workq-jar", description = "The workq CLI jar (default: ${DEFAULT-VALUE}).")
+  Path workqJar = Path.of("cli/target/workq.jar");
+
+  @Option(names = "--handlers-jar", description = "Jar with the noop handler (default: bench/target/workq-bench-<version>-handlers.jar).")
+  Path handlersJar;
+
+  @Option(names = "--python", description = "Python 3 interpreter (default: ${DEFAULT-VALUE}).")
+  String python = "python3";
+
+  @Option(names = "--profile", description = "Record a JFR profile of the workq broker (fsync=always) into <out>/broker.jfr.")
+  boolean profile;
+
+  private final Map<String, Object> cpuSeconds = new LinkedHashMap<>();
+
+  @Option(names = "--assert-targets", description = "Exit 1 when a checked speed target is not met (default: report only).")
+  boolean assertTargets;
+
+  @Option(names = "--smoke", description = "A few seconds against workq alone with tiny counts: proves the harness works.")
+  boolean smoke;
+
+  /** The system running now, so Ctrl-C still stops its processes. */
+  private static volatile BenchSystem current;
+
+  public static void main(String[] args) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      BenchSystem s = current;
+      if (s != null) {
+        s.close();
+      }
+    }, "bench-shutdown"));
+    System.exit(new CommandLine(new Bench()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (smoke) {
+      systems = List.of("workq-always");
+      tasks = Math.min(tasks, 500);
+      warmup = Math.min(warmup, 200);
+      payloads = List.of(100);
+      latFractions = List.of(0.1);
+      latRates = List.of();
+      latSeconds = 1;
+      timeoutSeconds = Math.min(timeoutSeconds, 30);
+    }
+    for (String s : systems) {
+      if (!ALL_SYSTEMS.contains(s)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--systems: unknown system '" + s + "'; known: " + ALL_SYSTEMS);
+      }
+    }
+    if (out == null) {
+      out = Path.of("bench-results", Instant.now().toString().replace(':', '-').replaceAll("\\..*", ""));
+    }
+    Files.createDirectories(out);
+    if (handlersJar == null) {
+      handlersJar = findHandlersJar();
+    }
+    if (!Files.isRegularFile(workqJar)) {
+      throw new IllegalStateException("--workq-jar " + workqJar + " does not exist; build first: mvn -q -DskipTests package");
+    }
+    RunContext base = new RunContext(out.toAbsolutePath(), workers, concurrency, prefetch,
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"),
+        workqJar.toAbsolutePath(), handlersJar.toAbsolutePath(), List.of());
+    Map<String, Object> env = environment();
+    env.put("cpuSecondsBySystem", cpuSeconds);
+    System.out.println("# workq bench: " + env);
+    List<WorkloadResult> results = new ArrayList<>();
+    Duration timeout = Duration.ofSeconds(timeoutSeconds);
+    for (String name : systems) {
+      RunContext ctx = base.forSystem(name);
+      if (profile && name.equals("workq-always")) {
+        ctx = new RunContext(ctx.workDir(), ctx.workers(), ctx.concurrency(), ctx.prefetch(), ctx.javaCommand(), ctx.classpath(),
+            ctx.workqJar(), ctx.handlersJar(), List.of("-XX:+FlightRecorder",
+            "-XX:StartFlightRecording=duration=60s,settings=profile,filename=" + out.toAbsolutePath().resolve("broker.jfr")));
+      }
+      try (BenchSystem system = create(name)) {
+        current = system;
+        System.out.println("## " + system.name() + ": starting");
+        try {
+          system.start(ctx);
+        } catch (Exception e) {
+          System.out.println("## " + system.name() + ": could not start: " + e.getMessage());
+          results.add(new WorkloadResult(system.name(), "RT", 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, "could not start: " + e.getMessage()));
+          continue;
+        }
+        long harnessCpuBefore = cpuNanos(ProcessHandle.current());
+        runSystem(system, timeout, results);
+        Map<String, Object> cpu = new LinkedHashMap<>();
+        system.processesByRole().forEach((role, p) -> cpu.put(role, seconds(cpuNanos(p.toHandle()))));
+        cpu.put("harness (submitter)", seconds(cpuNanos(ProcessHandle.current()) - harnessCpuBefore));
+        cpuSeconds.put(system.name(), cpu);
+        System.out.println("## " + system.name() + ": CPU seconds over its runs and start-up: " + cpu);
+      } finally {
+        current = null;
+      }
+      Report.write(out, env, results);
+    }
+    MemoryCheck mem = null;
+    if (memoryTasks > 0) {
+      System.out.println("## MEM: queueing " + memoryTasks + " tasks on workq fsync=always, then a restart");
+      mem = MemoryCheck.run(base.forSystem("workq-memory"), "always", memoryTasks, timeout.multipliedBy(5));
+      System.out.printf(Locale.ROOT, "MEM: %d tasks queued at %.0f/s; heap used after GC %.1f MiB; restart to listening %.2f s; "
+          + "%d ready after restart %s%n", mem.tasks(), mem.putRate(), mem.heapUsedMb(), mem.restartSeconds(), mem.readyAfter(), mem.note());
+      env.put("memory", mem);
+    }
+    String table = Report.table(results);
+    System.out.println();
+    System.out.print(table);
+    Report.write(out, env, results);
+    int chartPayload = payloads.contains(100) ? 100 : payloads.get(0);
+    Files.writeString(out.resolve("chart.svg"), SvgChart.render(results, chartPayload,
+        env.get("cpus") + " cores, " + env.get("os") + ", load average at start " + env.get("loadAverageAtStart")));
+    System.out.println("\nresults in " + out.toAbsolutePath());
+    List<Targets.Check> checks = Targets.check(results, mem);
+    String targets = Targets.format(checks);
+    System.out.println("\nTargets (100-byte payloads; figures from this run, on this machine, under its load):\n" + targets);
+    Files.writeString(out.resolve("targets.md"), targets);
+    boolean clean = results.stream().allMatch(WorkloadResult::clean) && (mem == null || mem.note().isEmpty());
+    if (assertTargets && checks.stream().anyMatch(c -> c.checked() && !c.met())) {
+      System.out.println("FAILED: targets not met (--assert-targets)");
+      return 1;
+    }
+    if (!clean) {
+      System.out.println("FAILED: some runs lost, duplicated or failed tasks (see the lost/dup/err columns)");
+    }
+    return clean ? 0 : 1;
+  }
+
+  private void runSystem(BenchSystem system, Duration timeout, List<WorkloadResult> results) throws Exception {
+    double rtRate = 0;
+    if (warmup > 0) {
+      // JIT and connection warm-up (all systems alike); its figures are not reported.
+      WorkloadResult w = system instanceof SelfDriven sd ? sd.roundTrip(warmup, 100, window, timeout)
+          : Workloads.roundTrip(system, warmup, 100, window, timeout);
+      System.out.printf(Locale.ROOT, "%-20s warm-up: %d tasks, %.0f/s%n", system.name(), w.tasks(), w.rate());
+    }
+    for (int size : payloads) {
+      int n = (int) Math.max(1, Math.min(tasks, (256L << 20) / Math.max(size, 1)));
+      List<WorkloadResult> tries = new ArrayList<>();
+      for (int i = 0; i < repeats; i++) {
+        WorkloadResult t = system instanceof SelfDriven sd ? sd.roundTrip(n, size, window, timeout)
+            : Workloads.roundTrip(system, n, size, window, timeout);
+        print(t);
+        tries.add(t);
+      }
+      WorkloadResult r = median(tries);
+      results.add(r);
+      if (size == 100 || rtRate == 0) {
+        rtRate = size == 100 ? r.rate() : Math.max(rtRate, r.rate());
+      }
+    }
+    List<Double> rates = new ArrayList<>();
+    for (double f : latFractions) {
+      rates.add(f * rtRate);
+    }
+    rates.addAll(latRates);
+    for (double rate : rates) {
+      if (rate < 1) {
+        continue;
+      }
+      int n = (int) Math.max(10, Math.round(rate * latSeconds));
+      WorkloadResult r = system instanceof SelfDriven sd ? sd.openLoop(n, 100, rate, timeout)
+          : Workloads.openLoop(system, n, 100, rate, timeout);
+      print(r);
+      results.add(r);
+    }
+  }
+
+  /** CPU time of {@code p} and its descendants (a server script's VM), as far as the OS reports it. */
+  private static long cpuNanos(ProcessHandle p) {
+    long total = p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    for (ProcessHandle d : p.descendants().toList()) {
+      if (!d.equals(ProcessHandle.current())) {
+        total += d.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+      }
+    }
+    return p.equals(ProcessHandle.current()) ? p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L) : total;
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
+  }
+
+  /**
+   * The run with the median rate, its note listing every rate; lost, duplicate and error counts
+   * are summed over all runs so that a bad repeat still shows.
+   */
+  static WorkloadResult median(List<WorkloadResult> tries) {
+    if (tries.size() == 1) {
+      return tries.get(0);
+    }
+    List<WorkloadResult> sorted = new ArrayList<>(tries);
+    sorted.sort((a, b) -> Double.compare(a.rate(), b.rate()));
+    WorkloadResult m = sorted.get(sorted.size() / 2);
+    StringBuilder rates = new StringBuilder("median of " + tries.size() + " runs (tasks/s:");
+    long lost = 0;
+    long dup = 0;
+    long err = 0;
+    for (WorkloadResult t : tries) {
+      rates.append(String.format(Locale.ROOT, " %.0f", t.rate()));
+      lost += t.lost();
+      dup += t.duplicates();
+      err += t.errors();
+    }
+    rates.append(")");
+    String note = m.note().isEmpty() ? rates.toString() : rates + "; " + m.note();
+    return new WorkloadResult(m.system(), m.workload(), m.payload(), m.tasks(), m.targetRate(), m.rate(), m.p50(), m.p99(), m.p999(),
+        m.max(), lost, dup, err, m.seconds(), note);
+  }
+
+  private static void print(WorkloadResult r) {
+    System.out.printf(Locale.ROOT, "%-20s %-3s %6d B %7d tasks %9.0f/s p50 %8.2f ms p99 %8.2f ms p99.9 %8.2f ms lost %d dup %d err %d %s%n",
+        r.system(), r.workload(), r.payload(), r.tasks(), r.rate(), r.p50() / 1000, r.p99() / 1000, r.p999() / 1000, r.lost(),
+        r.duplicates(), r.errors(), r.note());
+  }
+
+  BenchSystem create(String name) {
+    return switch (name) {
+      case "workq-always" -> new WorkqSystem("always");
+      case "workq-batch" -> new WorkqSystem("batch");
+      case "workq-never" -> new WorkqSystem("never");
+      case "rabbitmq-durable" -> new RabbitSystem(true);
+      case "rabbitmq-transient" -> new RabbitSystem(false);
+      case "redis-always" -> new RedisSystem(true);
+      case "redis-noaof" -> new RedisSystem(false);
+      case "nats-js" -> new NatsSystem();
+      case "python-mp" -> new PythonSystem(python);
+      default -> throw new IllegalArgumentException("unknown system " + name);
+    };
+  }
+
+  private Path findHandlersJar() throws IOException {
+    Path dir = Path.of("bench", "target");
+    if (Files.isDirectory(dir)) {
+      try (var s = Files.list(dir)) {
+        var jar = s.filter(p -> p.getFileName().toString().endsWith("-handlers.jar")).findFirst();
+        if (jar.isPresent()) {
+          return jar.get();
+        }
+      }
+    }
+    throw new IllegalStateException("no bench/target/*-handlers.jar; build first (mvn -q -DskipTests package) or pass --handlers-jar");
+  }
+
+  private Map<String, Object> environment() {
+    Map<String, Object> env = new LinkedHashMap<>();
+    env.put("time", Instant.now().toString());
+    env.put("cpus", Runtime.getRuntime().availableProcessors());
+    env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    env.put("loadAverageAtStart", String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    env.put("workers", workers + " processes x concurrency " + concurrency + ", prefetch " + prefetch);
+    env.put("window", window);
+    env.put("tasks", tasks);
+    return env;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.workq.bench.system;
+
+import dev.workq.bench.handler.NoopHandler;
+import dev.workq.client.ClientOptions;
+import dev.workq.client.DeliveryListener;
+import dev.workq.client.Delivery;
+import dev.workq.client.TaskOptions;
+import dev.workq.client.WorkqClient;
+import dev.workq.protocol.Payload;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * workq: {@code workq broker} and {@code workq worker --handlers <noop jar>} processes from
+ * {@code cli/target/workq.jar}; the submitter enqueues tasks with ids {@code b<run>-<n>} whose
+ * results go to {@code bench.done}, and consumes that queue (prefetch 1024) acking each result.
+ */
+public final class WorkqSystem implements BenchSystem {
+
+  static final String QUEUE = "bench";
+  static final String DONE = "bench.done";
+
+  private final String fsync;
+  private final List<Process> processes = new ArrayList<>();
+  private Process broker;
+  private int port;
+  private RunContext ctx;
+  private int runs;
+
+  /** @param fsync {@code always}, {@code batch} or {@code never} */
+  public WorkqSystem(String fsync) {
+    this.fsync = fsync;
+  }
+
+  @Override
+  public String name() {
+    return "workq fsync=" + fsync;
+  }
+
+  @Override
+  public String settings() {
+    return "journal on, --fsync " + fsync + "; workers: workq worker --concurrency " + (ctx == null ? "C" : ctx.concurrency())
+        + " --prefetch " + (ctx == null ? "P" : ctx.prefetch()) + ", handler noop";
+  }
+
+  @Override
+  public void start(RunContext ctx) throws Exception {
+    this.ctx = ctx;
+    Files.createDirectories(ctx.workDir());
+    port = Procs.freePort();
+    List<String> cmd = new ArrayList<>(List.of(ctx.javaCommand()));
+    cmd.addAll(ctx.serverJvmArgs());
+    cmd.addAll(List.of("-jar", ctx.workqJar().toString(), "broker", "--host", "127.0.0.1", "--port", "" + port,
+        "--data-dir", ctx.workDir().resolve("data").toString(), "--fsync", fsync));
+    broker = Procs.start(cmd, ctx.workDir().resolve("broker.log"), Map.of());
+    processes.add(broker);
+    Procs.waitForLog(ctx.workDir().resolve("broker.log"), "listening on", Duration.ofSeconds(30), broker);
+    for (int i = 0; i < ctx.workers(); i++) {
+      processes.add(Procs.start(List.of(ctx.javaCommand(), "-jar", ctx.workqJar().toString(), "worker",
+          "--broker", "127.0.0.1:" + port, "--queue", QUEUE, "--concurrency", "" + ctx.concurrency(),
+          "--prefetch", "" + ctx.prefetch(), "--handlers", ctx.handlersJar().toString(), "--reconnect-timeout", "5"),
+          ctx.workDir().resolve("worker-" + i + ".log"), Map.of()));
+    }
+    try (WorkqClient c = WorkqClient.connect("127.0.0.1:" + port)) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (c.stats().workers().stream().filter(w -> w.handlers().contains(NoopHandler.NAME)).count() < ctx.workers()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("workq workers did not connect in 30 s; see " + ctx.workDir());
+        }
+        for (Process p : processes) {
+          if (!p.isAlive()) {
+            throw new IllegalStateException("workq process " + p.pid() + " exited with " + p.exitValue() + "; see " + ctx.workDir());
+          }
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  @Override
+  public Submitter submitter(ResultSink sink) {
+    WorkqClient client = WorkqClient.connect(ClientOptions.builder().address("127.0.0.1:" + port)
+        .requestTimeout(Duration.ofSeconds(60)).build());
+    String prefix = "b" + (++runs) + "-";
+    client.consume(DONE, 1024, new DeliveryListener() {
+      @Override
+      public void onDelivery(Delivery d) {
+        d.ack();
+        String id = d.id();
+        if (id != null && id.startsWith(prefix)) {
+          sink.onResult(Long.parseLong(id, prefix.length(), id.length(), 10));
+        } else {
+          sink.onError("result with unexpected id " + id);
+        }
+      }
+    });
+    return new Submitter() {
+      @Override
+      public void submit(long id, byte[] payload) {
+        TaskOptions task = TaskOptions.builder().id(prefix + id).doneQueue(DONE).build();
+        client.enqueue(QUEUE, NoopHandler.NAME, Payload.wrap(payload), task).whenComplete((ok, e) -> {
+          if (e != null) {
+            sink.onError(e.toString());
+          }
+        });
+      }
+
+      @Override
+      public void close() {
+        client.close();
+      }
+    };
+  }
+
+  @Override
+  public Map<String, Process> processesByRole() {
+    Map<String, Process> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < processes.size(); i++) {
+      m.put(processes.get(i) == broker ? "server" : "worker-" + (i - 1), processes.get(i));
+    }
+    return m;
+  }
+
+  @Override
+  public long serverPid() {
+    return broker == null ? -1 : broker.pid();
+  }
+
+  @Override
+  public void close() {
+    if (broker != null && broker.isAlive()) {
+      try (WorkqClient c = WorkqClient.connect("127.0.0.1:" + port)) {
+        c.stopWorkers(QUEUE, ctx.workers());
+        for (Process p : processes) {
+          if (p != broker) {
+            p.waitFor(10, TimeUnit.SECONDS);
+          }
+        }
+      } catch (Exception e) {
+        // Fall through: the processes are stopped by signal below.
+      }
+    }
+    Procs.stopAll(processes, Duration.ofSeconds(10));
+  }
+}
