@@ -9,11 +9,9 @@ import dev.workq.bench.system.PythonSystem;
 import dev.workq.bench.system.RabbitSystem;
 import dev.workq.bench.system.RedisSystem;
 import dev.workq.bench.system.RunContext;
-import dev.workq.bench.system.SelfDriven;
 import dev.workq.bench.system.WorkqSystem;
 import dev.workq.bench.workload.MemoryCheck;
 import dev.workq.bench.workload.WorkloadResult;
-import dev.workq.bench.workload.Workloads;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -221,16 +219,14 @@ public final class Bench implements Callable<Integer> {
     double rtRate = 0;
     if (warmup > 0) {
       // JIT and connection warm-up (all systems alike); its figures are not reported.
-      WorkloadResult w = system instanceof SelfDriven sd ? sd.roundTrip(warmup, 100, window, timeout)
-          : Workloads.roundTrip(system, warmup, 100, window, timeout);
+      WorkloadResult w = system.roundTrip(warmup, 100, window, timeout);
       System.out.printf(Locale.ROOT, "%-20s warm-up: %d tasks, %.0f/s%n", system.name(), w.tasks(), w.rate());
     }
     for (int size : payloads) {
       int n = (int) Math.max(1, Math.min(tasks, (256L << 20) / Math.max(size, 1)));
       List<WorkloadResult> tries = new ArrayList<>();
       for (int i = 0; i < repeats; i++) {
-        WorkloadResult t = system instanceof SelfDriven sd ? sd.roundTrip(n, size, window, timeout)
-            : Workloads.roundTrip(system, n, size, window, timeout);
+        WorkloadResult t = system.roundTrip(n, size, window, timeout);
         print(t);
         tries.add(t);
       }
@@ -250,8 +246,7 @@ public final class Bench implements Callable<Integer> {
         continue;
       }
       int n = (int) Math.max(10, Math.round(rate * latSeconds));
-      WorkloadResult r = system instanceof SelfDriven sd ? sd.openLoop(n, 100, rate, timeout)
-          : Workloads.openLoop(system, n, 100, rate, timeout);
+      WorkloadResult r = system.openLoop(n, 100, rate, timeout);
       print(r);
       results.add(r);
     }

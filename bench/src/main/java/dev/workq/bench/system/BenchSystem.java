@@ -1,11 +1,15 @@
 package dev.workq.bench.system;
 
+import dev.workq.bench.workload.WorkloadResult;
+import java.time.Duration;
+
 /**
  * One system under test, as the harness drives it: a server process on loopback with a fresh
- * data directory, {@link RunContext#workers()} worker processes running a no-op handler, and an
- * in-process submitter that puts tasks on the task queue and hears about results arriving on the
- * done queue. The harness owns every process an implementation starts and stops them in
- * {@link #close()}.
+ * data directory, {@link RunContext#workers()} worker processes running a no-op handler, and the
+ * two workloads run against them. Most systems run them from an in-process submitter
+ * ({@link SubmitterSystem}); one whose client cannot live in the JVM runs them in a process of its
+ * own with the same rules. The harness owns every process an implementation starts and stops them
+ * in {@link #close()}.
  */
 public interface BenchSystem extends AutoCloseable {
 
@@ -18,8 +22,11 @@ public interface BenchSystem extends AutoCloseable {
   /** Starts the server and the worker processes; returns once the workers are taking tasks. */
   void start(RunContext ctx) throws Exception;
 
-  /** Connects a submitter that reports each result's task id to {@code sink}. */
-  Submitter submitter(ResultSink sink) throws Exception;
+  /** Workload RT: {@code n} tasks round trip with at most {@code window} outstanding. */
+  WorkloadResult roundTrip(int n, int payloadSize, int window, Duration timeout) throws Exception;
+
+  /** Workload LAT: {@code n} tasks submitted open loop at {@code rate} per second. */
+  WorkloadResult openLoop(int n, int payloadSize, double rate, Duration timeout) throws Exception;
 
   /** This system's processes by role ({@code server}, {@code worker-0}, ...), for CPU accounting. */
   default java.util.Map<String, Process> processesByRole() {

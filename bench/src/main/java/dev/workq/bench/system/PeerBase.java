@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** What the Java-driven peers share: their processes, and starting {@code bench peer-worker}s. */
-abstract class PeerBase implements BenchSystem {
+abstract class PeerBase implements SubmitterSystem {
 
   protected final List<Process> processes = new ArrayList<>();
   protected Process server;

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * there is no prefetch (each get is a round trip). The script is {@code mp_bench.py}, shipped in
  * this jar and written to the work directory.
  */
-public final class PythonSystem implements BenchSystem, SelfDriven {
+public final class PythonSystem implements BenchSystem {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,11 +67,6 @@ public final class PythonSystem implements BenchSystem, SelfDriven {
           "" + ctx.concurrency()), ctx.workDir().resolve("worker-" + i + ".log"), Map.of()));
     }
     Thread.sleep(1000);
-  }
-
-  @Override
-  public Submitter submitter(ResultSink sink) {
-    throw new UnsupportedOperationException("the Python peer drives its own workloads (SelfDriven)");
   }
 
   @Override

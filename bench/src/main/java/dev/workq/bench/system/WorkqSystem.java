@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * {@code cli/target/workq.jar}; the submitter enqueues tasks with ids {@code b<run>-<n>} whose
  * results go to {@code bench.done}, and consumes that queue (prefetch 1024) acking each result.
  */
-public final class WorkqSystem implements BenchSystem {
+public final class WorkqSystem implements SubmitterSystem {
 
   static final String QUEUE = "bench";
   static final String DONE = "bench.done";

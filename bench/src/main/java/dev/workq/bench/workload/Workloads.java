@@ -1,6 +1,6 @@
 package dev.workq.bench.workload;
 
-import dev.workq.bench.system.BenchSystem;
+import dev.workq.bench.system.SubmitterSystem;
 import dev.workq.bench.system.Submitter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,7 +42,7 @@ public final class Workloads {
    * RT: one submitter, {@code n} tasks, at most {@code window} outstanding. A task's intended
    * submit time is the moment its window slot was granted.
    */
-  public static WorkloadResult roundTrip(BenchSystem system, int n, int payloadSize, int window, Duration timeout)
+  public static WorkloadResult roundTrip(SubmitterSystem system, int n, int payloadSize, int window, Duration timeout)
       throws Exception {
     Semaphore slots = new Semaphore(window);
     Tracker t = new Tracker(n, slots);
@@ -74,7 +74,7 @@ public final class Workloads {
    * {@code start + i / rate}; a submitter that falls behind submits at once and the delay counts
    * in the latency (no coordinated omission).
    */
-  public static WorkloadResult openLoop(BenchSystem system, int n, int payloadSize, double rate, Duration timeout)
+  public static WorkloadResult openLoop(SubmitterSystem system, int n, int payloadSize, double rate, Duration timeout)
       throws Exception {
     Tracker t = new Tracker(n, null);
     byte[] payload = payload(payloadSize);

@@ -158,10 +158,7 @@ public final class BrokerCore implements AutoCloseable {
       try {
         if (!session.closed) {
           handle(session, message);
-          if (session.suspect) {
-            session.suspect = false;
-            session.consumers.values().forEach(c -> dispatch(c.queue));
-          }
+          clearSuspicion(session);
         }
       } catch (RuntimeException e) {
         log.error("failed to handle {} from {}", message.type(), session, e);
@@ -176,9 +173,8 @@ public final class BrokerCore implements AutoCloseable {
   /** The peer showed it is alive (a PING): a suspect session may take deliveries again. */
   public void alive(Session session) {
     thread.execute(() -> {
-      if (session.suspect && !session.closed) {
-        session.suspect = false;
-        session.consumers.values().forEach(c -> dispatch(c.queue));
+      if (!session.closed) {
+        clearSuspicion(session);
       }
     });
   }
@@ -203,20 +199,36 @@ public final class BrokerCore implements AutoCloseable {
   /** A snapshot of the counters, computed on the core thread. */
   public CompletableFuture<StatsReply> stats() {
     CompletableFuture<StatsReply> f = new CompletableFuture<>();
-    thread.execute(() -> f.complete(Stats.of(0, queues.values(), sessions, staleResults, persistence.sizeBytes())));
+    thread.execute(() -> f.complete(statsNow(0)));
     return f;
   }
 
   /** Carries out a dead-letters request, as the protocol's DEAD_LETTERS does. */
   public CompletableFuture<dev.workq.protocol.DeadLettersReply> deadLetters(DeadLetters request) {
     CompletableFuture<dev.workq.protocol.DeadLettersReply> f = new CompletableFuture<>();
-    thread.execute(() -> {
-      QueueState q = queues.get(request.queue());
-      f.complete(q == null
-          ? new dev.workq.protocol.DeadLettersReply(request.corr(), request.queue(), 0, 0, List.of())
-          : DeadLetterOps.apply(this, q, request, config.maxPayload()));
-    });
+    thread.execute(() -> f.complete(deadLettersNow(request)));
     return f;
+  }
+
+  /** The session showed life after a lease expired: its consumers may take deliveries again. */
+  private void clearSuspicion(Session session) {
+    if (session.suspect) {
+      session.suspect = false;
+      session.consumers.values().forEach(c -> dispatch(c.queue));
+    }
+  }
+
+  /** The stats answering request {@code corr}, computed on the core thread. */
+  private StatsReply statsNow(long corr) {
+    return Stats.of(corr, queues.values(), sessions, staleResults, persistence.sizeBytes());
+  }
+
+  /** A dead-letters request on the core thread; a queue that does not exist has none (and is not created). */
+  private dev.workq.protocol.DeadLettersReply deadLettersNow(DeadLetters request) {
+    QueueState q = queues.get(request.queue());
+    return q == null
+        ? new dev.workq.protocol.DeadLettersReply(request.corr(), request.queue(), 0, 0, List.of())
+        : DeadLetterOps.apply(this, q, request, config.maxPayload());
   }
 
   /**
@@ -244,7 +256,7 @@ public final class BrokerCore implements AutoCloseable {
   /** The stats, which queues are paused, and the journal's counters, for metrics and the dashboard. */
   public CompletableFuture<CoreSnapshot> snapshot() {
     CompletableFuture<CoreSnapshot> f = new CompletableFuture<>();
-    thread.execute(() -> f.complete(new CoreSnapshot(Stats.of(0, queues.values(), sessions, staleResults, persistence.sizeBytes()),
+    thread.execute(() -> f.complete(new CoreSnapshot(statsNow(0),
         queues.values().stream().filter(q -> q.paused).map(q -> q.name).collect(java.util.stream.Collectors.toSet()),
         persistence.journalStats())));
     return f;
@@ -283,12 +295,9 @@ public final class BrokerCore implements AutoCloseable {
     } else if (m instanceof Fetch f) {
       fetch(s, f);
     } else if (m instanceof StatsRequest r) {
-      s.send(Stats.of(r.corr(), queues.values(), sessions, staleResults, persistence.sizeBytes()));
+      s.send(statsNow(r.corr()));
     } else if (m instanceof DeadLetters d) {
-      QueueState q = queues.get(d.queue());
-      s.send(q == null
-          ? new dev.workq.protocol.DeadLettersReply(d.corr(), d.queue(), 0, 0, List.of())
-          : DeadLetterOps.apply(this, q, d, config.maxPayload()));
+      s.send(deadLettersNow(d));
     } else {
       s.send(new ErrorReply(0, ErrorCode.PROTOCOL_ERROR, m.type() + " is not a request", false));
     }
