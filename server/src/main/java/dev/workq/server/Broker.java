@@ -3,6 +3,7 @@ package dev.workq.server;
 import dev.workq.protocol.StatsReply;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.pipeline.BrokerChannelInitializer;
+import dev.workq.server.internal.pipeline.DispatchHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -228,10 +229,13 @@ public final class Broker implements AutoCloseable {
       http.close();
     }
     core.announceShutdown().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
-    // Close every connection ourselves, behind what is queued for it (the shutdown notice):
-    // shutting the event loops down alone does not reliably close channels they serve.
+    // The core closes each session behind its shutdown notice. Connections still in their
+    // handshake are closed here: shutting the event loops down alone does not reliably close the
+    // channels they serve.
     for (Channel c : connections) {
-      c.eventLoop().execute(() -> c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+      if (!DispatchHandler.hasSession(c)) {
+        c.eventLoop().execute(() -> c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+      }
     }
     connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
     connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);

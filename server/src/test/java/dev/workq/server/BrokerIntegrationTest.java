@@ -307,16 +307,14 @@ class BrokerIntegrationTest {
   }
 
   /**
-   * Fails because of a race in the client's close (client and protocol modules): an ack sent just
-   * before {@code close()} is sometimes never written. {@code WriteQueue.drain} clears its
-   * {@code scheduled} flag after its poll loop and, if a message arrived meanwhile, schedules
-   * itself again with {@code eventLoop().execute}; a message enqueued in that window (its enqueue
-   * sees {@code scheduled == true} and schedules nothing) is drained by a task queued after the
-   * close task that {@code Connection.close()} submitted in between, i.e. after the channel has
-   * closed. The broker then sees a clean close with the item still held and redelivers an item the
-   * consumer acked. Verified with a relaying proxy: the lost ACK frames never leave the client.
-   * The window is small, so the consumer's I/O thread is kept draining (its listener acks a stream
-   * of deliveries) and the scenario is repeated.
+   * An ack sent just before {@code close()} must be written before the connection half-closes,
+   * or the broker sees a clean close with the item still held and redelivers an item the consumer
+   * acked. This once failed: the client scheduled its close as an event-loop task, which could
+   * run before a drain of its write queue that another thread had scheduled, so the ack went out
+   * after the shutdown. The close now goes through the write queue itself ({@code WriteQueue
+   * .afterQueued}; {@code WriteQueueTest} pins the ordering). The window is small, so the
+   * consumer's I/O thread is kept draining (its listener acks a stream of deliveries) and the
+   * scenario is repeated.
    */
   @Test
   void anAckSentRightBeforeTheClientClosesReachesTheBroker() {

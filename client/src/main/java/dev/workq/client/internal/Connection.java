@@ -260,7 +260,8 @@ public final class Connection {
       closeReason = "connection to " + address + " closed by the client";
     }
     if (channel.isActive()) {
-      channel.eventLoop().execute(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
+      // Through the write queue, so the close comes after every ack and result sent before it.
+      out.afterQueued(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
         if (channel instanceof SocketChannel s && s.isActive() && f.isSuccess()) {
           s.shutdownOutput();
         } else {

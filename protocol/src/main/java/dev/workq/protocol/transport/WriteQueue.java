@@ -9,8 +9,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Messages bound for one channel from threads other than its event loop (the broker's core, a
  * client's callers). Do not write to a channel from such threads directly: each write would become
- * its own event-loop task and its own flush. Instead messages queue here and one drain task on the event loop writes everything queued
- * and flushes once, so a burst of deliveries leaves in a few syscalls.
+ * its own event-loop task and its own flush. Instead messages queue here and one drain task on the
+ * event loop writes everything queued and flushes once, so a burst of deliveries leaves in a few
+ * syscalls.
+ *
+ * <p>Anything that must happen after the messages already queued, such as closing the channel,
+ * goes through {@link #afterQueued} rather than {@code eventLoop().execute}: a drain task can be
+ * queued on the event loop behind a task submitted later, so only the queue's own order is safe.
  */
 public final class WriteQueue {
 
@@ -18,7 +23,8 @@ public final class WriteQueue {
   private static final int FLUSH_EVERY = 256;
 
   private final Channel channel;
-  private final Queue<Message> queue = new ConcurrentLinkedQueue<>();
+  /** {@link Message}s to write, and {@link Action}s to run once what precedes them is written. */
+  private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drain = this::drain;
 
@@ -28,7 +34,19 @@ public final class WriteQueue {
 
   /** Queues {@code message}; safe from any thread. */
   public void enqueue(Message message) {
-    queue.add(message);
+    add(message);
+  }
+
+  /**
+   * Runs {@code action} on the event loop once every message queued before this call has been
+   * written and flushed; safe from any thread.
+   */
+  public void afterQueued(Runnable action) {
+    add(new Action(action));
+  }
+
+  private void add(Object item) {
+    queue.add(item);
     if (scheduled.compareAndSet(false, true)) {
       channel.eventLoop().execute(drain);
     }
@@ -36,15 +54,20 @@ public final class WriteQueue {
 
   /**
    * Writes everything queued. A message that arrives after the poll loop but before the flag is
-   * cleared is drained here, in place: rescheduling would queue it behind tasks submitted
-   * meanwhile, such as a close, and it would never be written.
+   * cleared is drained here, in place, when this drain wins the flag back; otherwise another
+   * thread has scheduled a drain that will write it.
    */
   private void drain() {
     do {
       int written = 0;
-      Message m;
-      while ((m = queue.poll()) != null) {
-        channel.write(m, channel.voidPromise());
+      Object item;
+      while ((item = queue.poll()) != null) {
+        if (item instanceof Action a) {
+          channel.flush();
+          a.run.run();
+          continue;
+        }
+        channel.write(item, channel.voidPromise());
         if (++written % FLUSH_EVERY == 0) {
           channel.flush();
         }
@@ -52,5 +75,8 @@ public final class WriteQueue {
       channel.flush();
       scheduled.set(false);
     } while (!queue.isEmpty() && scheduled.compareAndSet(false, true));
+  }
+
+  private record Action(Runnable run) {
   }
 }

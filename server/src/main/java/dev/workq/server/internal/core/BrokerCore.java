@@ -149,6 +149,10 @@ public final class BrokerCore implements AutoCloseable {
     thread.execute(() -> {
       sessions.add(session);
       log.debug("{} connected", session);
+      if (shuttingDown) {
+        session.send(shutdownNotice());
+        session.closeAfterSent();
+      }
     });
   }
 
@@ -268,11 +272,16 @@ public final class BrokerCore implements AutoCloseable {
     thread.execute(() -> {
       shuttingDown = true;
       for (Session s : sessions) {
-        s.send(new ErrorReply(0, ErrorCode.SHUTTING_DOWN, "the broker is shutting down", true));
+        s.send(shutdownNotice());
+        s.closeAfterSent();
       }
       f.complete(null);
     });
     return f;
+  }
+
+  private static ErrorReply shutdownNotice() {
+    return new ErrorReply(0, ErrorCode.SHUTTING_DOWN, "the broker is shutting down", true);
   }
 
   // ---- requests ----

@@ -4,7 +4,9 @@ import dev.workq.protocol.Hello;
 import dev.workq.protocol.Message;
 import dev.workq.protocol.Role;
 import dev.workq.protocol.transport.WriteQueue;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -69,6 +71,14 @@ public final class Session {
     if (!closed) {
       out.enqueue(message);
     }
+  }
+
+  /**
+   * Closes the connection once everything already sent to it has been written, so a last notice
+   * (the shutdown error) is not cut off by the close.
+   */
+  void closeAfterSent() {
+    out.afterQueued(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.workq.protocol.Pong;
 import dev.workq.protocol.codec.ProtocolException;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.core.Session;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -34,6 +35,11 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
 
   public DispatchHandler(BrokerCore core) {
     this.core = core;
+  }
+
+  /** Whether {@code channel} has completed its handshake, so the core owns its closing. */
+  public static boolean hasSession(Channel channel) {
+    return channel.attr(SESSION).get() != null;
   }
 
   @Override
