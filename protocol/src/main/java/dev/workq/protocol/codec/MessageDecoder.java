@@ -54,9 +54,27 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR,
           type + " header of " + headerLength + " bytes is longer than the " + frame.readableBytes() + " bytes left in the frame");
     }
+    ByteBuf headerBytes = frame.readSlice((int) headerLength);
+    Message message = HotHeaders.read(type, headerBytes);
+    if (message == null) {
+      message = readWithDatabind(type, headerBytes);
+    }
+    if (message instanceof PayloadMessage pm) {
+      byte[] bytes = new byte[frame.readableBytes()];
+      frame.readBytes(bytes);
+      message = pm.withPayload(Payload.wrap(bytes));
+    } else if (frame.isReadable()) {
+      throw new ProtocolException(ErrorCode.PROTOCOL_ERROR,
+          type + " carries no payload but the frame has " + frame.readableBytes() + " bytes after its header");
+    }
+    return message;
+  }
+
+  /** Reads a header with databind alone; the fast path's reference, and its fallback. */
+  static Message readWithDatabind(MessageType type, ByteBuf headerBytes) {
     Message message;
-    try (ByteBufInputStream header = new ByteBufInputStream(frame.readSlice((int) headerLength))) {
-      message = READERS[code].readValue((java.io.InputStream) header);
+    try (ByteBufInputStream header = new ByteBufInputStream(headerBytes.duplicate())) {
+      message = READERS[type.code()].readValue((java.io.InputStream) header);
     } catch (JsonProcessingException e) {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "malformed " + type + " header: " + rootMessage(e), e);
     } catch (IOException e) {
@@ -66,14 +84,6 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
     if (message == null) {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, type + " header is null");
-    }
-    if (message instanceof PayloadMessage pm) {
-      byte[] bytes = new byte[frame.readableBytes()];
-      frame.readBytes(bytes);
-      message = pm.withPayload(Payload.wrap(bytes));
-    } else if (frame.isReadable()) {
-      throw new ProtocolException(ErrorCode.PROTOCOL_ERROR,
-          type + " carries no payload but the frame has " + frame.readableBytes() + " bytes after its header");
     }
     return message;
   }

@@ -35,6 +35,13 @@ public final class MessageEncoder extends MessageToByteEncoder<Message> {
     encode(msg, out);
   }
 
+  /** Writes {@code msg}'s header with databind alone, for tests that compare it with the fast path. */
+  static void writeHeaderWithDatabind(Message msg, ByteBuf out) throws IOException {
+    try (ByteBufOutputStream header = new ByteBufOutputStream(out)) {
+      WRITERS[msg.type().code()].writeValue((java.io.OutputStream) header, msg);
+    }
+  }
+
   /** Appends {@code msg}'s frame to {@code out}; exposed for tests and tools. */
   public static void encode(Message msg, ByteBuf out) throws IOException {
     MessageType type = msg.type();
@@ -43,8 +50,12 @@ public final class MessageEncoder extends MessageToByteEncoder<Message> {
     out.writeByte(type.code());
     int headerStart = out.writerIndex();
     out.writeInt(0);
-    try (ByteBufOutputStream header = new ByteBufOutputStream(out)) {
-      WRITERS[type.code()].writeValue((java.io.OutputStream) header, msg);
+    if (HotHeaders.handles(msg)) {
+      HotHeaders.write(msg, out);
+    } else {
+      try (ByteBufOutputStream header = new ByteBufOutputStream(out)) {
+        WRITERS[type.code()].writeValue((java.io.OutputStream) header, msg);
+      }
     }
     out.setInt(headerStart, out.writerIndex() - headerStart - 4);
     if (msg instanceof PayloadMessage pm) {

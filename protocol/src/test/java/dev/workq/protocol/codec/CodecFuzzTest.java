@@ -2,6 +2,7 @@ package dev.workq.protocol.codec;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.workq.protocol.Message;
+import dev.workq.protocol.MessageType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -56,9 +57,25 @@ class CodecFuzzTest {
     }
   }
 
-  /** One frame body straight into the parser, as the fuzzer mutates it. */
+  /**
+   * One frame body straight into the parser, as the fuzzer mutates it. Where the fast header path
+   * ({@link HotHeaders}) accepts a header, databind must read the same message from it.
+   */
   @FuzzTest(maxDuration = "10m")
   void messageBody(byte[] body) throws IOException {
+    if (body.length >= Frames.MIN_BODY) {
+      MessageType type = MessageType.fromCode(body[0] & 0xff);
+      long headerLength = Unpooled.wrappedBuffer(body, 1, 4).readUnsignedInt();
+      if (type != null && headerLength <= body.length - 5) {
+        Message fast = HotHeaders.read(type, Unpooled.wrappedBuffer(body, 5, (int) headerLength));
+        if (fast != null) {
+          Message reference = MessageDecoder.readWithDatabind(type, Unpooled.wrappedBuffer(body, 5, (int) headerLength));
+          if (!fast.equals(reference)) {
+            throw new AssertionError("fast path read " + fast + " where databind reads " + reference);
+          }
+        }
+      }
+    }
     Message m;
     try {
       m = MessageDecoder.decode(Unpooled.wrappedBuffer(body));
