@@ -48,7 +48,7 @@ public final class Bench implements Callable<Integer> {
   int tasks = 20_000;
 
   @Option(names = "--warmup", description = "Unrecorded RT tasks (100 B) before a system's first measured run (default: ${DEFAULT-VALUE}).")
-  int warmup = 20_000;
+  int warmup = 150_000;
 
   @Option(names = "--repeats", description = "RT runs per payload size; the table shows the median by rate (default: ${DEFAULT-VALUE}).")
   int repeats = 1;
@@ -120,6 +120,17 @@ public final class Bench implements Callable<Integer> {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
 
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (smoke) {
@@ -157,6 +168,9 @@ public final class Bench implements Callable<Integer> {
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
     for (String name : systems) {
       RunContext ctx = base.forSystem(name);
+      // Fresh data and logs: a reused --out must not replay an old journal or show an old
+      // broker's "listening on" line to the start-up wait.
+      deleteRecursively(ctx.workDir());
       if (profile && name.equals("workq-always")) {
         ctx = new RunContext(ctx.workDir(), ctx.workers(), ctx.concurrency(), ctx.prefetch(), ctx.javaCommand(), ctx.classpath(),
             ctx.workqJar(), ctx.handlersJar(), List.of("-XX:+FlightRecorder",
@@ -187,6 +201,7 @@ public final class Bench implements Callable<Integer> {
     MemoryCheck mem = null;
     if (memoryTasks > 0) {
       System.out.println("## MEM: queueing " + memoryTasks + " tasks on workq fsync=always, then a restart");
+      deleteRecursively(base.forSystem("workq-memory").workDir());
       mem = MemoryCheck.run(base.forSystem("workq-memory"), "always", memoryTasks, timeout.multipliedBy(5));
       System.out.printf(Locale.ROOT, "MEM: %d tasks queued at %.0f/s; heap used after GC %.1f MiB; restart to listening %.2f s; "
           + "%d ready after restart %s%n", mem.tasks(), mem.putRate(), mem.heapUsedMb(), mem.restartSeconds(), mem.readyAfter(), mem.note());
