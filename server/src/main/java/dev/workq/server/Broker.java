@@ -213,6 +213,11 @@ public final class Broker implements AutoCloseable {
     return core.stats().join();
   }
 
+  /** Deliveries whose leases the core is timing; for tests of what the broker retains. */
+  int leasesTracked() {
+    return core.leasesTracked().join();
+  }
+
   /** Completes when the broker has closed. */
   public CompletableFuture<Void> closeFuture() {
     return closed;

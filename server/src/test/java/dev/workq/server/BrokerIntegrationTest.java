@@ -342,6 +342,37 @@ class BrokerIntegrationTest {
     }
   }
 
+  /**
+   * The lease timer tracks only what is held: a settled delivery leaves it at once. It used to
+   * stay until its lease deadline, keeping its item and payload alive for the whole lease, so a
+   * busy broker's heap grew with the rate times the lease.
+   */
+  @Test
+  void settledDeliveriesLeaveTheLeaseTimerAtOnce() {
+    WorkqClient producer = client("producer");
+    WorkqClient consumer = client("consumer");
+    Collector held = new Collector(false);
+    consumer.consume("held", 3, held);
+    consumer.consume("settled", 64, Delivery::ack);
+    for (int i = 0; i < 3; i++) {
+      producer.put("held", i);
+    }
+    for (int i = 0; i < 5_000; i++) {
+      producer.putAsync("settled", i);
+    }
+    await().atMost(WAIT).until(() -> queue("settled") != null && queue("settled").completed() == 5_000);
+    await().atMost(WAIT).until(() -> held.size() == 3);
+    assertEquals(3, broker().leasesTracked(), "the three unacked deliveries, and nothing of the 5,000 acked");
+
+    held.get(0).ack();
+    held.get(1).release();
+    await().atMost(WAIT).until(() -> held.size() == 4);
+    assertEquals(2, broker().leasesTracked(), "one acked, one released and delivered again");
+
+    consumer.close();
+    await().atMost(WAIT).until(() -> broker().leasesTracked() == 0);
+  }
+
   // ---- STOP sentinels ----
 
   @Test

@@ -73,7 +73,7 @@ public final class BrokerCore implements AutoCloseable {
   // Core thread only.
   private final Map<String, QueueState> queues = new HashMap<>();
   private final Set<Session> sessions = new LinkedHashSet<>();
-  private final PriorityQueue<LeaseCheck> leases = new PriorityQueue<>(Comparator.comparingLong(LeaseCheck::deadline));
+  private final LeaseHeap leases = new LeaseHeap();
   private final PriorityQueue<Item> retries = new PriorityQueue<>(Comparator.comparingLong((Item i) -> i.notBefore));
   /** Puts written to the journal and not yet durable, so a compaction in between covers them. */
   private final Map<Long, Item> pendingPuts = new HashMap<>();
@@ -89,7 +89,6 @@ public final class BrokerCore implements AutoCloseable {
    */
   private boolean shuttingDown;
 
-  private record LeaseCheck(long deadline, Delivery delivery) {}
 
   private BrokerCore(CoreConfig config, Persistence persistence, Recovered recovered) {
     this.config = config;
@@ -263,6 +262,16 @@ public final class BrokerCore implements AutoCloseable {
     thread.execute(() -> f.complete(new CoreSnapshot(statsNow(0),
         queues.values().stream().filter(q -> q.paused).map(q -> q.name).collect(java.util.stream.Collectors.toSet()),
         persistence.journalStats())));
+    return f;
+  }
+
+  /**
+   * How many deliveries the lease timer tracks; always the number held by connections. Settled
+   * deliveries must not linger in it (they would keep their payloads alive for a whole lease).
+   */
+  public CompletableFuture<Integer> leasesTracked() {
+    CompletableFuture<Integer> f = new CompletableFuture<>();
+    thread.execute(() -> f.complete(leases.size()));
     return f;
   }
 
@@ -464,6 +473,7 @@ public final class BrokerCore implements AutoCloseable {
       Delivery d = s.held.get(tag);
       if (d != null) {
         d.renew(now);
+        leases.changed(d);
       }
     }
   }
@@ -534,7 +544,7 @@ public final class BrokerCore implements AutoCloseable {
     }
     Delivery d = new Delivery(tag, item, q, c, s, System.nanoTime());
     s.held.put(tag, d);
-    leases.add(new LeaseCheck(d.expiresAt, d));
+    leases.add(d);
     q.inFlight++;
     if (c != null) {
       c.held++;
@@ -542,6 +552,7 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   private void unhold(Delivery d) {
+    leases.remove(d);
     d.queue.inFlight--;
     if (d.consumer != null) {
       d.consumer.held--;
@@ -656,17 +667,8 @@ public final class BrokerCore implements AutoCloseable {
 
   private void tick() {
     long now = System.nanoTime();
-    LeaseCheck check;
-    while ((check = leases.peek()) != null && check.deadline() <= now) {
-      leases.poll();
-      Delivery d = check.delivery();
-      if (!d.held()) {
-        continue;
-      }
-      if (d.expiresAt > now) {
-        leases.add(new LeaseCheck(d.expiresAt, d));
-        continue;
-      }
+    Delivery d;
+    while ((d = leases.peek()) != null && d.expiresAt - now <= 0) {
       d.session.held.remove(d.tag);
       d.session.suspect = true;
       unhold(d);

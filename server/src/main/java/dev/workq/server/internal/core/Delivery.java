@@ -13,6 +13,8 @@ final class Delivery {
   final Session session;
   /** System.nanoTime() after which the lease has expired unless renewed. */
   long expiresAt;
+  /** This delivery's slot in the broker's {@link LeaseHeap}; -1 when not in it. */
+  int heapIndex = -1;
 
   Delivery(long tag, Item item, QueueState queue, Consumer consumer, Session session, long now) {
     this.tag = tag;
@@ -25,9 +27,5 @@ final class Delivery {
 
   void renew(long now) {
     expiresAt = now + item.leaseMs * 1_000_000;
-  }
-
-  boolean held() {
-    return session.held.get(tag) == this;
   }
 }
