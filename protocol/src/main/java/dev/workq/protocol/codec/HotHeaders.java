@@ -1,8 +1,5 @@
 package dev.workq.protocol.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.workq.protocol.Ack;
 import dev.workq.protocol.Complete;
 import dev.workq.protocol.Deliver;
@@ -13,25 +10,26 @@ import dev.workq.protocol.MessageType;
 import dev.workq.protocol.Put;
 import dev.workq.protocol.PutOk;
 import dev.workq.protocol.Release;
+import dev.workq.protocol.codec.PlainJsonScanner.Kind;
 import io.netty.buffer.ByteBuf;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON headers of the messages every task passes through (PUT, PUT_OK, DELIVER, COMPLETE,
  * ACK, RELEASE), written and read without Jackson databind. Databind's reflective record mapping
- * was the largest cost of a frame in the profile; these are the same bytes, produced directly.
+ * was the largest cost of a frame in the profile, and Jackson's general streaming parser the
+ * largest after that; these are the same bytes, produced and read directly.
  *
- * <p>The reader is a fast path, not a second parser with its own rules: it accepts only the plain
- * shape the encoder writes (known fields, values of the declared JSON type, null where databind
- * gives null, unknown fields skipped) and answers {@code null} for anything else: a number given
- * as a string, an enum given as a number, trailing tokens, a value the record's constructor
- * rejects. The caller then parses with databind, so the accepted language and every error message
- * stay exactly databind's. {@code CodecFuzzTest} checks that both agree on every input it has.
+ * <p>The reader is a fast path, not a second parser with its own rules: {@link PlainJsonScanner}
+ * accepts only the plain shape the encoder writes (a flat object; integers, ASCII strings without
+ * escapes, booleans and null; scalar unknown members skipped) and this class maps it to the
+ * record with databind's defaults for absent members. Anything else answers {@code null}: a
+ * number given as a string, an enum given as a number, a repeated member, a nested value, a
+ * value the record's constructor rejects. The caller then parses with databind, so the accepted
+ * language and every error message stay exactly databind's. {@code CodecFuzzTest} checks that
+ * both agree on every input it has.
  */
 final class HotHeaders {
 
-  private static final JsonFactory FACTORY = Json.mapper().getFactory();
   private static final ItemKind[] KINDS = ItemKind.values();
 
   private HotHeaders() {}
@@ -72,33 +70,71 @@ final class HotHeaders {
     f.end();
   }
 
-  /** Appends JSON object members to a buffer; the first call opens the object. */
+  /**
+   * Builds a header's JSON in a small array, then copies it into the frame in one write: a
+   * direct buffer's per-byte writes were most of the encoder's time in the profile.
+   */
   private static final class Fields {
     private final ByteBuf out;
-    private boolean first = true;
+    private byte[] b = new byte[192];
+    private int n;
 
     Fields(ByteBuf out) {
       this.out = out;
     }
 
+    private void room(int more) {
+      if (n + more > b.length) {
+        b = java.util.Arrays.copyOf(b, Math.max(b.length * 2, n + more));
+      }
+    }
+
+    private void ascii(String s) {
+      int len = s.length();
+      room(len);
+      for (int i = 0; i < len; i++) {
+        b[n++] = (byte) s.charAt(i);
+      }
+    }
+
     private void name(String name) {
-      out.writeByte(first ? '{' : ',');
-      first = false;
-      out.writeByte('"');
-      out.writeCharSequence(name, StandardCharsets.US_ASCII);
-      out.writeByte('"');
-      out.writeByte(':');
+      room(name.length() + 4);
+      byte separator = (byte) (n == 0 ? '{' : ',');
+      b[n++] = separator;
+      b[n++] = '"';
+      ascii(name);
+      room(2);
+      b[n++] = '"';
+      b[n++] = ':';
     }
 
     Fields num(String name, long value) {
       name(name);
-      out.writeCharSequence(Long.toString(value), StandardCharsets.US_ASCII);
+      room(20);
+      if (value == Long.MIN_VALUE) {
+        ascii("-9223372036854775808");
+        return this;
+      }
+      if (value < 0) {
+        b[n++] = '-';
+        value = -value;
+      }
+      int start = n;
+      do {
+        b[n++] = (byte) ('0' + value % 10);
+        value /= 10;
+      } while (value != 0);
+      for (int i = start, k = n - 1; i < k; i++, k--) {
+        byte t = b[i];
+        b[i] = b[k];
+        b[k] = t;
+      }
       return this;
     }
 
     Fields bool(String name, boolean value) {
       name(name);
-      out.writeCharSequence(value ? "true" : "false", StandardCharsets.US_ASCII);
+      ascii(value ? "true" : "false");
       return this;
     }
 
@@ -112,25 +148,32 @@ final class HotHeaders {
       }
       name(name);
       if (plain(value)) {
-        out.writeByte('"');
-        out.writeCharSequence(value, StandardCharsets.US_ASCII);
-        out.writeByte('"');
+        room(value.length() + 2);
+        b[n++] = '"';
+        ascii(value);
+        b[n++] = '"';
       } else {
         // Rare (escapes, non-ASCII): Jackson's own generator, for its exact escaping.
+        byte[] quoted;
         try {
-          out.writeBytes(Json.mapper().writeValueAsBytes(value));
+          quoted = Json.mapper().writeValueAsBytes(value);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
           throw new IllegalArgumentException("cannot write " + name + " as JSON: " + e.getOriginalMessage(), e);
         }
+        room(quoted.length);
+        System.arraycopy(quoted, 0, b, n, quoted.length);
+        n += quoted.length;
       }
       return this;
     }
 
     void end() {
-      if (first) {
-        out.writeByte('{');
+      room(2);
+      if (n == 0) {
+        b[n++] = '{';
       }
-      out.writeByte('}');
+      b[n++] = '}';
+      out.writeBytes(b, 0, n);
     }
 
     /** Printable ASCII without quote or backslash: written as is. */
@@ -153,23 +196,11 @@ final class HotHeaders {
     if (!isHot(type)) {
       return null;
     }
-    byte[] bytes;
-    int offset;
-    int length = header.readableBytes();
-    if (header.hasArray()) {
-      bytes = header.array();
-      offset = header.arrayOffset() + header.readerIndex();
-    } else {
-      bytes = new byte[length];
-      header.getBytes(header.readerIndex(), bytes);
-      offset = 0;
-    }
-    try (JsonParser p = FACTORY.createParser(bytes, offset, length)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        return null;
-      }
-      Reader r = new Reader(p);
-      Message m = switch (type) {
+    try {
+      PlainJsonScanner scanner = new PlainJsonScanner(header);
+      scanner.begin();
+      Reader r = new Reader(scanner);
+      return switch (type) {
         case DELIVER -> r.deliver();
         case PUT -> r.put();
         case PUT_OK -> r.putOk();
@@ -178,12 +209,8 @@ final class HotHeaders {
         case RELEASE -> r.tagOnly() ? new Release(r.tag) : null;
         default -> null;
       };
-      if (m == null || p.nextToken() != null) {
-        return null;
-      }
-      return m;
-    } catch (IOException | RuntimeException e) {
-      // Malformed or rejected by a constructor: databind says what is wrong, in its own words.
+    } catch (RuntimeException e) {
+      // Not the plain shape, or rejected by a constructor: databind says what is wrong, in its own words.
       return null;
     }
   }
@@ -200,7 +227,7 @@ final class HotHeaders {
    * shape". Fields absent from the JSON keep databind's defaults: 0, false, null.
    */
   private static final class Reader {
-    private final JsonParser p;
+    private final PlainJsonScanner p;
     long corr;
     long consumer;
     long tag;
@@ -217,7 +244,7 @@ final class HotHeaders {
     String error;
     boolean permanent;
 
-    Reader(JsonParser p) {
+    Reader(PlainJsonScanner p) {
       this.p = p;
     }
 
@@ -225,12 +252,11 @@ final class HotHeaders {
      * Reads every member; false if one is not of the plain shape, or a name comes twice (what
      * databind makes of a repeated creator property is its business).
      */
-    private boolean members(Member member) throws IOException {
-      JsonToken t;
+    private boolean members(Member member) {
       String[] seen = new String[12];
       int count = 0;
-      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
+      String name;
+      while ((name = p.nextName()) != null) {
         for (int i = 0; i < count; i++) {
           if (seen[i].equals(name)) {
             return false;
@@ -240,37 +266,35 @@ final class HotHeaders {
           return false;
         }
         seen[count++] = name;
-        JsonToken value = p.nextToken();
-        if (!member.read(name, value)) {
+        if (!member.read(name, p.value())) {
           return false;
         }
       }
-      return t == JsonToken.END_OBJECT;
+      return true;
     }
 
     private interface Member {
-      boolean read(String name, JsonToken value) throws IOException;
+      boolean read(String name, Kind value);
     }
 
-    /** Members nobody reads are skipped, as databind does (FAIL_ON_UNKNOWN_PROPERTIES off). */
-    private boolean unknown(JsonToken value) throws IOException {
-      p.skipChildren();
-      return value != null;
+    /**
+     * Members nobody reads are skipped, as databind does (FAIL_ON_UNKNOWN_PROPERTIES off); the
+     * scanner has read the (scalar) value already.
+     */
+    private boolean unknown(Kind value) {
+      return true;
     }
 
-    private Long num(JsonToken value) throws IOException {
-      if (value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
-        return p.getLongValue();
-      }
-      return null;
+    private Long num(Kind value) {
+      return value == Kind.INT ? p.number() : null;
     }
 
-    private boolean isNull(JsonToken value) {
-      return value == JsonToken.VALUE_NULL;
+    private boolean isNull(Kind value) {
+      return value == Kind.NULL;
     }
 
     /** A primitive long: a plain integer, or null for 0. */
-    private boolean primitive(JsonToken value, java.util.function.LongConsumer set) throws IOException {
+    private boolean primitive(Kind value, java.util.function.LongConsumer set) {
       if (isNull(value)) {
         set.accept(0);
         return true;
@@ -283,27 +307,27 @@ final class HotHeaders {
       return true;
     }
 
-    private boolean string(JsonToken value, java.util.function.Consumer<String> set) throws IOException {
+    private boolean string(Kind value, java.util.function.Consumer<String> set) {
       if (isNull(value)) {
         set.accept(null);
         return true;
       }
-      if (value != JsonToken.VALUE_STRING) {
+      if (value != Kind.STRING) {
         return false;
       }
-      set.accept(p.getText());
+      set.accept(p.text());
       return true;
     }
 
-    private boolean kind(JsonToken value) throws IOException {
+    private boolean kind(Kind value) {
       if (isNull(value)) {
         kind = null;
         return true;
       }
-      if (value != JsonToken.VALUE_STRING) {
+      if (value != Kind.STRING) {
         return false;
       }
-      String s = p.getText();
+      String s = p.text();
       for (ItemKind k : KINDS) {
         if (k.name().equals(s)) {
           kind = k;
@@ -313,15 +337,15 @@ final class HotHeaders {
       return false;
     }
 
-    private boolean bool(JsonToken value, java.util.function.Consumer<Boolean> set) {
-      if (value == JsonToken.VALUE_TRUE || value == JsonToken.VALUE_FALSE || isNull(value)) {
-        set.accept(value == JsonToken.VALUE_TRUE);
+    private boolean bool(Kind value, java.util.function.Consumer<Boolean> set) {
+      if (value == Kind.TRUE || value == Kind.FALSE || isNull(value)) {
+        set.accept(value == Kind.TRUE);
         return true;
       }
       return false;
     }
 
-    Deliver deliver() throws IOException {
+    Deliver deliver() {
       boolean plain = members((name, v) -> switch (name) {
         case "corr" -> primitive(v, x -> corr = x);
         case "consumer" -> primitive(v, x -> consumer = x);
@@ -339,7 +363,7 @@ final class HotHeaders {
       return plain ? new Deliver(corr, consumer, tag, queue, kind, id, handler, replyTo, (int) attempts, leaseMs, null) : null;
     }
 
-    Put put() throws IOException {
+    Put put() {
       boolean plain = members((name, v) -> switch (name) {
         case "corr" -> primitive(v, x -> corr = x);
         case "queue" -> string(v, x -> queue = x);
@@ -355,7 +379,7 @@ final class HotHeaders {
       return plain ? new Put(corr, queue, kind, id, handler, replyTo, maxAttempts, leaseMsBoxed, null) : null;
     }
 
-    private boolean boxedInt(JsonToken v) throws IOException {
+    private boolean boxedInt(Kind v) {
       if (isNull(v)) {
         maxAttempts = null;
         return true;
@@ -368,7 +392,7 @@ final class HotHeaders {
       return true;
     }
 
-    private boolean boxedLong(JsonToken v) throws IOException {
+    private boolean boxedLong(Kind v) {
       if (isNull(v)) {
         leaseMsBoxed = null;
         return true;
@@ -377,7 +401,7 @@ final class HotHeaders {
       return leaseMsBoxed != null;
     }
 
-    PutOk putOk() throws IOException {
+    PutOk putOk() {
       boolean plain = members((name, v) -> switch (name) {
         case "corr" -> primitive(v, x -> corr = x);
         case "id" -> string(v, x -> id = x);
@@ -386,7 +410,7 @@ final class HotHeaders {
       return plain ? new PutOk(corr, id) : null;
     }
 
-    Complete complete() throws IOException {
+    Complete complete() {
       boolean plain = members((name, v) -> switch (name) {
         case "tag" -> primitive(v, x -> tag = x);
         case "ok" -> bool(v, x -> ok = x);
@@ -398,7 +422,7 @@ final class HotHeaders {
       return plain ? new Complete(tag, ok, error, permanent, null) : null;
     }
 
-    boolean tagOnly() throws IOException {
+    boolean tagOnly() {
       return members((name, v) -> switch (name) {
         case "tag" -> primitive(v, x -> tag = x);
         default -> unknown(v);
