@@ -32,17 +32,17 @@ public final class BrokerOptions {
   /** Default deliveries a task gets before it goes to the dead letters: 3. */
   public static final int DEFAULT_MAX_ATTEMPTS = 3;
   /** Default lease of a delivery without renewal: 30 s. */
-  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  public static final long DEFAULT_LEASE_MS = 30_000;
   /** Default delay before the first retry of a failed task: 1 s, doubling per attempt. */
-  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+  public static final long DEFAULT_RETRY_BACKOFF_MS = 1_000;
   /** Default longest retry delay: 5 min. */
-  public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(5);
+  public static final long DEFAULT_RETRY_BACKOFF_MAX_MS = 300_000;
   /** Default journal growth below which the broker never compacts: 64 MiB. */
   public static final long DEFAULT_COMPACT_MIN_BYTES = 64L << 20;
   /** Default time a new connection has to finish TLS, the authkey handshake and HELLO: 10 s. */
-  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  public static final long DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
   /** Default time a connection may send no message before it is closed: 5 min (clients ping every third of it). */
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(5);
+  public static final long DEFAULT_IDLE_TIMEOUT_MS = 300_000;
   /** Default most connections served at once: 10,000. One more gets CONNECTION_LIMIT and is closed. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Default most deliveries one connection holds unacked, over all its consumers and fetches: 65,536. */
@@ -256,9 +256,9 @@ public final class BrokerOptions {
     private FsyncPolicy fsync = DEFAULT_FSYNC;
     private long fsyncIntervalMs = DEFAULT_FSYNC_INTERVAL_MS;
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-    private Duration lease = DEFAULT_LEASE;
-    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
-    private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
+    private Duration lease = Duration.ofMillis(DEFAULT_LEASE_MS);
+    private Duration retryBackoff = Duration.ofMillis(DEFAULT_RETRY_BACKOFF_MS);
+    private Duration retryBackoffMax = Duration.ofMillis(DEFAULT_RETRY_BACKOFF_MAX_MS);
     private long compactMinBytes = DEFAULT_COMPACT_MIN_BYTES;
     private Storage storage = new FileStorage();
     private int httpPort = -1;
@@ -268,8 +268,8 @@ public final class BrokerOptions {
     private Path tlsCert;
     private Path tlsKey;
     private Path tlsClientCa;
-    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private Duration handshakeTimeout = Duration.ofMillis(DEFAULT_HANDSHAKE_TIMEOUT_MS);
+    private Duration idleTimeout = Duration.ofMillis(DEFAULT_IDLE_TIMEOUT_MS);
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxUnackedPerConnection = DEFAULT_MAX_UNACKED_PER_CONNECTION;
 

@@ -57,15 +57,15 @@ public final class BrokerCommand implements Callable<Integer> {
       description = "Deliveries a task gets before the dead letters, unless it asks otherwise (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
-  @Option(names = "--lease-ms", paramLabel = "MS", defaultValue = "30000",
+  @Option(names = "--lease-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_LEASE_MS,
       description = "Lease of a delivery without renewal, unless the task asks otherwise (default: ${DEFAULT-VALUE}).")
   long leaseMs;
 
-  @Option(names = "--retry-backoff-ms", paramLabel = "MS", defaultValue = "1000",
+  @Option(names = "--retry-backoff-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_RETRY_BACKOFF_MS,
       description = "Delay before the first retry of a failed task, doubling per attempt with jitter (default: ${DEFAULT-VALUE}).")
   long retryBackoffMs;
 
-  @Option(names = "--retry-backoff-max-ms", paramLabel = "MS", defaultValue = "300000",
+  @Option(names = "--retry-backoff-max-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_RETRY_BACKOFF_MAX_MS,
       description = "Longest retry delay (default: ${DEFAULT-VALUE}).")
   long retryBackoffMaxMs;
 
@@ -86,11 +86,11 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--tls-client-ca", paramLabel = "PEM", description = "Require client certificates signed by these CAs (mutual TLS).")
   Path tlsClientCa;
 
-  @Option(names = "--handshake-timeout-ms", paramLabel = "MS", defaultValue = "10000",
+  @Option(names = "--handshake-timeout-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_HANDSHAKE_TIMEOUT_MS,
       description = "Time a connection has to finish TLS, the authkey exchange and HELLO (default: ${DEFAULT-VALUE}).")
   long handshakeTimeoutMs;
 
-  @Option(names = "--idle-timeout-ms", paramLabel = "MS", defaultValue = "300000",
+  @Option(names = "--idle-timeout-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_IDLE_TIMEOUT_MS,
       description = "Time a connection may send nothing before it is closed; clients ping every third of it (default: ${DEFAULT-VALUE}).")
   long idleTimeoutMs;
 

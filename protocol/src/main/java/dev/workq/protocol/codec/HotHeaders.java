@@ -34,10 +34,12 @@ final class HotHeaders {
 
   private HotHeaders() {}
 
-  /** Whether {@link #write} handles {@code m}'s type. */
-  static boolean handles(Message m) {
-    return m instanceof Deliver || m instanceof Put || m instanceof PutOk || m instanceof Complete
-        || m instanceof Ack || m instanceof Release;
+  /** Whether the fast path writes and reads headers of this type; the rest go through databind. */
+  static boolean handles(MessageType type) {
+    return switch (type) {
+      case DELIVER, PUT, PUT_OK, COMPLETE, ACK, RELEASE -> true;
+      default -> false;
+    };
   }
 
   /** Writes {@code m}'s header as databind would (fields in record order, nulls left out). */
@@ -193,7 +195,7 @@ final class HotHeaders {
    * anything the fast path leaves to databind.
    */
   static Message read(MessageType type, ByteBuf header) {
-    if (!isHot(type)) {
+    if (!handles(type)) {
       return null;
     }
     try {
@@ -213,13 +215,6 @@ final class HotHeaders {
       // Not the plain shape, or rejected by a constructor: databind says what is wrong, in its own words.
       return null;
     }
-  }
-
-  private static boolean isHot(MessageType type) {
-    return switch (type) {
-      case DELIVER, PUT, PUT_OK, COMPLETE, ACK, RELEASE -> true;
-      default -> false;
-    };
   }
 
   /**

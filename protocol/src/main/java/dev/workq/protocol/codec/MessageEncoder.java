@@ -50,7 +50,7 @@ public final class MessageEncoder extends MessageToByteEncoder<Message> {
     out.writeByte(type.code());
     int headerStart = out.writerIndex();
     out.writeInt(0);
-    if (HotHeaders.handles(msg)) {
+    if (HotHeaders.handles(type)) {
       HotHeaders.write(msg, out);
     } else {
       try (ByteBufOutputStream header = new ByteBufOutputStream(out)) {
