@@ -203,9 +203,33 @@ public final class WorkqClient implements AutoCloseable {
     return connection.closeFuture();
   }
 
-  /** Every queue's counters and the connected workers. */
+  /**
+   * Every queue's counters and the connected workers. The broker answers in pages that fit a
+   * frame; this reads them all and returns them as one.
+   */
   public StatsReply stats() {
-    return (StatsReply) await(connection.request(StatsRequest::new, options.requestTimeout().toMillis()));
+    List<dev.workq.protocol.QueueStats> queues = new java.util.ArrayList<>();
+    List<dev.workq.protocol.WorkerInfo> workers = new java.util.ArrayList<>();
+    String cursor = null;
+    StatsReply page;
+    do {
+      String from = cursor;
+      page = (StatsReply) await(connection.request(corr -> new StatsRequest(corr, from), options.requestTimeout().toMillis()));
+      queues.addAll(page.queues());
+      workers.addAll(page.workers());
+      cursor = page.next();
+    } while (cursor != null);
+    return new StatsReply(page.corr(), queues, workers, page.clients(), page.staleResults(), page.journalBytes());
+  }
+
+  /**
+   * Deletes {@code queue}. Refused (a {@link RemoteException}) while the queue has consumers or
+   * items in flight (QUEUE_IN_USE), when it does not exist (UNKNOWN_QUEUE), and while it holds
+   * items unless {@code force} (QUEUE_NOT_EMPTY). Returns how many items were deleted with it.
+   */
+  public long deleteQueue(String queue, boolean force) {
+    return ((dev.workq.protocol.DeleteQueueOk) await(connection.request(corr -> new dev.workq.protocol.DeleteQueue(corr, queue, force),
+        options.requestTimeout().toMillis()))).removed();
   }
 
   /**
@@ -397,8 +421,9 @@ public final class WorkqClient implements AutoCloseable {
   }
 
   /**
-   * Sends {@code put}; with {@link ClientOptions#waitWhenQueueFull()}, a QUEUE_FULL answer is
-   * retried with backoff until the request timeout instead of failing at once.
+   * Sends {@code put}; with {@link ClientOptions#waitWhenQueueFull()}, a QUEUE_FULL or
+   * MEMORY_LIMIT answer is retried with backoff until the request timeout instead of failing at
+   * once.
    */
   private void sendPut(Put put, CompletableFuture<String> result, long deadline, long backoffMs) {
     connection.request(corr -> new Put(corr, put.queue(), put.kind(), put.id(), put.handler(), put.replyTo(),
@@ -410,8 +435,8 @@ public final class WorkqClient implements AutoCloseable {
           }
           Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
           long remainingMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-          if (options.waitWhenQueueFull() && cause instanceof RemoteException r && r.code() == ErrorCode.QUEUE_FULL
-              && remainingMs > 0) {
+          if (options.waitWhenQueueFull() && cause instanceof RemoteException r
+              && (r.code() == ErrorCode.QUEUE_FULL || r.code() == ErrorCode.MEMORY_LIMIT) && remainingMs > 0) {
             long delay = Math.min(backoffMs, remainingMs);
             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS)
                 .execute(() -> sendPut(put, result, deadline, Math.min(backoffMs * 2, 1000)));

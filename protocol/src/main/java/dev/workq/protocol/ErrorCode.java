@@ -39,5 +39,20 @@ public enum ErrorCode {
   /** The broker already serves its maximum number of connections. Fatal. */
   CONNECTION_LIMIT,
   /** A fetch would take this connection over its cap of unacked deliveries; ack or complete some first. */
-  UNACKED_LIMIT
+  UNACKED_LIMIT,
+  /** The broker, or this connection, has created its maximum number of queues; delete unused ones. */
+  QUEUE_LIMIT,
+  /** This connection, or the broker, has its maximum number of consumers; cancel some first. */
+  CONSUMER_LIMIT,
+  /**
+   * The items the broker holds have reached its memory budget: puts are refused until consumers
+   * take items off. Deliveries, results and acks go on. Retry later.
+   */
+  MEMORY_LIMIT,
+  /** A request named a queue the broker does not have. */
+  UNKNOWN_QUEUE,
+  /** A queue cannot be deleted while it has consumers, waiting fetches or items in flight. */
+  QUEUE_IN_USE,
+  /** A queue that still holds items is deleted only when the request says force. */
+  QUEUE_NOT_EMPTY
 }

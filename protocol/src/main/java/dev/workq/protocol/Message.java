@@ -7,7 +7,7 @@ package dev.workq.protocol;
 public sealed interface Message
     permits Hello, Welcome, ErrorReply, Put, PutOk, Consume, ConsumeOk, Cancel, CancelOk, Deliver,
         Ack, Complete, Release, Fetch, FetchEmpty, StatsRequest, StatsReply, Ping, Pong, Renew, DeadLetters,
-        DeadLettersReply, AuthChallenge, AuthResponse, AuthOk {
+        DeadLettersReply, AuthChallenge, AuthResponse, AuthOk, DeleteQueue, DeleteQueueOk {
 
   /** The tag this message is framed with. */
   default MessageType type() {

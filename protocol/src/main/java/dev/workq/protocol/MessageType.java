@@ -29,7 +29,9 @@ public enum MessageType {
   DEAD_LETTERS_OK(22, DeadLettersReply.class),
   AUTH_CHALLENGE(23, AuthChallenge.class),
   AUTH_RESPONSE(24, AuthResponse.class),
-  AUTH_OK(25, AuthOk.class);
+  AUTH_OK(25, AuthOk.class),
+  DELETE_QUEUE(26, DeleteQueue.class),
+  DELETE_QUEUE_OK(27, DeleteQueueOk.class);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
   private static final Map<Class<?>, MessageType> BY_CLASS = new HashMap<>();

@@ -3,15 +3,24 @@ package dev.workq.protocol;
 import java.util.List;
 
 /**
- * Every queue's counters, the connected workers, the number of connected clients (the asking one
- * included), and broker-wide
- * counters: results rejected for a stale lease token, and the journal's size on disk.
+ * One page of every queue's counters and the connected workers, with the number of connected
+ * clients (the asking one included) and broker-wide counters: results rejected for a stale lease
+ * token, and the journal's size on disk. Queues come sorted by name, then workers; a page holds
+ * what fits the broker's page budget, so STATS works at any number of queues.
+ *
+ * @param next the cursor for the next page, or null when this page is the last
  */
 public record StatsReply(long corr, List<QueueStats> queues, List<WorkerInfo> workers, int clients,
-    long staleResults, long journalBytes) implements Message, Reply {
+    long staleResults, long journalBytes, String next) implements Message, Reply {
 
   public StatsReply {
     queues = queues == null ? List.of() : List.copyOf(queues);
     workers = workers == null ? List.of() : List.copyOf(workers);
+  }
+
+  /** A complete, single-page answer. */
+  public StatsReply(long corr, List<QueueStats> queues, List<WorkerInfo> workers, int clients, long staleResults,
+      long journalBytes) {
+    this(corr, queues, workers, clients, staleResults, journalBytes, null);
   }
 }

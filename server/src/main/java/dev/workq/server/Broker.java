@@ -64,6 +64,7 @@ public final class Broker implements AutoCloseable {
   private final Channel serverChannel;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final BrokerChannelInitializer initializer;
+  private volatile Throwable fatal;
 
   private Broker(BrokerCore core, EventLoopGroup boss, EventLoopGroup io, Channel serverChannel, DataDirLock lock,
       ChannelGroup connections, BrokerChannelInitializer initializer, HttpServer http) {
@@ -143,6 +144,7 @@ public final class Broker implements AutoCloseable {
       log.info("workq HTTP (metrics, API, dashboard) on http://{}:{}/", options.host(), http.port());
     }
     Broker broker = new Broker(core, boss, io, channel, lock, connections, initializer, http);
+    core.onFatal(broker::stopAfterFatal);
     log.info("workq broker listening on {}{}{}", channel.localAddress(), options.tls() ? " with TLS" : "",
         options.authkey() != null ? ", authkey required" : ", no authkey");
     return broker;
@@ -171,7 +173,9 @@ public final class Broker implements AutoCloseable {
   private static BrokerCore createCore(BrokerOptions options) {
     int headroom = Math.min(PAYLOAD_HEADROOM, options.maxFrame() / 2);
     CoreConfig config = new CoreConfig(options.maxQueueLength(), options.maxFrame() - headroom, options.maxAttempts(),
-        options.lease().toMillis(), options.retryBackoff().toMillis(), options.retryBackoffMax().toMillis());
+        options.lease().toMillis(), options.retryBackoff().toMillis(), options.retryBackoffMax().toMillis(),
+        options.maxQueueBytes(), options.maxMemoryBytes(), options.maxQueues(), options.maxQueuesPerConnection(),
+        options.maxConsumers(), options.maxConsumersPerConnection(), options.maxFrame() / 2, options.maxPendingBytes());
     if (options.dataDir() == null) {
       return BrokerCore.inMemory(config);
     }
@@ -223,9 +227,22 @@ public final class Broker implements AutoCloseable {
     return closed;
   }
 
+  /**
+   * The core thread failed with an Error: the broker's state cannot be trusted, so it stops, and
+   * {@link #closeFuture()} completes exceptionally with the Error (the CLI then exits non-zero, so
+   * a supervisor restarts it). The journal is not touched again: what it holds is what a restart
+   * replays.
+   */
+  private void stopAfterFatal(Throwable error) {
+    fatal = error;
+    Thread stopper = new Thread(this::close, "workq-fatal-stop");
+    stopper.setDaemon(false);
+    stopper.start();
+  }
+
   /** Stops accepting, closes every connection and stops the broker's threads. Idempotent. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed.isDone()) {
       return;
     }
@@ -250,7 +267,12 @@ public final class Broker implements AutoCloseable {
     if (lock != null) {
       lock.close();
     }
-    log.info("workq broker stopped");
-    closed.complete(null);
+    if (fatal != null) {
+      log.error("workq broker stopped after a fatal error: {}", String.valueOf(fatal));
+      closed.completeExceptionally(fatal);
+    } else {
+      log.info("workq broker stopped");
+      closed.complete(null);
+    }
   }
 }

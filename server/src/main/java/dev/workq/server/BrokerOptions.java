@@ -47,6 +47,20 @@ public final class BrokerOptions {
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Default most deliveries one connection holds unacked, over all its consumers and fetches: 65,536. */
   public static final int DEFAULT_MAX_UNACKED_PER_CONNECTION = 65_536;
+  /** Default share of the JVM's max heap that the items the broker holds may take: 40%. */
+  public static final double DEFAULT_MEMORY_FRACTION = 0.4;
+  /** Default share of the broker-wide memory budget that one queue's items may take: half. */
+  public static final double DEFAULT_QUEUE_MEMORY_FRACTION = 0.5;
+  /** Default share of the JVM's max heap for requests read and not yet handled: 1/8. */
+  public static final double DEFAULT_PENDING_FRACTION = 0.125;
+  /** Default most queues the broker holds: 20,000. */
+  public static final int DEFAULT_MAX_QUEUES = 20_000;
+  /** Default most queues one connection may create: 1,000. */
+  public static final int DEFAULT_MAX_QUEUES_PER_CONNECTION = 1_000;
+  /** Default most consumers over all connections: 100,000. */
+  public static final int DEFAULT_MAX_CONSUMERS = 100_000;
+  /** Default most consumers one connection may hold: 1,024. */
+  public static final int DEFAULT_MAX_CONSUMERS_PER_CONNECTION = 1_024;
 
   private final String host;
   private final int port;
@@ -73,6 +87,13 @@ public final class BrokerOptions {
   private final Duration idleTimeout;
   private final int maxConnections;
   private final int maxUnackedPerConnection;
+  private final long maxMemoryBytes;
+  private final long maxQueueBytes;
+  private final long maxPendingBytes;
+  private final int maxQueues;
+  private final int maxQueuesPerConnection;
+  private final int maxConsumers;
+  private final int maxConsumersPerConnection;
 
   private BrokerOptions(Builder b) {
     this.host = b.host;
@@ -100,6 +121,14 @@ public final class BrokerOptions {
     this.idleTimeout = b.idleTimeout;
     this.maxConnections = b.maxConnections;
     this.maxUnackedPerConnection = b.maxUnackedPerConnection;
+    long heap = Runtime.getRuntime().maxMemory();
+    this.maxMemoryBytes = b.maxMemoryBytes > 0 ? b.maxMemoryBytes : (long) (heap * DEFAULT_MEMORY_FRACTION);
+    this.maxQueueBytes = b.maxQueueBytes > 0 ? b.maxQueueBytes : (long) (maxMemoryBytes * DEFAULT_QUEUE_MEMORY_FRACTION);
+    this.maxPendingBytes = b.maxPendingBytes > 0 ? b.maxPendingBytes : (long) (heap * DEFAULT_PENDING_FRACTION);
+    this.maxQueues = b.maxQueues;
+    this.maxQueuesPerConnection = b.maxQueuesPerConnection;
+    this.maxConsumers = b.maxConsumers;
+    this.maxConsumersPerConnection = b.maxConsumersPerConnection;
   }
 
   public static Builder builder() {
@@ -244,6 +273,53 @@ public final class BrokerOptions {
     return maxUnackedPerConnection;
   }
 
+  /**
+   * Bytes the items the broker holds (ready, in flight, delayed, dead, results) may take over all
+   * queues; past it puts get MEMORY_LIMIT while deliveries, completions and acks go on. Default
+   * {@value #DEFAULT_MEMORY_FRACTION} of the JVM's max heap.
+   */
+  public long maxMemoryBytes() {
+    return maxMemoryBytes;
+  }
+
+  /**
+   * Bytes one queue's items may take; past it puts to the queue get QUEUE_FULL. Default
+   * {@value #DEFAULT_QUEUE_MEMORY_FRACTION} of {@link #maxMemoryBytes()}, so one queue cannot
+   * take the whole budget from the others.
+   */
+  public long maxQueueBytes() {
+    return maxQueueBytes;
+  }
+
+  /**
+   * Bytes of requests read from all connections and not yet handled by the broker's core; past
+   * it the broker stops reading until the core catches up. Default
+   * {@value #DEFAULT_PENDING_FRACTION} of the JVM's max heap.
+   */
+  public long maxPendingBytes() {
+    return maxPendingBytes;
+  }
+
+  /** Queues the broker holds; a request that would create one more gets QUEUE_LIMIT. Default 20,000. */
+  public int maxQueues() {
+    return maxQueues;
+  }
+
+  /** Queues one connection may create (over its lifetime, less those deleted); default 1,000. */
+  public int maxQueuesPerConnection() {
+    return maxQueuesPerConnection;
+  }
+
+  /** Consumers over all connections; one more gets CONSUMER_LIMIT. Default 100,000. */
+  public int maxConsumers() {
+    return maxConsumers;
+  }
+
+  /** Consumers one connection may hold; one more gets CONSUMER_LIMIT. Default 1,024. */
+  public int maxConsumersPerConnection() {
+    return maxConsumersPerConnection;
+  }
+
   /** Builds {@link BrokerOptions}; every setter checks its argument. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -272,6 +348,13 @@ public final class BrokerOptions {
     private Duration idleTimeout = Duration.ofMillis(DEFAULT_IDLE_TIMEOUT_MS);
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxUnackedPerConnection = DEFAULT_MAX_UNACKED_PER_CONNECTION;
+    private long maxMemoryBytes;
+    private long maxQueueBytes;
+    private long maxPendingBytes;
+    private int maxQueues = DEFAULT_MAX_QUEUES;
+    private int maxQueuesPerConnection = DEFAULT_MAX_QUEUES_PER_CONNECTION;
+    private int maxConsumers = DEFAULT_MAX_CONSUMERS;
+    private int maxConsumersPerConnection = DEFAULT_MAX_CONSUMERS_PER_CONNECTION;
 
     private Builder() {}
 
@@ -456,6 +539,59 @@ public final class BrokerOptions {
       }
       this.maxPendingPerConnection = maxPending;
       return this;
+    }
+
+    /** See {@link BrokerOptions#maxMemoryBytes()}; 0 for the default share of the heap. */
+    public Builder maxMemoryBytes(long bytes) {
+      this.maxMemoryBytes = atLeast("maxMemoryBytes", bytes, 1L << 20);
+      return this;
+    }
+
+    /** See {@link BrokerOptions#maxQueueBytes()}; 0 for the default share of the memory budget. */
+    public Builder maxQueueBytes(long bytes) {
+      this.maxQueueBytes = atLeast("maxQueueBytes", bytes, 1024);
+      return this;
+    }
+
+    /** See {@link BrokerOptions#maxPendingBytes()}; 0 for the default share of the heap. */
+    public Builder maxPendingBytes(long bytes) {
+      this.maxPendingBytes = atLeast("maxPendingBytes", bytes, 1L << 20);
+      return this;
+    }
+
+    public Builder maxQueues(int max) {
+      this.maxQueues = positive("maxQueues", max);
+      return this;
+    }
+
+    public Builder maxQueuesPerConnection(int max) {
+      this.maxQueuesPerConnection = positive("maxQueuesPerConnection", max);
+      return this;
+    }
+
+    public Builder maxConsumers(int max) {
+      this.maxConsumers = positive("maxConsumers", max);
+      return this;
+    }
+
+    public Builder maxConsumersPerConnection(int max) {
+      this.maxConsumersPerConnection = positive("maxConsumersPerConnection", max);
+      return this;
+    }
+
+    private static int positive(String name, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+      }
+      return value;
+    }
+
+    /** {@code value} if it is 0 (the default) or at least {@code min}. */
+    private static long atLeast(String name, long value, long min) {
+      if (value != 0 && value < min) {
+        throw new IllegalArgumentException(name + " must be 0 (the default) or at least " + min + ", got " + value);
+      }
+      return value;
     }
 
     public BrokerOptions build() {

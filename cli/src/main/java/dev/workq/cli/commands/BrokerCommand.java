@@ -18,6 +18,9 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = BrokerOptions.DEFAULT_HOST, description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String host;
 
+  /** Exit status after the broker stopped itself on a fatal error (EX_SOFTWARE). */
+  static final int EXIT_FATAL = 70;
+
   @Option(names = "--port", defaultValue = "" + BrokerOptions.DEFAULT_PORT, description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
@@ -102,6 +105,36 @@ public final class BrokerCommand implements Callable<Integer> {
       description = "Deliveries one connection may hold unacked, over all its consumers and fetches (default: ${DEFAULT-VALUE}).")
   int maxUnacked;
 
+  @Option(names = "--max-memory-bytes", paramLabel = "BYTES", defaultValue = "0",
+      description = "Bytes the items the broker holds may take over all queues before submits get MEMORY_LIMIT "
+          + "(default: 0, meaning 40% of the JVM's max heap).")
+  long maxMemoryBytes;
+
+  @Option(names = "--max-queue-bytes", paramLabel = "BYTES", defaultValue = "0",
+      description = "Bytes one queue's items may take before submits to it get QUEUE_FULL (default: 0, meaning half of --max-memory-bytes).")
+  long maxQueueBytes;
+
+  @Option(names = "--max-pending-bytes", paramLabel = "BYTES", defaultValue = "0",
+      description = "Bytes of requests read and not yet handled, over all connections, before the broker stops reading "
+          + "(default: 0, meaning 1/8 of the JVM's max heap).")
+  long maxPendingBytes;
+
+  @Option(names = "--max-queues", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_QUEUES,
+      description = "Queues the broker holds; creating one more fails with QUEUE_LIMIT (default: ${DEFAULT-VALUE}).")
+  int maxQueues;
+
+  @Option(names = "--max-queues-per-connection", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_QUEUES_PER_CONNECTION,
+      description = "Queues one connection may create (default: ${DEFAULT-VALUE}).")
+  int maxQueuesPerConnection;
+
+  @Option(names = "--max-consumers", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_CONSUMERS,
+      description = "Consumers over all connections (default: ${DEFAULT-VALUE}).")
+  int maxConsumers;
+
+  @Option(names = "--max-consumers-per-connection", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_CONSUMERS_PER_CONNECTION,
+      description = "Consumers one connection may hold (default: ${DEFAULT-VALUE}).")
+  int maxConsumersPerConnection;
+
   private static FsyncPolicy fsyncPolicy(String name) {
     try {
       return FsyncPolicy.valueOf(name.toUpperCase(java.util.Locale.ROOT));
@@ -124,7 +157,10 @@ public final class BrokerCommand implements Callable<Integer> {
           .authkey(Authkey.resolve(authkeyFile, System.getenv(Authkey.ENV))).insecure(insecure)
           .tls(tlsCert, tlsKey).tlsClientCa(tlsClientCa)
           .handshakeTimeout(Duration.ofMillis(handshakeTimeoutMs)).idleTimeout(Duration.ofMillis(idleTimeoutMs))
-          .maxConnections(maxConnections).maxUnackedPerConnection(maxUnacked);
+          .maxConnections(maxConnections).maxUnackedPerConnection(maxUnacked)
+          .maxMemoryBytes(maxMemoryBytes).maxQueueBytes(maxQueueBytes).maxPendingBytes(maxPendingBytes)
+          .maxQueues(maxQueues).maxQueuesPerConnection(maxQueuesPerConnection)
+          .maxConsumers(maxConsumers).maxConsumersPerConnection(maxConsumersPerConnection);
       if (ioThreads != null) {
         b.ioThreads(ioThreads);
       }
@@ -141,7 +177,13 @@ public final class BrokerCommand implements Callable<Integer> {
       System.out.println("dashboard and metrics on http://" + broker.address().getHostString() + ":" + broker.httpPort() + "/");
     }
     System.out.flush();
-    broker.closeFuture().join();
+    try {
+      broker.closeFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      // The broker stopped itself after a fatal error (logged where it happened): a supervisor
+      // should see a failure and restart it.
+      return EXIT_FATAL;
+    }
     return 0;
   }
 }

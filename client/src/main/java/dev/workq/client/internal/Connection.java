@@ -7,6 +7,7 @@ import dev.workq.client.WorkqException;
 import dev.workq.protocol.Deliver;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Hello;
+import dev.workq.protocol.Role;
 import dev.workq.protocol.Message;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Release;
@@ -33,6 +34,7 @@ import javax.net.ssl.SSLException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +62,8 @@ public final class Connection {
   private final AtomicLong corrs = new AtomicLong();
   private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
   private final Map<Long, DeliverySink> consumers = new ConcurrentHashMap<>();
+  /** The handlers a worker's consumers offer, sent with each CONSUME; null for a plain client. */
+  private volatile List<String> consumeHandlers;
   private final Map<Long, DeliverySink> pendingSinks = new ConcurrentHashMap<>();
   private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -130,7 +134,10 @@ public final class Connection {
       throw new WorkqException("cannot reach broker at " + address + ": " + describe(connect.cause()), connect.cause());
     }
     Connection c = holder[0];
-    c.send(new Hello(ProtocolVersion.CURRENT, options.role(), options.name(), localHost(), ProcessHandle.current().pid(), options.handlers()));
+    c.consumeHandlers = options.role() == Role.WORKER ? options.handlers() : null;
+    // The handler list goes with each CONSUME, not in the HELLO: the broker keeps frames before
+    // the handshake small, and a long list would not fit.
+    c.send(new Hello(ProtocolVersion.CURRENT, options.role(), options.name(), localHost(), ProcessHandle.current().pid(), List.of()));
     try {
       c.welcome.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -218,7 +225,7 @@ public final class Connection {
     return request(corr -> {
       sent[0] = corr;
       pendingSinks.put(corr, sink);
-      return new dev.workq.protocol.Consume(corr, queue, prefetch);
+      return new dev.workq.protocol.Consume(corr, queue, prefetch, consumeHandlers);
     }, timeoutMs).whenComplete((m, e) -> pendingSinks.remove(sent[0]));
   }
 

@@ -14,6 +14,8 @@ import dev.workq.protocol.Consume;
 import dev.workq.protocol.DeadLetter;
 import dev.workq.protocol.DeadLetters;
 import dev.workq.protocol.DeadLettersReply;
+import dev.workq.protocol.DeleteQueue;
+import dev.workq.protocol.DeleteQueueOk;
 import dev.workq.protocol.Renew;
 import dev.workq.protocol.ConsumeOk;
 import dev.workq.protocol.Deliver;
@@ -74,8 +76,13 @@ class CodecTest {
       new Fetch(5, "tasks.done", 1000),
       new FetchEmpty(5),
       new StatsRequest(6),
+      new StatsRequest(6, "qtasks"),
+      new Consume(8, "tasks", 4, List.of("echo", "pi")),
+      new DeleteQueue(9, "tasks", true),
+      new DeleteQueueOk(9, "tasks", 12),
       new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)),
-          List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0)), 2, 3, 4096),
+          List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0, "7")), 2, 3, 4096),
+      new StatsReply(6, List.of(), List.of(), 0, 0, 0, "w17"),
       new Renew(new long[] {77, 78}),
       new DeadLetters(7, "tasks", DeadLetters.Action.LIST, null, 100),
       new DeadLettersReply(7, "tasks", 1, 1, List.of(new DeadLetter("id-1", "echo", 3, 1, List.of("e1", "e2"), "{}"))),

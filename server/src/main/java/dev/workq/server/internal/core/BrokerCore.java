@@ -8,6 +8,8 @@ import dev.workq.protocol.Complete;
 import dev.workq.protocol.Consume;
 import dev.workq.protocol.ConsumeOk;
 import dev.workq.protocol.DeadLetters;
+import dev.workq.protocol.DeleteQueue;
+import dev.workq.protocol.DeleteQueueOk;
 import dev.workq.protocol.Deliver;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
@@ -33,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,10 @@ public final class BrokerCore implements AutoCloseable {
   private final Persistence persistence;
   private final String idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
   private final Random jitter = new Random();
+  private final InboundBudget inbound;
+  private volatile java.util.function.Consumer<Throwable> fatalListener = e -> { };
+  /** Set once an Error stopped the core: nothing more is handled, so no half-done state is served. */
+  private volatile Throwable failed;
 
   // Core thread only.
   private final Map<String, QueueState> queues = new HashMap<>();
@@ -83,6 +90,12 @@ public final class BrokerCore implements AutoCloseable {
   private long nextConsumer = 1;
   private long nextId = 1;
   private long staleResults;
+  /** Bytes held by every item the broker keeps, against {@link CoreConfig#maxMemoryBytes()}. */
+  private long heldBytes;
+  private int consumerCount;
+  private long refusedForMemory;
+  private long refusedForQueueLimit;
+  private long refusedForConsumerLimit;
   /**
    * Set once the broker announces its shutdown: connections closing after that have not failed,
    * so what they hold is not counted against the tasks. It stays as the journal has it: ready.
@@ -92,6 +105,7 @@ public final class BrokerCore implements AutoCloseable {
 
   private BrokerCore(CoreConfig config, Persistence persistence, Recovered recovered) {
     this.config = config;
+    this.inbound = new InboundBudget(config.maxPendingBytes());
     this.persistence = persistence;
     this.epoch = recovered.epoch() + 1;
     this.nextSeq = recovered.maxSeq() + 1;
@@ -100,7 +114,7 @@ public final class BrokerCore implements AutoCloseable {
       restore(item);
     }
     persistence.appendQuietly(JournalRecords.epoch(epoch));
-    thread.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    thread.scheduleAtFixedRate(guarded(this::tick), TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -131,21 +145,83 @@ public final class BrokerCore implements AutoCloseable {
 
   private void restore(Item item) {
     QueueState q = queue(item.queue);
+    charge(q, item);
     if (item.state == Item.State.DEAD) {
       q.dead.put(item.seq, item);
     } else if (item.notBefore > 0) {
       retries.add(item);
       q.delayed++;
     } else {
-      q.ready.addLast(item);
+      q.offerLast(item);
     }
+  }
+
+  /**
+   * Called with the Error that stopped the core thread (an OutOfMemoryError, a StackOverflowError,
+   * a bug). The core handles nothing after it; the broker is expected to stop.
+   */
+  public void onFatal(java.util.function.Consumer<Throwable> listener) {
+    this.fatalListener = listener;
+  }
+
+  /** The Error that stopped the core, or null while it serves. */
+  public Throwable failure() {
+    return failed;
+  }
+
+  /**
+   * Every task the core thread runs goes through here: a RuntimeException is a bug in handling one
+   * request and is answered where it happened, but an Error leaves the state unknown, so the core
+   * stops serving and the broker stops, rather than answering from a state it cannot trust.
+   */
+  private Runnable guarded(Runnable task) {
+    return () -> {
+      if (failed != null) {
+        return;
+      }
+      try {
+        task.run();
+      } catch (Error e) {
+        fail(e);
+      }
+    };
+  }
+
+  private void fail(Error e) {
+    if (failed != null) {
+      return;
+    }
+    failed = e;
+    try {
+      log.error("the broker's core thread failed and the broker stops: {}", String.valueOf(e));
+    } finally {
+      fatalListener.accept(e);
+    }
+  }
+
+  /** The broker-wide budget for bytes read from connections and waiting for this core. */
+  public InboundBudget inboundBudget() {
+    return inbound;
+  }
+
+  /** Runs {@code task} on the core thread, guarded. */
+  private void execute(Runnable task) {
+    thread.execute(guarded(task));
+  }
+
+  /**
+   * Runs {@code task} on the core thread exactly as a request's handling runs: for tests of what
+   * happens when that fails (an Error stops the core). Not for anything else.
+   */
+  public void runForTest(Runnable task) {
+    execute(task);
   }
 
   // ---- entry points, any thread ----
 
   /** Registers a session that completed its handshake. */
   public void open(Session session) {
-    thread.execute(() -> {
+    execute(() -> {
       sessions.add(session);
       log.debug("{} connected", session);
       if (shuttingDown) {
@@ -157,73 +233,82 @@ public final class BrokerCore implements AutoCloseable {
 
   /** Hands a request to the core; the session's pending count is already raised. */
   public void submit(Session session, Message message) {
-    thread.execute(() -> {
+    long weight = Session.weight(message);
+    execute(() -> {
       try {
         if (!session.closed) {
           handle(session, message);
-          clearSuspicion(session);
         }
       } catch (RuntimeException e) {
         log.error("failed to handle {} from {}", message.type(), session, e);
         long corr = message instanceof Request r ? r.corr() : 0;
         session.send(new ErrorReply(corr, ErrorCode.INTERNAL_ERROR, "broker failed to handle " + message.type() + ": " + e, false));
       } finally {
-        session.requestDone();
+        session.requestDone(weight);
       }
     });
   }
 
-  /** The peer showed it is alive (a PING): a suspect session may take deliveries again. */
-  public void alive(Session session) {
-    thread.execute(() -> {
-      if (!session.closed) {
-        clearSuspicion(session);
-      }
-    });
+  /** Completes once the core thread has run a no-op: whether it is serving, for health checks. */
+  public CompletableFuture<Void> ping() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    execute(() -> f.complete(null));
+    return f;
   }
 
   /** The connection's outbound buffer crossed a watermark. */
   public void writabilityChanged(Session session, boolean writable) {
-    thread.execute(() -> {
+    execute(() -> {
       session.writable = writable;
       if (writable) {
-        for (Consumer c : new ArrayList<>(session.consumers.values())) {
-          dispatch(c.queue);
-        }
+        rearm(session);
       }
     });
   }
 
   /** The connection closed: everything it held goes back to the front of its queue. */
   public void close(Session session) {
-    thread.execute(() -> closeNow(session));
+    execute(() -> closeNow(session));
   }
 
   /** A snapshot of the counters, computed on the core thread. */
   public CompletableFuture<StatsReply> stats() {
     CompletableFuture<StatsReply> f = new CompletableFuture<>();
-    thread.execute(() -> f.complete(statsNow(0)));
+    execute(() -> f.complete(statsNow(0)));
     return f;
   }
 
   /** Carries out a dead-letters request, as the protocol's DEAD_LETTERS does. */
   public CompletableFuture<dev.workq.protocol.DeadLettersReply> deadLetters(DeadLetters request) {
     CompletableFuture<dev.workq.protocol.DeadLettersReply> f = new CompletableFuture<>();
-    thread.execute(() -> f.complete(deadLettersNow(request)));
+    execute(() -> f.complete(deadLettersNow(request)));
     return f;
   }
 
-  /** The session showed life after a lease expired: its consumers may take deliveries again. */
+  /**
+   * The session showed it is working after a lease expired: it renewed, completed, acked or
+   * released a delivery (even one whose lease had expired: a late result comes from a peer that
+   * works, if slowly). Its consumers may take deliveries again. Nothing else counts, a PING least
+   * of all: a client's heartbeat thread pings by itself while the application above it is hung.
+   */
   private void clearSuspicion(Session session) {
     if (session.suspect) {
       session.suspect = false;
-      session.consumers.values().forEach(c -> dispatch(c.queue));
+      rearm(session);
     }
   }
 
-  /** The stats answering request {@code corr}, computed on the core thread. */
+  /** Something that kept every consumer of {@code session} from taking has passed: re-arm them and dispatch. */
+  private void rearm(Session session) {
+    for (Consumer c : new ArrayList<>(session.consumers.values())) {
+      c.queue.consumers.arm(c);
+      dispatch(c.queue);
+    }
+  }
+
+  /** The whole stats, for the broker's own views, computed on the core thread. */
   private StatsReply statsNow(long corr) {
-    return Stats.of(corr, queues.values(), sessions, staleResults, persistence.sizeBytes());
+    return Stats.all(queues.values(), sessions, staleResults, persistence.sizeBytes());
   }
 
   /** A dead-letters request on the core thread; a queue that does not exist has none (and is not created). */
@@ -240,7 +325,7 @@ public final class BrokerCore implements AutoCloseable {
    */
   public CompletableFuture<Boolean> setPaused(String queue, boolean paused) {
     CompletableFuture<Boolean> f = new CompletableFuture<>();
-    thread.execute(() -> {
+    execute(() -> {
       QueueState q = queues.get(queue);
       if (q == null) {
         f.complete(false);
@@ -259,7 +344,7 @@ public final class BrokerCore implements AutoCloseable {
   /** The stats, which queues are paused, and the journal's counters, for metrics and the dashboard. */
   public CompletableFuture<CoreSnapshot> snapshot() {
     CompletableFuture<CoreSnapshot> f = new CompletableFuture<>();
-    thread.execute(() -> f.complete(new CoreSnapshot(statsNow(0),
+    execute(() -> f.complete(new CoreSnapshot(statsNow(0),
         queues.values().stream().filter(q -> q.paused).map(q -> q.name).collect(java.util.stream.Collectors.toSet()),
         persistence.journalStats())));
     return f;
@@ -271,14 +356,14 @@ public final class BrokerCore implements AutoCloseable {
    */
   public CompletableFuture<Integer> leasesTracked() {
     CompletableFuture<Integer> f = new CompletableFuture<>();
-    thread.execute(() -> f.complete(leases.size()));
+    execute(() -> f.complete(leases.size()));
     return f;
   }
 
   /** Tells every connected peer the broker is going away; completes once the notices are queued. */
   public CompletableFuture<Void> announceShutdown() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    thread.execute(() -> {
+    execute(() -> {
       shuttingDown = true;
       for (Session s : sessions) {
         s.send(shutdownNotice());
@@ -313,9 +398,11 @@ public final class BrokerCore implements AutoCloseable {
     } else if (m instanceof Fetch f) {
       fetch(s, f);
     } else if (m instanceof StatsRequest r) {
-      s.send(statsNow(r.corr()));
+      stats(s, r);
     } else if (m instanceof DeadLetters d) {
       s.send(deadLettersNow(d));
+    } else if (m instanceof DeleteQueue d) {
+      s.send(deleteQueueNow(d));
     } else {
       s.send(new ErrorReply(0, ErrorCode.PROTOCOL_ERROR, m.type() + " is not a request", false));
     }
@@ -336,36 +423,79 @@ public final class BrokerCore implements AutoCloseable {
           "payload of " + p.payload().length() + " bytes is over the limit of " + config.maxPayload() + " bytes", false));
       return;
     }
-    QueueState q = queue(p.queue());
+    QueueState q = queueFor(s, p.queue(), p.corr());
+    if (q == null) {
+      return;
+    }
     if (q.ready.size() + q.pendingPuts >= config.maxQueueLength()) {
       s.send(new ErrorReply(p.corr(), ErrorCode.QUEUE_FULL,
           "queue '" + q.name + "' holds " + (q.ready.size() + q.pendingPuts) + " items (max-length " + config.maxQueueLength() + ")", false));
+      dropIfUnused(q);
       return;
     }
     String id = p.id() != null ? p.id() : idPrefix + "-" + Long.toHexString(nextId++);
     int maxAttempts = p.maxAttempts() != null ? p.maxAttempts() : config.maxAttempts();
     long leaseMs = p.leaseMs() != null ? p.leaseMs() : config.leaseMs();
     Item item = new Item(nextSeq++, id, q.name, p.kind(), p.handler(), replyTo, maxAttempts, leaseMs, p.payload());
+    long size = item.footprint();
+    if (q.bytes + size > config.maxQueueBytes()) {
+      s.send(new ErrorReply(p.corr(), ErrorCode.QUEUE_FULL, "queue '" + q.name + "' holds " + q.bytes + " bytes of items and this one needs "
+          + size + " (max-queue-bytes " + config.maxQueueBytes() + ")", false));
+      dropIfUnused(q);
+      return;
+    }
+    if (heldBytes + size > config.maxMemoryBytes()) {
+      refusedForMemory++;
+      s.send(new ErrorReply(p.corr(), ErrorCode.MEMORY_LIMIT, "the broker holds " + heldBytes + " bytes of items, its memory budget is "
+          + config.maxMemoryBytes() + " (max-memory-bytes): submits are refused until consumers take items off; retry later", false));
+      dropIfUnused(q);
+      return;
+    }
+    charge(q, item);
     q.pendingPuts++;
     pendingPuts.put(item.seq, item);
     persistence.append(JournalRecords.put(item), error -> onCore(() -> {
       q.pendingPuts--;
       pendingPuts.remove(item.seq);
       if (error != null) {
+        refund(q, item);
         s.send(new ErrorReply(p.corr(), ErrorCode.STORAGE_ERROR,
             "the broker could not write the item to its journal (" + error.getMessage() + "); it was not accepted", false));
+        dropIfUnused(q);
         return;
       }
-      q.ready.addLast(item);
+      q.offerLast(item);
       s.send(new PutOk(p.corr(), id));
       dispatch(q);
     }));
   }
 
   private void consume(Session s, Consume c) {
-    QueueState q = queue(c.queue());
-    Consumer consumer = new Consumer(nextConsumer++, s, q, c.prefetch());
+    if (s.consumers.size() >= config.maxConsumersPerConnection() || consumerCount >= config.maxConsumers()) {
+      refusedForConsumerLimit++;
+      boolean mine = s.consumers.size() >= config.maxConsumersPerConnection();
+      s.send(new ErrorReply(c.corr(), ErrorCode.CONSUMER_LIMIT, mine
+          ? "this connection has " + s.consumers.size() + " consumers (max-consumers-per-connection " + config.maxConsumersPerConnection()
+              + "); cancel some first"
+          : "the broker serves its maximum of " + config.maxConsumers() + " consumers (max-consumers); try again later", false));
+      return;
+    }
+    java.util.Set<String> handlers = null;
+    if (s.isWorker()) {
+      handlers = s.handlerSet(c.handlers() != null ? c.handlers() : s.hello().handlers());
+      if (handlers == null) {
+        s.send(new ErrorReply(c.corr(), ErrorCode.INVALID_REQUEST, "this connection offers too many handlers: at most "
+            + Session.MAX_HANDLERS + " names in at most " + Session.MAX_HANDLER_SETS + " different lists", false));
+        return;
+      }
+    }
+    QueueState q = queueFor(s, c.queue(), c.corr());
+    if (q == null) {
+      return;
+    }
+    Consumer consumer = new Consumer(nextConsumer++, s, q, c.prefetch(), handlers);
     s.consumers.put(consumer.id, consumer);
+    consumerCount++;
     q.consumers.add(consumer);
     s.send(new ConsumeOk(c.corr(), consumer.id));
     dispatch(q);
@@ -387,15 +517,18 @@ public final class BrokerCore implements AutoCloseable {
           + s.waiters.size() + " waiting fetches (max-unacked " + s.maxUnacked + "); ack or complete some first", false));
       return;
     }
-    QueueState q = queue(f.queue());
+    QueueState q = queueFor(s, f.queue(), f.corr());
+    if (q == null) {
+      return;
+    }
     if (!q.ready.isEmpty() && q.waiters.isEmpty() && !q.paused) {
       deliver(s, null, f.corr(), q, q.ready.pollFirst());
       return;
     }
-    FetchWaiter w = new FetchWaiter(s, f.corr());
+    FetchWaiter w = new FetchWaiter(s, q, f.corr());
     q.waiters.addLast(w);
     s.waiters.add(w);
-    w.timeout = thread.schedule(() -> {
+    w.timeout = thread.schedule(guarded(() -> {
       if (!w.done) {
         w.done = true;
         q.waiters.remove(w);
@@ -403,10 +536,22 @@ public final class BrokerCore implements AutoCloseable {
         s.send(new FetchEmpty(f.corr()));
         collectIfIdle(q);
       }
-    }, f.timeoutMs(), TimeUnit.MILLISECONDS);
+    }), f.timeoutMs(), TimeUnit.MILLISECONDS);
+  }
+
+  private void stats(Session s, StatsRequest r) {
+    StatsReply page;
+    try {
+      page = Stats.page(r.corr(), r.cursor(), queues.values(), sessions, staleResults, persistence.sizeBytes(), config.statsPageBytes());
+    } catch (IllegalArgumentException e) {
+      s.send(new ErrorReply(r.corr(), ErrorCode.INVALID_REQUEST, e.getMessage(), false));
+      return;
+    }
+    s.send(page);
   }
 
   private void ack(Session s, Ack a) {
+    clearSuspicion(s);
     Delivery d = s.held.remove(a.tag());
     if (d == null) {
       stale(s, a.tag(), "ACK");
@@ -414,12 +559,14 @@ public final class BrokerCore implements AutoCloseable {
     }
     unhold(d);
     d.queue.completed++;
+    refund(d.queue, d.item);
     persistence.appendQuietly(JournalRecords.remove(d.item.seq));
     dispatch(d.queue);
     collectIfIdle(d.queue);
   }
 
   private void complete(Session s, Complete c) {
+    clearSuspicion(s);
     Delivery d = s.held.remove(c.tag());
     if (d == null) {
       stale(s, c.tag(), "COMPLETE");
@@ -436,11 +583,13 @@ public final class BrokerCore implements AutoCloseable {
     }
     if (c.ok()) {
       q.completed++;
+      refund(q, task);
       Item result = resultItem(task, c.result());
       persistence.appendQuietly(JournalRecords.replace(task.seq, result == null ? List.of() : List.of(result)));
       if (result != null) {
         QueueState done = queue(result.queue);
-        done.ready.addLast(result);
+        charge(done, result);
+        done.offerLast(result);
         dispatch(done);
       }
     } else {
@@ -457,17 +606,19 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   private void release(Session s, Release r) {
+    clearSuspicion(s);
     Delivery d = s.held.remove(r.tag());
     if (d == null) {
       stale(s, r.tag(), "RELEASE");
       return;
     }
     unhold(d);
-    d.queue.ready.addFirst(d.item);
+    d.queue.offerFirst(d.item);
     dispatch(d.queue);
   }
 
   private void renew(Session s, Renew r) {
+    clearSuspicion(s);
     long now = System.nanoTime();
     for (long tag : r.tags()) {
       Delivery d = s.held.get(tag);
@@ -476,6 +627,60 @@ public final class BrokerCore implements AutoCloseable {
         leases.changed(d);
       }
     }
+  }
+
+  /**
+   * Deletes a queue that nobody uses: refused while it has consumers, waiting fetches, items in
+   * flight or puts not yet durable, and while it holds items unless forced (they are deleted with
+   * it, journaled).
+   */
+  private DeleteQueueOk deleteQueueNow(DeleteQueue request, java.util.function.Consumer<ErrorReply> refuse) {
+    QueueState q = queues.get(request.queue());
+    if (q == null) {
+      refuse.accept(new ErrorReply(request.corr(), ErrorCode.UNKNOWN_QUEUE, "no queue named '" + request.queue() + "'", false));
+      return null;
+    }
+    if (!q.consumers.isEmpty() || !q.waiters.isEmpty() || q.inFlight > 0 || q.pendingPuts > 0) {
+      refuse.accept(new ErrorReply(request.corr(), ErrorCode.QUEUE_IN_USE, "queue '" + q.name + "' is in use: " + q.consumers.size()
+          + " consumers, " + q.waiters.size() + " waiting fetches, " + q.inFlight + " items in flight; stop its workers first", false));
+      return null;
+    }
+    long items = q.ready.size() + q.delayed + q.dead.size();
+    if (items > 0 && !request.force()) {
+      refuse.accept(new ErrorReply(request.corr(), ErrorCode.QUEUE_NOT_EMPTY, "queue '" + q.name + "' holds " + q.ready.size()
+          + " ready, " + q.delayed + " delayed and " + q.dead.size() + " dead items; delete with force to delete them too", false));
+      return null;
+    }
+    List<Item> doomed = new ArrayList<>();
+    q.ready.forEach(doomed::add);
+    doomed.addAll(q.dead.values());
+    for (Iterator<Item> it = retries.iterator(); it.hasNext(); ) {
+      Item i = it.next();
+      if (i.queue.equals(q.name)) {
+        doomed.add(i);
+        it.remove();
+      }
+    }
+    for (Item i : doomed) {
+      refund(q, i);
+      persistence.appendQuietly(JournalRecords.remove(i.seq));
+    }
+    removeQueue(q);
+    log.info("queue '{}' deleted with {} items", q.name, doomed.size());
+    return new DeleteQueueOk(request.corr(), q.name, doomed.size());
+  }
+
+  private Message deleteQueueNow(DeleteQueue request) {
+    ErrorReply[] refused = new ErrorReply[1];
+    DeleteQueueOk ok = deleteQueueNow(request, e -> refused[0] = e);
+    return ok != null ? ok : refused[0];
+  }
+
+  /** Carries out a queue deletion, as the protocol's DELETE_QUEUE does: completes with DELETE_QUEUE_OK or the ERROR refusing it. */
+  public CompletableFuture<Message> deleteQueue(DeleteQueue request) {
+    CompletableFuture<Message> f = new CompletableFuture<>();
+    execute(() -> f.complete(deleteQueueNow(request)));
+    return f;
   }
 
   /**
@@ -508,19 +713,22 @@ public final class BrokerCore implements AutoCloseable {
         }
         continue;
       }
-      Item item = null;
-      Consumer c = null;
-      for (int tries = q.consumers.size(); tries > 0 && item == null; tries--) {
-        c = q.nextConsumer();
-        if (c == null) {
-          return;
-        }
-        item = q.ready.pollFor(c.handlers);
-      }
-      if (item == null) {
+      Consumer c = q.consumers.next();
+      if (c == null) {
         return;
       }
+      if (!c.canTake()) {
+        continue;
+      }
+      Item item = q.ready.pollFor(c.handlers);
+      if (item == null) {
+        q.consumers.starve(c);
+        continue;
+      }
       deliver(c.session, c, 0, q, item);
+      if (!c.cancelled) {
+        q.consumers.requeue(c);
+      }
     }
   }
 
@@ -535,6 +743,7 @@ public final class BrokerCore implements AutoCloseable {
       // A STOP is consumed by its delivery, and it ends the consumer that took it: nothing after
       // the sentinel reaches that worker, just as multiprocessing's worker loop ends at STOP.
       q.completed++;
+      refund(q, item);
       persistence.appendQuietly(JournalRecords.remove(item.seq));
       if (c != null) {
         s.consumers.remove(c.id);
@@ -556,24 +765,36 @@ public final class BrokerCore implements AutoCloseable {
     d.queue.inFlight--;
     if (d.consumer != null) {
       d.consumer.held--;
+      d.consumer.queue.consumers.arm(d.consumer);
     }
     Session s = d.session;
     if (!s.closed && s.held.size() == s.maxUnacked - 1) {
       // The connection was at its cap of unacked deliveries, which stalls its consumers of every
       // queue, not only this one: let each of them take again. Deferred, so that the request being
       // handled finishes first.
-      thread.execute(() -> {
-        for (Consumer c : new ArrayList<>(s.consumers.values())) {
-          dispatch(c.queue);
-        }
-      });
+      execute(() -> rearm(s));
     }
   }
 
   private void detach(Consumer c) {
     c.cancelled = true;
     c.queue.consumers.remove(c);
+    consumerCount--;
     collectIfIdle(c.queue);
+  }
+
+  /** {@code item} is now kept by the broker, in {@code q}: its bytes count against the budgets. */
+  private void charge(QueueState q, Item item) {
+    long size = item.footprint();
+    q.bytes += size;
+    heldBytes += size;
+  }
+
+  /** {@code item} is no longer kept: its bytes are free again. */
+  private void refund(QueueState q, Item item) {
+    long size = item.footprint();
+    q.bytes -= size;
+    heldBytes -= size;
   }
 
   // ---- failures: retries, lost workers, dead letters ----
@@ -602,7 +823,7 @@ public final class BrokerCore implements AutoCloseable {
       return;
     }
     persistence.appendQuietly(JournalRecords.put(item));
-    q.ready.addFirst(item);
+    q.offerFirst(item);
   }
 
   /**
@@ -621,7 +842,8 @@ public final class BrokerCore implements AutoCloseable {
         task.attempts, task.crashes, task.errors.isEmpty() ? "-" : task.errors.get(task.errors.size() - 1));
     if (result != null) {
       QueueState done = queue(result.queue);
-      done.ready.addLast(result);
+      charge(done, result);
+      done.offerLast(result);
       dispatch(done);
     }
   }
@@ -656,10 +878,11 @@ public final class BrokerCore implements AutoCloseable {
     Item fresh = new Item(nextSeq++, dead.id, dead.queue, dead.kind, dead.handler, dead.replyTo, dead.maxAttempts,
         dead.leaseMs, dead.payload);
     persistence.appendQuietly(JournalRecords.replace(dead.seq, List.of(fresh)));
-    q.ready.addLast(fresh);
+    q.offerLast(fresh);
   }
 
-  void purgeDead(Item dead) {
+  void purgeDead(QueueState q, Item dead) {
+    refund(q, dead);
     persistence.appendQuietly(JournalRecords.remove(dead.seq));
   }
 
@@ -685,7 +908,7 @@ public final class BrokerCore implements AutoCloseable {
       due.notBefore = 0;
       QueueState q = queue(due.queue);
       q.delayed--;
-      q.ready.addLast(due);
+      q.offerLast(due);
       dispatch(q);
     }
     persistence.compactIfDue(this::liveRecords);
@@ -711,7 +934,7 @@ public final class BrokerCore implements AutoCloseable {
     if (thread.inEventLoop()) {
       r.run();
     } else {
-      thread.execute(r);
+      execute(r);
     }
   }
 
@@ -724,14 +947,20 @@ public final class BrokerCore implements AutoCloseable {
     if (shuttingDown) {
       return;
     }
+    // Only the queues this connection touched need another look: with many queues, a closing
+    // connection must not cost a pass over all of them.
+    Set<QueueState> touched = new LinkedHashSet<>();
     for (Consumer c : s.consumers.values()) {
       c.cancelled = true;
       c.queue.consumers.remove(c);
+      consumerCount--;
+      touched.add(c.queue);
     }
     s.consumers.clear();
     for (FetchWaiter w : s.waiters) {
       w.done = true;
       w.timeout.cancel(false);
+      touched.add(w.queue);
     }
     s.waiters.clear();
     // Held items go back to the front of their queues in their original order: return them
@@ -739,7 +968,6 @@ public final class BrokerCore implements AutoCloseable {
     List<Delivery> held = new ArrayList<>(s.held.values());
     s.held.clear();
     held.sort(Comparator.comparingLong((Delivery d) -> d.item.seq).reversed());
-    Set<QueueState> touched = new LinkedHashSet<>();
     for (Delivery d : held) {
       unhold(d);
       lost(d, "worker connection lost");
@@ -748,12 +976,41 @@ public final class BrokerCore implements AutoCloseable {
     if (!held.isEmpty()) {
       log.info("{} disconnected holding {} items: returned to their queues", s, held.size());
     }
-    for (QueueState q : new ArrayList<>(queues.values())) {
+    for (QueueState q : touched) {
       q.waiters.removeIf(w -> w.done);
-      dispatch(q);
-      collectIfIdle(q);
+      if (queues.get(q.name) == q) {
+        dispatch(q);
+        collectIfIdle(q);
+      }
     }
     log.debug("{} disconnected", s);
+  }
+
+  /**
+   * The queue named {@code name} for a request of {@code s}, created if needed, or null (after
+   * answering QUEUE_LIMIT) if creating it would pass the broker's or the connection's queue cap.
+   */
+  private QueueState queueFor(Session s, String name, long corr) {
+    QueueState q = queues.get(name);
+    if (q != null) {
+      return q;
+    }
+    if (queues.size() >= config.maxQueues()) {
+      refusedForQueueLimit++;
+      s.send(new ErrorReply(corr, ErrorCode.QUEUE_LIMIT, "the broker holds its maximum of " + config.maxQueues()
+          + " queues (max-queues); delete unused ones (workq queue delete) before creating '" + name + "'", false));
+      return null;
+    }
+    if (s.queuesCreated >= config.maxQueuesPerConnection()) {
+      refusedForQueueLimit++;
+      s.send(new ErrorReply(corr, ErrorCode.QUEUE_LIMIT, "this connection has created " + s.queuesCreated
+          + " queues (max-queues-per-connection " + config.maxQueuesPerConnection() + "); cannot create '" + name + "'", false));
+      return null;
+    }
+    q = queue(name);
+    q.creator = s;
+    s.queuesCreated++;
+    return q;
   }
 
   QueueState queue(String name) {
@@ -762,7 +1019,21 @@ public final class BrokerCore implements AutoCloseable {
 
   private void collectIfIdle(QueueState q) {
     if (QueueNames.isReplyQueue(q.name) && q.idle()) {
-      queues.remove(q.name);
+      removeQueue(q);
+    }
+  }
+
+  /** A request that would have created {@code q} was refused: drop it again if nothing else uses it. */
+  private void dropIfUnused(QueueState q) {
+    if (q.idle() && q.delivered == 0 && q.completed == 0) {
+      removeQueue(q);
+    }
+  }
+
+  private void removeQueue(QueueState q) {
+    if (queues.remove(q.name, q) && q.creator != null) {
+      q.creator.queuesCreated--;
+      q.creator = null;
     }
   }
 

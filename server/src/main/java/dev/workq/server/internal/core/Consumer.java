@@ -1,23 +1,39 @@
 package dev.workq.server.internal.core;
 
-/** A subscription of one connection to one queue, with its prefetch credit. Core thread only. */
+import java.util.Set;
+
+/**
+ * A subscription of one connection to one queue, with its prefetch credit and where it stands in
+ * its queue's {@link QueueConsumers}. Core thread only.
+ */
 final class Consumer {
+
+  /** Where a consumer is in its queue's dispatch index. */
+  enum Standing {
+    /** Has credit and may find something to take: in the round robin. */
+    ARMED,
+    /** Has credit, but nothing ready is for its handlers: waits to be woken by such an item. */
+    STARVING,
+    /** Cannot take now (no credit, connection unwritable or suspect): re-armed by the event that changes that. */
+    IDLE
+  }
 
   final long id;
   final Session session;
   final QueueState queue;
   final int prefetch;
-  /** The handlers this consumer runs; null takes every item (plain clients). */
-  final java.util.Set<String> handlers;
+  /** The handlers this consumer runs, shared with the session's other consumers; null takes every item. */
+  final Set<String> handlers;
   int held;
   boolean cancelled;
+  Standing standing = Standing.IDLE;
 
-  Consumer(long id, Session session, QueueState queue, int prefetch) {
+  Consumer(long id, Session session, QueueState queue, int prefetch, Set<String> handlers) {
     this.id = id;
     this.session = session;
     this.queue = queue;
     this.prefetch = prefetch;
-    this.handlers = session.isWorker() ? java.util.Set.copyOf(session.hello().handlers()) : null;
+    this.handlers = handlers;
   }
 
   boolean canTake() {

@@ -47,7 +47,7 @@ final class DeadLetterOps {
       if (request.action() == DeadLetters.Action.REQUEUE) {
         core.requeueDead(q, dead);
       } else {
-        core.purgeDead(dead);
+        core.purgeDead(q, dead);
       }
     }
     if (request.action() == DeadLetters.Action.REQUEUE && count > 0) {

@@ -6,12 +6,14 @@ import java.util.concurrent.ScheduledFuture;
 final class FetchWaiter {
 
   final Session session;
+  final QueueState queue;
   final long corr;
   ScheduledFuture<?> timeout;
   boolean done;
 
-  FetchWaiter(Session session, long corr) {
+  FetchWaiter(Session session, QueueState queue, long corr) {
     this.session = session;
+    this.queue = queue;
     this.corr = corr;
   }
 }

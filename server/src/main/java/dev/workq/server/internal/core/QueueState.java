@@ -1,25 +1,27 @@
 package dev.workq.server.internal.core;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * One named queue: its ready items in FIFO order, its consumers and waiting fetches, its dead
- * letters and its counters. Owned by the core thread.
+ * letters, the bytes its items hold, and its counters. Owned by the core thread.
  */
 final class QueueState {
 
   final String name;
   final ReadyItems ready = new ReadyItems();
-  final List<Consumer> consumers = new ArrayList<>();
+  final QueueConsumers consumers = new QueueConsumers();
   final ArrayDeque<FetchWaiter> waiters = new ArrayDeque<>();
   /** Dead letters by seq, oldest first. */
   final Map<Long, Item> dead = new LinkedHashMap<>();
+  /** The connection whose request created the queue, while it is open; counted against its queue cap. */
+  Session creator;
   /** Puts written to the journal but not yet durable: they count toward the max length. */
   int pendingPuts;
+  /** Bytes held by the queue's items wherever they are (ready, in flight, delayed, dead, not yet durable). */
+  long bytes;
   long inFlight;
   long delayed;
   long delivered;
@@ -29,27 +31,21 @@ final class QueueState {
   long leaseExpired;
   /** Paused from the HTTP API: items are accepted but not delivered. Not journaled. */
   boolean paused;
-  private int next;
 
   QueueState(String name) {
     this.name = name;
   }
 
-  /**
-   * The next consumer with credit, round robin, so tasks spread over every worker that can take
-   * one instead of filling the first.
-   */
-  Consumer nextConsumer() {
-    int n = consumers.size();
-    for (int i = 0; i < n; i++) {
-      int index = (next + i) % n;
-      Consumer c = consumers.get(index);
-      if (c.canTake()) {
-        next = (index + 1) % n;
-        return c;
-      }
-    }
-    return null;
+  /** Makes {@code item} ready behind the others, waking a consumer that waits for its kind. */
+  void offerLast(Item item) {
+    ready.addLast(item);
+    consumers.wake(item);
+  }
+
+  /** Makes {@code item} ready in front of the others (it was handed back), waking a consumer for it. */
+  void offerFirst(Item item) {
+    ready.addFirst(item);
+    consumers.wake(item);
   }
 
   boolean idle() {

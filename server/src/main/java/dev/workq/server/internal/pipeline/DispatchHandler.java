@@ -29,7 +29,7 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
   /** What a peer may send after its HELLO, besides PING and PONG. */
   private static final Set<MessageType> REQUESTS = EnumSet.of(MessageType.PUT, MessageType.CONSUME,
       MessageType.CANCEL, MessageType.ACK, MessageType.COMPLETE, MessageType.RELEASE, MessageType.FETCH,
-      MessageType.STATS, MessageType.RENEW, MessageType.DEAD_LETTERS);
+      MessageType.STATS, MessageType.RENEW, MessageType.DEAD_LETTERS, MessageType.DELETE_QUEUE);
 
   private final BrokerCore core;
 
@@ -47,14 +47,13 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
     Session session = ctx.channel().attr(SESSION).get();
     Message m = (Message) msg;
     if (m instanceof Ping p) {
+      // A ping keeps the connection open, but does not clear a suspicion after an expired lease:
+      // a client's heartbeat pings by itself, also while the application above it is hung.
       ctx.writeAndFlush(new Pong(p.nonce()), ctx.voidPromise());
-      // A ping is a sign of life: a connection under suspicion after a lease expired may take
-      // tasks again (the core checks this cheaply; pings come every few seconds at most).
-      core.alive(session);
     } else if (m instanceof Pong) {
       return;
     } else if (REQUESTS.contains(m.type())) {
-      session.requestQueued();
+      session.requestQueued(Session.weight(m));
       core.submit(session, m);
     } else {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, m.type() + " may not be sent to the broker");

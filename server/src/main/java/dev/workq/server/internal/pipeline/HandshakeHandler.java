@@ -45,7 +45,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
           "protocol version " + hello.version() + " is not supported; this broker speaks " + ProtocolVersion.CURRENT);
     }
     Session session = new Session(Long.toString(SESSIONS.incrementAndGet()), ctx.channel(), hello,
-        options.maxPendingPerConnection(), options.maxUnackedPerConnection());
+        options.maxPendingPerConnection(), options.maxUnackedPerConnection(), core.inboundBudget());
     ctx.channel().attr(DispatchHandler.SESSION).set(session);
     core.open(session);
     ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, brokerName, session.id(), options.idleTimeout().toMillis()));

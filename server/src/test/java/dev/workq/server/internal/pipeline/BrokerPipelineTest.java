@@ -69,7 +69,7 @@ class BrokerPipelineTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    core = BrokerCore.inMemory(new CoreConfig(100, MAX_FRAME, 3, 30_000, 1000, 60_000));
+    core = BrokerCore.inMemory(CoreConfig.unbounded(100, MAX_FRAME, 3, 30_000, 1000, 60_000));
     channel = new EmbeddedChannel(new BrokerChannelInitializer(OPTIONS, core, "workq/test"));
     peer = new EmbeddedChannel(new FrameDecoder(Frames.DEFAULT_MAX_FRAME), new MessageDecoder());
   }
