@@ -266,6 +266,20 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   /**
+   * Completes on the core thread once it has run everything queued before it, so a health check
+   * can tell a serving core from a stuck one (by a deadline) or a stopped one (fails at once).
+   */
+  public CompletableFuture<Void> ping() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    try {
+      thread.execute(() -> f.complete(null));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      f.completeExceptionally(e);
+    }
+    return f;
+  }
+
+  /**
    * How many deliveries the lease timer tracks; always the number held by connections. Settled
    * deliveries must not linger in it (they would keep their payloads alive for a whole lease).
    */
