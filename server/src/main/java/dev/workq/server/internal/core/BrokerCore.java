@@ -256,10 +256,15 @@ public final class BrokerCore implements AutoCloseable {
     return f;
   }
 
-  /** The stats, which queues are paused, and the journal's counters, for metrics and the dashboard. */
+  /**
+   * The stats, which queues are paused, and the journal's counters, for metrics and the dashboard.
+   * The core only copies counters (linear in queues, unsorted); readers sort and encode on their
+   * own threads.
+   */
   public CompletableFuture<CoreSnapshot> snapshot() {
     CompletableFuture<CoreSnapshot> f = new CompletableFuture<>();
-    thread.execute(() -> f.complete(new CoreSnapshot(statsNow(0),
+    thread.execute(() -> f.complete(new CoreSnapshot(
+        Stats.unsorted(0, queues.values(), sessions, staleResults, persistence.sizeBytes()),
         queues.values().stream().filter(q -> q.paused).map(q -> q.name).collect(java.util.stream.Collectors.toSet()),
         persistence.journalStats())));
     return f;
