@@ -37,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's HTTP surface: Prometheus metrics, a small JSON API and the dashboard's static
- * files. Every answer is computed from a snapshot the core thread takes,
+ * The broker's HTTP surface: Prometheus metrics, a small JSON API, a health check and the
+ * dashboard's static files. Every answer is computed from a snapshot the core thread takes,
  * asynchronously, so no request blocks an event loop; the core only copies its counters, and the
  * answer is encoded on the HTTP plane's executor ({@link HttpPlane}), then written on the
  * connection's event loop.
@@ -48,6 +48,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private static final Logger log = LoggerFactory.getLogger(HttpApiHandler.class);
   private static final Map<String, String> STATIC = Map.of(
       "/", "index.html", "/index.html", "index.html", "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
+
+  /** Answered without the token: a supervisor's probe has none, and the answer holds no data. */
+  static final String HEALTH_PATH = "/healthz";
 
   private final BrokerCore core;
   private final HttpPlane plane;
@@ -61,11 +64,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   }
 
   /**
-   * With a key, everything but the dashboard's static files (which hold no data) needs
-   * {@code Authorization: Bearer <key>}, compared in constant time.
+   * With a key, everything but the dashboard's static files and the health check (which hold no
+   * data) needs {@code Authorization: Bearer <key>}, compared in constant time.
    */
   private boolean authorized(FullHttpRequest req, String path) {
-    if (token == null || STATIC.containsKey(path)) {
+    if (token == null || STATIC.containsKey(path) || path.equals(HEALTH_PATH)) {
       return true;
     }
     String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -158,6 +161,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return CompletableFuture.completedFuture(resource(STATIC.get(path)));
       }
       switch (path) {
+        case HEALTH_PATH:
+          return plane.health().check();
         case "/metrics":
           return encoded(plane.snapshots().get(), s -> text(plane.metrics().scrape(s), "text/plain; version=0.0.4; charset=utf-8"));
         case "/api/queues":

@@ -41,7 +41,8 @@ public final class HttpServer implements AutoCloseable {
     // One thread builds every answer drawn from the core (see HttpPlane): not the core, not an event loop.
     ExecutorService executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(MAX_QUEUED_ANSWERS), new DefaultThreadFactory("workq-http", true));
-    HttpPlane plane = new HttpPlane(new BrokerMetrics(), new SnapshotCache(core::snapshot, executor), executor);
+    HttpPlane plane = new HttpPlane(new BrokerMetrics(), new SnapshotCache(core::snapshot, executor),
+        new HealthCheck(core::ping, HealthCheck.DEFAULT_DEADLINE), executor);
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
