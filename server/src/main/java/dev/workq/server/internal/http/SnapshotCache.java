@@ -53,7 +53,8 @@ final class SnapshotCache {
     try {
       raw = source.get();
     } catch (RejectedExecutionException e) {
-      sorted.completeExceptionally(new IllegalStateException("the broker's core has stopped", e));
+      // The core has stopped: the handler answers 503.
+      sorted.completeExceptionally(e);
       return sorted;
     }
     // Completes on the core thread: hand over to the executor at once, never sort or encode there.
