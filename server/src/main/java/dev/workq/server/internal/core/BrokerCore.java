@@ -249,13 +249,6 @@ public final class BrokerCore implements AutoCloseable {
     });
   }
 
-  /** Completes once the core thread has run a no-op: whether it is serving, for health checks. */
-  public CompletableFuture<Void> ping() {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    execute(() -> f.complete(null));
-    return f;
-  }
-
   /** The connection's outbound buffer crossed a watermark. */
   public void writabilityChanged(Session session, boolean writable) {
     execute(() -> {
@@ -341,12 +334,37 @@ public final class BrokerCore implements AutoCloseable {
     return f;
   }
 
-  /** The stats, which queues are paused, and the journal's counters, for metrics and the dashboard. */
+  /**
+   * The stats, which queues are paused, and the journal's counters, for metrics and the dashboard.
+   * The core only copies counters (linear in queues, unsorted); readers sort and encode on their
+   * own threads.
+   */
   public CompletableFuture<CoreSnapshot> snapshot() {
     CompletableFuture<CoreSnapshot> f = new CompletableFuture<>();
-    execute(() -> f.complete(new CoreSnapshot(statsNow(0),
+    execute(() -> f.complete(new CoreSnapshot(
+        Stats.unsorted(queues.values(), sessions, staleResults, persistence.sizeBytes()),
         queues.values().stream().filter(q -> q.paused).map(q -> q.name).collect(java.util.stream.Collectors.toSet()),
         persistence.journalStats())));
+    return f;
+  }
+
+  /**
+   * Completes on the core thread once it has run everything queued before it, so a health check
+   * can tell a serving core from a stuck one (by a deadline) or a stopped one (fails at once).
+   */
+  public CompletableFuture<Void> ping() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    try {
+      thread.execute(() -> {
+        if (failed != null) {
+          f.completeExceptionally(new java.util.concurrent.RejectedExecutionException("the core stopped after a fatal error: " + failed));
+        } else {
+          f.complete(null);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      f.completeExceptionally(e);
+    }
     return f;
   }
 

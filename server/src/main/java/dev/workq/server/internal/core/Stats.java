@@ -26,9 +26,34 @@ final class Stats {
 
   private Stats() {}
 
-  /** Everything on one page, for the broker's own views (metrics, dashboard). */
+  /** Everything on one page, sorted, for the broker's own callers. */
   static StatsReply all(Collection<QueueState> queues, Collection<Session> sessions, long staleResults, long journalBytes) {
     return page(0, null, queues, sessions, staleResults, journalBytes, Long.MAX_VALUE);
+  }
+
+  /**
+   * Everything, with the queues in {@code queues}' order: linear in queues, for snapshots whose
+   * readers sort them off the core thread.
+   */
+  static StatsReply unsorted(Collection<QueueState> queues, Collection<Session> sessions, long staleResults, long journalBytes) {
+    List<QueueStats> qs = new ArrayList<>(queues.size());
+    for (QueueState q : queues) {
+      qs.add(queueStats(q));
+    }
+    List<WorkerInfo> workers = new ArrayList<>();
+    int clients = 0;
+    for (Session s : sessions) {
+      if (s.isWorker()) {
+        workers.add(workerInfo(s));
+      } else {
+        clients++;
+      }
+    }
+    return new StatsReply(0, qs, workers, clients, staleResults, journalBytes);
+  }
+
+  private static WorkerInfo workerInfo(Session s) {
+    return new WorkerInfo(s.hello().name(), s.hello().host(), s.hello().pid(), List.copyOf(s.offered), s.held.size(), s.id());
   }
 
   /**
@@ -87,7 +112,7 @@ final class Stats {
           break;
         }
         budget -= size;
-        workers.add(new WorkerInfo(s.hello().name(), s.hello().host(), s.hello().pid(), List.copyOf(s.offered), s.held.size(), s.id()));
+        workers.add(workerInfo(s));
       }
     }
     return new StatsReply(corr, qs, workers, clients, staleResults, journalBytes, next);

@@ -5,28 +5,28 @@ import dev.workq.server.internal.core.CoreSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.ToDoubleFunction;
 
 /**
- * The broker's Prometheus metrics, through Micrometer. Meters read the latest {@link CoreSnapshot}
- * (taken on the core thread just before each scrape), so no meter ever touches core state; a
- * queue's meters appear with the queue and go when it does. The queue name is the {@code queue}
- * label.
+ * The broker's Prometheus metrics. The broker-wide meters are Micrometer meters that read the
+ * latest {@link CoreSnapshot}, so no meter ever touches core state; the per-queue families (the
+ * queue name is the {@code queue} label) are written by {@link QueueMetricsWriter} from the same
+ * snapshot, in time linear in queues, and merged into Micrometer's text in family-name order, so
+ * the whole text reads as one registry's. Runs on the HTTP plane's thread, never the core's.
  */
 final class BrokerMetrics {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicReference<CoreSnapshot> latest = new AtomicReference<>();
-  private final Map<String, List<Meter>> queueMeters = new HashMap<>();
+  /** The last snapshot scraped and its text: scrapes that share a snapshot share the encoding. */
+  private CoreSnapshot lastSnapshot;
+  private byte[] lastText;
 
   BrokerMetrics() {
     Gauge.builder("workq_workers_connected", latest, r -> r.get() == null ? 0 : r.get().stats().workers().size())
@@ -43,52 +43,62 @@ final class BrokerMetrics {
         .description("Journal fsyncs and the time they took").register(registry);
   }
 
-  /** Updates the snapshot the meters read and returns the Prometheus text. Call on one thread at a time. */
-  synchronized String scrape(CoreSnapshot snapshot) {
-    latest.set(snapshot);
-    Map<String, QueueStats> now = new HashMap<>();
-    snapshot.stats().queues().forEach(q -> now.put(q.name(), q));
-    queueMeters.keySet().removeIf(name -> {
-      if (now.containsKey(name)) {
-        return false;
-      }
-      queueMeters.get(name).forEach(registry::remove);
-      return true;
-    });
-    now.keySet().forEach(name -> queueMeters.computeIfAbsent(name, this::register));
-    return registry.scrape();
-  }
-
-  private List<Meter> register(String queue) {
-    List<Meter> meters = new ArrayList<>();
-    meters.add(gauge(queue, "workq_queue_depth", "Ready items waiting to be delivered", QueueStats::ready));
-    meters.add(gauge(queue, "workq_queue_in_flight", "Items delivered and not yet finished", QueueStats::inFlight));
-    meters.add(gauge(queue, "workq_queue_delayed", "Failed tasks waiting out their retry backoff", QueueStats::delayed));
-    meters.add(gauge(queue, "workq_queue_dead_letters", "Tasks in the dead letters", QueueStats::dead));
-    meters.add(gauge(queue, "workq_queue_consumers", "Consumers subscribed", QueueStats::consumers));
-    meters.add(gauge(queue, "workq_queue_waiting_for_handler", "Ready tasks whose handler no connected worker offers",
-        QueueStats::waitingForHandler));
-    meters.add(counter(queue, "workq_queue_delivered", "Deliveries", QueueStats::delivered));
-    meters.add(counter(queue, "workq_queue_completed", "Items completed or acked", QueueStats::completed));
-    meters.add(counter(queue, "workq_queue_failures", "Failed task attempts reported by workers", QueueStats::failed));
-    meters.add(counter(queue, "workq_queue_redeliveries", "Deliveries that came back unfinished (worker lost)", QueueStats::redelivered));
-    meters.add(counter(queue, "workq_queue_lease_expiries", "Leases that expired", QueueStats::leaseExpired));
-    return meters;
-  }
-
-  private double value(String queue, ToDoubleFunction<QueueStats> f) {
-    CoreSnapshot s = latest.get();
-    if (s == null) {
-      return 0;
+  /**
+   * The Prometheus text (format 0.0.4, UTF-8) for {@code snapshot}, whose queues must be sorted
+   * by name ({@link CoreSnapshot#sorted()}).
+   */
+  synchronized byte[] scrape(CoreSnapshot snapshot) {
+    if (snapshot == lastSnapshot) {
+      return lastText;
     }
-    return s.stats().queues().stream().filter(q -> q.name().equals(queue)).findFirst().map(f::applyAsDouble).orElse(0.0);
+    latest.set(snapshot);
+    List<QueueStats> queues = snapshot.stats().queues();
+    List<String[]> brokerWide = families(registry.scrape());
+    List<QueueMetricsWriter.Family> perQueue = QueueMetricsWriter.FAMILIES;
+    // Roughly 50 bytes a line, 11 lines a queue.
+    StringBuilder out = new StringBuilder(4096 + queues.size() * 11 * 56);
+    int b = 0;
+    int q = 0;
+    while (b < brokerWide.size() || q < perQueue.size()) {
+      if (q == perQueue.size() || (b < brokerWide.size() && brokerWide.get(b)[0].compareTo(perQueue.get(q).name()) < 0)) {
+        out.append(brokerWide.get(b++)[1]);
+      } else {
+        QueueMetricsWriter.write(out, perQueue.get(q++), queues);
+      }
+    }
+    lastSnapshot = snapshot;
+    lastText = out.toString().getBytes(StandardCharsets.UTF_8);
+    return lastText;
   }
 
-  private Meter gauge(String queue, String name, String help, ToDoubleFunction<QueueStats> f) {
-    return Gauge.builder(name, this, m -> m.value(queue, f)).description(help).tag("queue", queue).register(registry);
+  /**
+   * Splits exposition text into its families, each {name, text} from its {@code # HELP} line to
+   * the next; any text before the first family comes first, under the name "".
+   */
+  static List<String[]> families(String text) {
+    List<String[]> out = new ArrayList<>();
+    String name = "";
+    int start = 0;
+    int at = text.startsWith("# HELP ") ? 0 : next(text, 0);
+    while (at >= 0) {
+      if (at > start) {
+        out.add(new String[] {name, text.substring(start, at)});
+      }
+      int nameStart = at + "# HELP ".length();
+      int nameEnd = text.indexOf(' ', nameStart);
+      name = text.substring(nameStart, nameEnd < 0 ? text.length() : nameEnd);
+      start = at;
+      at = next(text, at + 1);
+    }
+    if (start < text.length()) {
+      out.add(new String[] {name, text.substring(start)});
+    }
+    return out;
   }
 
-  private Meter counter(String queue, String name, String help, ToDoubleFunction<QueueStats> f) {
-    return FunctionCounter.builder(name, this, m -> m.value(queue, f)).description(help).tag("queue", queue).register(registry);
+  /** Where the next line starting "# HELP " at or after {@code from} begins, or -1. */
+  private static int next(String text, int from) {
+    int i = text.indexOf("\n# HELP ", Math.max(0, from - 1));
+    return i < 0 ? -1 : i + 1;
   }
 }

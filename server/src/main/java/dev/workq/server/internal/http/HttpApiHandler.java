@@ -25,18 +25,23 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's HTTP surface: Prometheus metrics, a small JSON API and the dashboard's static
- * files. Every answer is computed from a snapshot the core thread takes, asynchronously, so no
- * request blocks an event loop.
+ * The broker's HTTP surface: Prometheus metrics, a small JSON API, a health check and the
+ * dashboard's static files. Every answer is computed from a snapshot the core thread takes,
+ * asynchronously, so no request blocks an event loop; the core only copies its counters, and the
+ * answer is encoded on the HTTP plane's executor ({@link HttpPlane}), then written on the
+ * connection's event loop.
  */
 final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
@@ -44,23 +49,26 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
   private static final Map<String, String> STATIC = Map.of(
       "/", "index.html", "/index.html", "index.html", "/dashboard.js", "dashboard.js", "/dashboard.css", "dashboard.css");
 
+  /** Answered without the token: a supervisor's probe has none, and the answer holds no data. */
+  static final String HEALTH_PATH = "/healthz";
+
   private final BrokerCore core;
-  private final BrokerMetrics metrics;
+  private final HttpPlane plane;
   private final byte[] token;
 
   /** {@code token}: the broker's authkey, required as a bearer token for data; null when it has none. */
-  HttpApiHandler(BrokerCore core, BrokerMetrics metrics, byte[] token) {
+  HttpApiHandler(BrokerCore core, HttpPlane plane, byte[] token) {
     this.core = core;
-    this.metrics = metrics;
+    this.plane = plane;
     this.token = token;
   }
 
   /**
-   * With a key, everything but the dashboard's static files (which hold no data) needs
-   * {@code Authorization: Bearer <key>}, compared in constant time.
+   * With a key, everything but the dashboard's static files and the health check (which hold no
+   * data) needs {@code Authorization: Bearer <key>}, compared in constant time.
    */
   private boolean authorized(FullHttpRequest req, String path) {
-    if (token == null || STATIC.containsKey(path)) {
+    if (token == null || STATIC.containsKey(path) || path.equals(HEALTH_PATH)) {
       return true;
     }
     String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
@@ -88,15 +96,63 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     } catch (IllegalArgumentException e) {
       response = CompletableFuture.completedFuture(json(HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage())));
     }
+    HttpMethod method = req.method();
     response.whenComplete((r, e) -> {
       FullHttpResponse out = r;
       if (e != null) {
-        log.warn("HTTP {} {} failed", req.method(), path, e);
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        out = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", String.valueOf(cause.getMessage())));
+        if (cause instanceof RejectedExecutionException) {
+          log.debug("HTTP {} {} refused", method, path, cause);
+          out = json(HttpResponseStatus.SERVICE_UNAVAILABLE,
+              Map.of("error", "UNAVAILABLE: the broker is busy or stopping; try again"));
+        } else {
+          log.warn("HTTP {} {} failed", method, path, e);
+          out = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", String.valueOf(cause.getMessage())));
+        }
       }
-      send(ctx, out, keepAlive);
+      FullHttpResponse answer = out;
+      // Built on another thread: write on the connection's own event loop.
+      if (ctx.executor().inEventLoop()) {
+        send(ctx, answer, keepAlive);
+      } else {
+        ctx.executor().execute(() -> send(ctx, answer, keepAlive));
+      }
     });
+  }
+
+  /**
+   * {@code encode} applied to {@code source}'s value on the HTTP plane's executor, whichever
+   * thread completes {@code source} (the core's, for a request to the core).
+   */
+  private <T> CompletableFuture<FullHttpResponse> encoded(CompletableFuture<T> source, Function<T, FullHttpResponse> encode) {
+    CompletableFuture<FullHttpResponse> out = new CompletableFuture<>();
+    source.whenComplete((v, e) -> {
+      if (e != null) {
+        out.completeExceptionally(e);
+        return;
+      }
+      try {
+        plane.executor().execute(() -> {
+          try {
+            out.complete(encode.apply(v));
+          } catch (RuntimeException ex) {
+            out.completeExceptionally(ex);
+          }
+        });
+      } catch (RejectedExecutionException ex) {
+        out.completeExceptionally(ex);
+      }
+    });
+    return out;
+  }
+
+  /** A request to the core: a stopped core refuses it at once (answered 503, not by a closed connection). */
+  private static <T> CompletableFuture<T> ask(Supplier<CompletableFuture<T>> request) {
+    try {
+      return request.get();
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private CompletableFuture<FullHttpResponse> route(HttpMethod method, String path, Map<String, List<String>> params) {
@@ -105,16 +161,18 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return CompletableFuture.completedFuture(resource(STATIC.get(path)));
       }
       switch (path) {
+        case HEALTH_PATH:
+          return plane.health().check();
         case "/metrics":
-          return core.snapshot().thenApply(s -> text(metrics.scrape(s), "text/plain; version=0.0.4; charset=utf-8"));
+          return encoded(plane.snapshots().get(), s -> text(plane.metrics().scrape(s), "text/plain; version=0.0.4; charset=utf-8"));
         case "/api/queues":
-          return core.snapshot().thenApply(s -> json(HttpResponseStatus.OK, queues(s)));
+          return encoded(plane.snapshots().get(), s -> json(HttpResponseStatus.OK, queues(s)));
         case "/api/workers":
-          return core.snapshot().thenApply(s -> json(HttpResponseStatus.OK, s.stats().workers()));
+          return encoded(plane.snapshots().get(), s -> json(HttpResponseStatus.OK, s.stats().workers()));
         case "/api/dead-letters":
-          return core.deadLetters(new DeadLetters(0, queueParam(params), DeadLetters.Action.LIST, null,
-                  Math.min(DeadLetters.MAX_LIMIT, Integer.parseInt(first(params, "limit", "100")))))
-              .thenApply(r -> json(HttpResponseStatus.OK, r));
+          DeadLetters list = new DeadLetters(0, queueParam(params), DeadLetters.Action.LIST, null,
+              Math.min(DeadLetters.MAX_LIMIT, Integer.parseInt(first(params, "limit", "100"))));
+          return encoded(ask(() -> core.deadLetters(list)), r -> json(HttpResponseStatus.OK, r));
         default:
           return notFound(path);
       }
@@ -122,13 +180,14 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     if (method.equals(HttpMethod.POST)) {
       if (path.equals("/api/dead-letters/requeue") || path.equals("/api/dead-letters/purge")) {
         DeadLetters.Action action = path.endsWith("requeue") ? DeadLetters.Action.REQUEUE : DeadLetters.Action.PURGE;
-        return core.deadLetters(new DeadLetters(0, queueParam(params), action, params.getOrDefault("id", List.of()), 0))
-            .thenApply(r -> json(HttpResponseStatus.OK, Map.of("queue", r.queue(), "count", r.count())));
+        DeadLetters request = new DeadLetters(0, queueParam(params), action, params.getOrDefault("id", List.of()), 0);
+        return encoded(ask(() -> core.deadLetters(request)),
+            r -> json(HttpResponseStatus.OK, Map.of("queue", r.queue(), "count", r.count())));
       }
       if (path.startsWith("/api/queues/") && (path.endsWith("/pause") || path.endsWith("/resume"))) {
         String queue = Validate.queue("queue", path.substring("/api/queues/".length(), path.lastIndexOf('/')));
         boolean pause = path.endsWith("/pause");
-        return core.setPaused(queue, pause).thenApply(found -> found
+        return encoded(ask(() -> core.setPaused(queue, pause)), found -> found
             ? json(HttpResponseStatus.OK, Map.of("queue", queue, "paused", pause))
             : json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no queue named '" + queue + "'")));
       }
@@ -139,7 +198,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   /** Each queue with its done queue's depth and whether it is paused, for the dashboard. */
   private static List<Map<String, Object>> queues(CoreSnapshot s) {
-    Map<String, QueueStats> byName = new LinkedHashMap<>();
+    Map<String, QueueStats> byName = new HashMap<>();
     s.stats().queues().forEach(q -> byName.put(q.name(), q));
     return s.stats().queues().stream().map(q -> {
       Map<String, Object> m = Json.mapper().convertValue(q, Map.class);
@@ -171,8 +230,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
-  private static FullHttpResponse text(String body, String type) {
-    return bytes(HttpResponseStatus.OK, body.getBytes(StandardCharsets.UTF_8), type);
+  private static FullHttpResponse text(byte[] body, String type) {
+    return bytes(HttpResponseStatus.OK, body, type);
   }
 
   private static FullHttpResponse resource(String name) {

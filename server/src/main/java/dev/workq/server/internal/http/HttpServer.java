@@ -9,25 +9,40 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's HTTP listener (metrics, API, dashboard), sharing the broker's event loops and bound
  * to the broker's host. With an authkey, data needs it as a bearer token. Request bodies are capped
- * at 64 KiB and a connection idle for 60 s is closed.
+ * at 64 KiB and a connection idle for 60 s is closed. Owns the "workq-http" thread that builds the
+ * answers; {@link #close()} stops it.
  */
 public final class HttpServer implements AutoCloseable {
 
-  private final Channel channel;
+  /** Answers waiting for the HTTP plane's thread; past it, requests get 503. */
+  static final int MAX_QUEUED_ANSWERS = 1024;
 
-  private HttpServer(Channel channel) {
+  private final Channel channel;
+  private final ExecutorService executor;
+
+  private HttpServer(Channel channel, ExecutorService executor) {
     this.channel = channel;
+    this.executor = executor;
   }
 
   /** Binds {@code host:port}; throws if it cannot. */
   public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core, byte[] token)
       throws InterruptedException {
-    BrokerMetrics metrics = new BrokerMetrics();
+    // One thread builds every answer drawn from the core (see HttpPlane): not the core, not an event loop.
+    ExecutorService executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+        new ArrayBlockingQueue<>(MAX_QUEUED_ANSWERS), new DefaultThreadFactory("workq-http", true));
+    HttpPlane plane = new HttpPlane(new BrokerMetrics(), new SnapshotCache(core::snapshot, executor),
+        new HealthCheck(core::ping, HealthCheck.DEFAULT_DEADLINE), executor);
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
@@ -36,10 +51,15 @@ public final class HttpServer implements AutoCloseable {
                 .addLast("read-timeout", new ReadTimeoutHandler(60))
                 .addLast("http-codec", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                .addLast("http-api", new HttpApiHandler(core, metrics, token));
+                .addLast("http-api", new HttpApiHandler(core, plane, token));
           }
         });
-    return new HttpServer(b.bind(new InetSocketAddress(host, port)).sync().channel());
+    try {
+      return new HttpServer(b.bind(new InetSocketAddress(host, port)).sync().channel(), executor);
+    } catch (RuntimeException | InterruptedException e) {
+      executor.shutdownNow();
+      throw e;
+    }
   }
 
   public int port() {
@@ -49,5 +69,14 @@ public final class HttpServer implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

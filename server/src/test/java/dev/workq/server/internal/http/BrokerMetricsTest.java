@@ -1,0 +1,106 @@
+package dev.workq.server.internal.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.workq.protocol.QueueStats;
+import dev.workq.protocol.StatsReply;
+import dev.workq.server.internal.core.CoreSnapshot;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The Prometheus text of {@link BrokerMetrics}, per-queue families written by {@link QueueMetricsWriter}. */
+class BrokerMetricsTest {
+
+  /** Not a name the broker accepts today, but label values must be escaped whatever they hold. */
+  private static final String AWKWARD = "we\"ird\\na\nme";
+
+  private static CoreSnapshot snapshot(List<QueueStats> queues) {
+    return new CoreSnapshot(new StatsReply(0, queues, List.of(), 2, 7, 1234), Set.of(), null).sorted();
+  }
+
+  private static QueueStats queue(String name, long base) {
+    return new QueueStats(name, base + 1, base + 2, (int) base + 3, base + 4, base + 5, base + 6, base + 7, base + 8,
+        base + 9, base + 10, base + 11);
+  }
+
+  @Test
+  void writesEachFamilyOnceWithHelpTypeAndEscapedLabels() {
+    String text = new String(new BrokerMetrics().scrape(snapshot(List.of(queue("b-queue", 0), queue(AWKWARD, 100)))),
+        StandardCharsets.UTF_8);
+    assertTrue(text.contains("# HELP workq_queue_depth Ready items waiting to be delivered\n"
+        + "# TYPE workq_queue_depth gauge\n"
+        + "workq_queue_depth{queue=\"b-queue\"} 1.0\n"
+        + "workq_queue_depth{queue=\"we\\\"ird\\\\na\\nme\"} 101.0\n"), text);
+    assertTrue(text.contains("# HELP workq_queue_delivered_total Deliveries\n"
+        + "# TYPE workq_queue_delivered_total counter\n"
+        + "workq_queue_delivered_total{queue=\"b-queue\"} 4.0\n"), text);
+    for (QueueMetricsWriter.Family f : QueueMetricsWriter.FAMILIES) {
+      assertEquals(1, count(text, "# HELP " + f.name() + " "), f.name());
+      assertEquals(1, count(text, "# TYPE " + f.name() + " " + f.type() + "\n"), f.name());
+      assertEquals(2, count(text, "\n" + f.name() + "{queue=\""), f.name());
+    }
+    assertTrue(text.contains("\nworkq_clients_connected 2.0\n"), text);
+    assertTrue(text.contains("\nworkq_stale_results_total 7.0\n"), text);
+  }
+
+  @Test
+  void matchesWhatMicrometerPrintedForTheSameMetersByteForByte() {
+    List<QueueStats> queues = List.of(queue("photos", 0), queue("a:q.x", 20_000_000), queue(AWKWARD, 5));
+    CoreSnapshot s = snapshot(queues);
+    assertEquals(reference(s), new String(new BrokerMetrics().scrape(s), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void noQueuesMeansNoPerQueueFamilies() {
+    String text = new String(new BrokerMetrics().scrape(snapshot(List.of())), StandardCharsets.UTF_8);
+    assertEquals(0, count(text, "workq_queue_"), text);
+    assertTrue(text.startsWith("# HELP workq_clients_connected "), text);
+  }
+
+  @Test
+  void aSnapshotScrapedTwiceIsEncodedOnce() {
+    BrokerMetrics metrics = new BrokerMetrics();
+    CoreSnapshot s = snapshot(List.of(queue("photos", 0)));
+    assertSame(metrics.scrape(s), metrics.scrape(s));
+  }
+
+  /** The registry of the broker before QueueMetricsWriter: a Micrometer meter per queue and family. */
+  private static String reference(CoreSnapshot s) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("workq_workers_connected", s, x -> x.stats().workers().size()).description("Connected worker processes").register(registry);
+    Gauge.builder("workq_clients_connected", s, x -> x.stats().clients()).description("Connected clients").register(registry);
+    Gauge.builder("workq_journal_bytes", s, x -> x.stats().journalBytes())
+        .description("Bytes of journal segments and snapshots on disk").baseUnit("bytes").register(registry);
+    FunctionCounter.builder("workq_stale_results", s, x -> x.stats().staleResults())
+        .description("Results rejected because their lease had expired or was from an earlier broker run").register(registry);
+    io.micrometer.core.instrument.FunctionTimer.builder("workq_journal_fsync", s, x -> 0, x -> 0, java.util.concurrent.TimeUnit.NANOSECONDS)
+        .description("Journal fsyncs and the time they took").register(registry);
+    for (QueueStats q : s.stats().queues()) {
+      for (QueueMetricsWriter.Family f : QueueMetricsWriter.FAMILIES) {
+        if (f.type().equals("counter")) {
+          FunctionCounter.builder(f.name().substring(0, f.name().length() - "_total".length()), q, f.value()::applyAsLong)
+              .description(f.help()).tag("queue", q.name()).register(registry);
+        } else {
+          Gauge.builder(f.name(), q, f.value()::applyAsLong).description(f.help()).tag("queue", q.name()).register(registry);
+        }
+      }
+    }
+    return registry.scrape();
+  }
+
+  private static int count(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
