@@ -217,6 +217,11 @@ public final class Broker implements AutoCloseable {
     return core.stats().join();
   }
 
+  /** The broker's core; for tests of its failure path. */
+  BrokerCore core() {
+    return core;
+  }
+
   /** Deliveries whose leases the core is timing; for tests of what the broker retains. */
   int leasesTracked() {
     return core.leasesTracked().join();
