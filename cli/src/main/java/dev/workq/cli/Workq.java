@@ -3,6 +3,7 @@ package dev.workq.cli;
 import dev.workq.cli.commands.BrokerCommand;
 import dev.workq.cli.commands.DeadLettersCommand;
 import dev.workq.cli.commands.DemoCommand;
+import dev.workq.cli.commands.QueueCommand;
 import dev.workq.cli.commands.ResultsCommand;
 import dev.workq.cli.commands.StatsCommand;
 import dev.workq.cli.commands.StopCommand;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
     description = "A distributed work queue: a broker holds named task queues and done queues, "
         + "worker processes run the tasks, clients submit and collect.",
     subcommands = {BrokerCommand.class, WorkerCommand.class, SubmitCommand.class, ResultsCommand.class,
-        StatsCommand.class, StopCommand.class, DeadLettersCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        StatsCommand.class, StopCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Workq implements Runnable {
 
   /** Exit status for bad usage. */

@@ -131,6 +131,22 @@ class CliTest {
   }
 
   @Test
+  void queueDeleteRefusesAQueueThatHoldsItemsUntilForcedAndSaysWhy() throws Exception {
+    try (dev.workq.client.WorkqClient c = dev.workq.client.WorkqClient.connect(addr())) {
+      c.put("typo-queue", 1);
+      c.put("typo-queue", 2);
+    }
+
+    assertEquals(1, run("queue", "delete", "--broker", addr(), "--queue", "typo-queue"));
+    assertOneLineError("QUEUE_NOT_EMPTY: queue 'typo-queue' holds 2 ready");
+    assertEquals(0, run("queue", "delete", "--broker", addr(), "--queue", "typo-queue", "--force"), err());
+    assertEquals("deleted queue 'typo-queue' and its 2 items", out().strip());
+    assertEquals(1, run("queue", "delete", "--broker", addr(), "--queue", "typo-queue"));
+    assertOneLineError("UNKNOWN_QUEUE: no queue named 'typo-queue'");
+    assertEquals(2, run("queue", "delete", "--broker", addr()), "--queue is required");
+  }
+
+  @Test
   void aCorruptJournalStopsTheBrokerWithOneLineNamingTheFile(@TempDir Path dir) throws Exception {
     Files.write(dir.resolve("journal-00000000000000000001.wqj"), "this is not a journal at all".getBytes(StandardCharsets.UTF_8));
     assertEquals(1, run("broker", "--port", "0", "--data-dir", dir.toString()));

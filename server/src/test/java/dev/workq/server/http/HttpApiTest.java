@@ -78,6 +78,23 @@ class HttpApiTest {
   }
 
   @Test
+  void aQueueIsDeletedOverHttpOnlyWhenForcedWhileItHoldsItems() throws Exception {
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).build());
+        WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
+      c.put("old", 1);
+
+      HttpResponse<String> refused = call(b, "DELETE", "/api/queues/old", null);
+      assertEquals(409, refused.statusCode());
+      assertTrue(refused.body().contains("QUEUE_NOT_EMPTY"), refused.body());
+      HttpResponse<String> deleted = call(b, "DELETE", "/api/queues/old?force=true", null);
+      assertEquals(200, deleted.statusCode(), deleted.body());
+      assertEquals(1, Json.mapper().readTree(deleted.body()).get("removed").asInt());
+      assertEquals(404, call(b, "DELETE", "/api/queues/old", null).statusCode());
+      assertTrue(b.stats().queues().isEmpty());
+    }
+  }
+
+  @Test
   void withAnAuthkeyDataNeedsItAsABearerToken() throws Exception {
     byte[] key = "s3cret-key-for-tests".getBytes(StandardCharsets.UTF_8);
     try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).authkey(key).build())) {

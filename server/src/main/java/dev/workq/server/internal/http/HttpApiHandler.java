@@ -2,6 +2,10 @@ package dev.workq.server.internal.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.workq.protocol.DeadLetters;
+import dev.workq.protocol.DeleteQueue;
+import dev.workq.protocol.DeleteQueueOk;
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Json;
 import dev.workq.protocol.QueueNames;
 import dev.workq.protocol.QueueStats;
@@ -193,7 +197,22 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       }
       return notFound(path);
     }
+    if (method.equals(HttpMethod.DELETE) && path.startsWith("/api/queues/")) {
+      String queue = Validate.queue("queue", path.substring("/api/queues/".length()));
+      boolean force = Boolean.parseBoolean(first(params, "force", "false"));
+      return encoded(ask(() -> core.deleteQueue(new DeleteQueue(0, queue, force))), HttpApiHandler::deleted);
+    }
     return CompletableFuture.completedFuture(json(HttpResponseStatus.METHOD_NOT_ALLOWED, Map.of("error", method + " is not supported")));
+  }
+
+  /** The answer to DELETE /api/queues/NAME: 200 with what went, or the refusal with its code and a fitting status. */
+  private static FullHttpResponse deleted(dev.workq.protocol.Message answer) {
+    if (answer instanceof DeleteQueueOk ok) {
+      return json(HttpResponseStatus.OK, Map.of("queue", ok.queue(), "removed", ok.removed()));
+    }
+    ErrorReply e = (ErrorReply) answer;
+    HttpResponseStatus status = e.code() == ErrorCode.UNKNOWN_QUEUE ? HttpResponseStatus.NOT_FOUND : HttpResponseStatus.CONFLICT;
+    return json(status, Map.of("error", e.describe()));
   }
 
   /** Each queue with its done queue's depth and whether it is paused, for the dashboard. */
