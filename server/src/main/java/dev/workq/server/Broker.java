@@ -21,6 +21,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import dev.workq.server.internal.DataDirLock;
 import dev.workq.server.internal.core.CoreConfig;
 import dev.workq.server.internal.http.HttpServer;
+import dev.workq.server.internal.journal.JournalInUseException;
 import dev.workq.server.internal.journal.JournalOptions;
 import java.io.IOException;
 import dev.workq.protocol.auth.Authkey;
@@ -187,6 +188,10 @@ public final class Broker implements AutoCloseable {
         .build();
     try {
       return BrokerCore.durable(config, journal, options.compactMinBytes());
+    } catch (JournalInUseException e) {
+      // The LOCK file did not stop this broker, so it was deleted or replaced under a running one.
+      throw new BrokerException("another broker is using " + options.dataDir() + ": it holds " + e.file()
+          + " locked (" + options.dataDir().resolve("LOCK") + " must have been deleted or replaced under it)", e);
     } catch (IOException e) {
       throw new BrokerException("cannot open the journal in " + options.dataDir() + ": " + e.getMessage(), e);
     }

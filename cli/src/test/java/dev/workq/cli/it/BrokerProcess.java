@@ -31,12 +31,19 @@ public final class BrokerProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** What a broker that was expected to exit did: its exit status and its stderr. */
+  public record Exit(int status, String stderr) {
+  }
+
   /** Starts {@code workq broker --port PORT --data-dir DIR ARGS...} and waits until it listens. */
   public static BrokerProcess start(int port, Path dataDir, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(WorkerProcesses.javaBinary(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), "dev.workq.cli.Workq", "broker",
-        "--port", "" + port, "--data-dir", dataDir.toString()));
-    cmd.addAll(List.of(args));
+    return start(List.of(), port, dataDir, args);
+  }
+
+  /** As {@link #start(int, Path, String...)}, with {@code jvmArgs} (such as {@code -Dname=value}) for the broker's JVM. */
+  public static BrokerProcess start(List<String> jvmArgs, int port, Path dataDir, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = command(jvmArgs, port, dataDir, args);
     Path log = Files.createTempFile("workq-broker-", ".log");
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     CompletableFuture<Integer> bound = CompletableFuture.supplyAsync(() -> {
@@ -63,6 +70,36 @@ public final class BrokerProcess implements AutoCloseable {
       p.destroyForcibly();
       throw new IllegalStateException("broker did not start: " + Files.readString(log), e);
     }
+  }
+
+  /**
+   * Runs {@code workq broker --port PORT --data-dir DIR ARGS...} expecting it to exit by itself
+   * (it refuses to start) within {@code timeoutSeconds}; kills it and fails if it does not.
+   */
+  public static Exit runExpectingExit(long timeoutSeconds, int port, Path dataDir, String... args)
+      throws IOException, InterruptedException {
+    Path log = Files.createTempFile("workq-broker-", ".log");
+    try {
+      Process p = new ProcessBuilder(command(List.of(), port, dataDir, args))
+          .redirectError(log.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+        throw new IllegalStateException("broker did not exit within " + timeoutSeconds + " s: " + Files.readString(log));
+      }
+      return new Exit(p.exitValue(), Files.readString(log));
+    } finally {
+      Files.deleteIfExists(log);
+    }
+  }
+
+  private static List<String> command(List<String> jvmArgs, int port, Path dataDir, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(WorkerProcesses.javaBinary(), "-Xmx512m"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.workq.cli.Workq", "broker",
+        "--port", "" + port, "--data-dir", dataDir.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
   }
 
   public int port() {

@@ -24,7 +24,6 @@ final class Persistence implements AutoCloseable {
   private final Journal journal;
   private final long minCompactBytes;
   private long lastSnapshotBytes;
-  private long appendFailures;
 
   private Persistence(Journal journal, long minCompactBytes) {
     this.journal = journal;
@@ -57,21 +56,18 @@ final class Persistence implements AutoCloseable {
     }
   }
 
-  /** Appends a record nobody waits for; a failure is counted and logged, not reported. */
+  /**
+   * Appends a record nobody waits for. A failure is not reported here: the journal's writer has
+   * already reported the outage it belongs to (once, not per record), and the state change stays
+   * in memory, to be rewritten by the next compaction's snapshot.
+   */
   void appendQuietly(byte[] record) {
     if (journal != null) {
       journal.append(record, e -> {
-        if (e != null) {
-          noteFailure(e);
+        if (e != null && log.isDebugEnabled()) {
+          log.debug("journal append failed; the state change is kept in memory until the next compaction: {}", e.toString());
         }
       });
-    }
-  }
-
-  private synchronized void noteFailure(Throwable e) {
-    if (appendFailures++ % 1000 == 0) {
-      log.warn("journal write failed ({} so far): {}; state changes since are kept in memory and rewritten at the next compaction",
-          appendFailures, e.getMessage());
     }
   }
 

@@ -4,18 +4,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * {@link Storage} on the local file system through {@link FileChannel}. Stateless, so one
- * instance can serve any number of journals.
+ * {@link Storage} on the local file system through {@link FileChannel}. Stateless apart from the
+ * JVM-wide set of files it has locked, so one instance can serve any number of journals.
+ *
+ * <p>Locks are POSIX (fcntl) locks: they belong to the process, not the channel, and the OS drops
+ * every lock a process holds on a file when that process closes <em>any</em> descriptor of it.
+ * So a journal in this JVM must never open, and then close, a file another journal here has
+ * locked: {@link #LOCKED_IN_THIS_JVM} lets {@link #isLockedForWriting} and {@link #openWritable}
+ * answer for those files without opening them.
  */
 public final class FileStorage implements Storage {
 
@@ -23,10 +35,51 @@ public final class FileStorage implements Storage {
   private static final boolean WINDOWS =
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
+  /** {@link BasicFileAttributes#fileKey() File keys} of the files a {@link ChannelFile} here holds locked. */
+  private static final Set<Object> LOCKED_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
+
   @Override
   public WritableFile openWritable(Path file) throws IOException {
-    return new ChannelFile(FileChannel.open(file,
+    Object key = fileKey(file);
+    if (key != null && LOCKED_IN_THIS_JVM.contains(key)) {
+      throw new IOException(file + " is locked by another journal in this process");
+    }
+    return new ChannelFile(file, FileChannel.open(file,
         StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ));
+  }
+
+  @Override
+  public boolean isLockedForWriting(Path file) throws IOException {
+    Object key = fileKey(file);
+    if (key == null && !Files.exists(file)) {
+      return false;
+    }
+    if (key != null && LOCKED_IN_THIS_JVM.contains(key)) {
+      return true;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      // A shared lock conflicts with another process's exclusive one, and with nothing else.
+      FileLock probe = channel.tryLock(0, Long.MAX_VALUE, true);
+      if (probe == null) {
+        return true;
+      }
+      probe.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      // Locked in this JVM, though not through this class; treat it as a writer.
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /** @return the file's identity (device and inode on Unix), or null if it does not exist or the OS has none */
+  static Object fileKey(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (NoSuchFileException e) {
+      return null;
+    }
   }
 
   @Override
@@ -83,9 +136,13 @@ public final class FileStorage implements Storage {
 
   /** A {@link WritableFile} over one {@link FileChannel}. */
   private static final class ChannelFile implements WritableFile {
+    private final Path path;
     private final FileChannel channel;
+    private FileLock lock;
+    private Object lockedKey;
 
-    ChannelFile(FileChannel channel) {
+    ChannelFile(Path path, FileChannel channel) {
+      this.path = path;
       this.channel = channel;
     }
 
@@ -115,8 +172,46 @@ public final class FileStorage implements Storage {
     }
 
     @Override
+    public boolean tryLockExclusively() throws IOException {
+      if (lock != null) {
+        return true;
+      }
+      Object key = fileKey(path);
+      if (key != null && !LOCKED_IN_THIS_JVM.add(key)) {
+        return false;
+      }
+      FileLock taken;
+      try {
+        taken = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        taken = null;
+      } catch (IOException | RuntimeException e) {
+        LOCKED_IN_THIS_JVM.remove(key);
+        throw e;
+      }
+      if (taken == null) {
+        if (key != null) {
+          LOCKED_IN_THIS_JVM.remove(key);
+        }
+        return false;
+      }
+      lock = taken;
+      lockedKey = key;
+      return true;
+    }
+
+    @Override
     public void close() throws IOException {
-      channel.close();
+      try {
+        // Closing the channel releases its lock.
+        channel.close();
+      } finally {
+        if (lockedKey != null) {
+          LOCKED_IN_THIS_JVM.remove(lockedKey);
+          lockedKey = null;
+        }
+        lock = null;
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.workq.server.internal.journal;
 
 import dev.workq.server.FsyncPolicy;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 
 /**
  * Immutable configuration of a {@link Journal}. Build with {@link #builder()}; every setter
@@ -31,6 +32,8 @@ public final class JournalOptions {
   private final long segmentBytes;
   private final int maxBatchRecords;
   private final Storage storage;
+  private final FailureLog.Sink failureSink;
+  private final LongSupplier nanoClock;
 
   private JournalOptions(Builder b) {
     this.dataDir = b.dataDir;
@@ -39,6 +42,8 @@ public final class JournalOptions {
     this.segmentBytes = b.segmentBytes;
     this.maxBatchRecords = b.maxBatchRecords;
     this.storage = b.storage;
+    this.failureSink = b.failureSink;
+    this.nanoClock = b.nanoClock;
   }
 
   /** @return a builder holding every default */
@@ -76,6 +81,16 @@ public final class JournalOptions {
     return storage;
   }
 
+  /** Where write failures are reported; slf4j unless a test observes them. */
+  FailureLog.Sink failureSink() {
+    return failureSink;
+  }
+
+  /** The monotonic clock failure reports measure outages with; {@code System::nanoTime} unless a test fakes it. */
+  LongSupplier nanoClock() {
+    return nanoClock;
+  }
+
   @Override
   public String toString() {
     return "JournalOptions{dataDir=" + dataDir + ", fsync=" + fsync
@@ -91,6 +106,8 @@ public final class JournalOptions {
     private long segmentBytes = DEFAULT_SEGMENT_BYTES;
     private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
     private Storage storage = new FileStorage();
+    private FailureLog.Sink failureSink = FailureLog.Sink.of(FailureLog.LOG);
+    private LongSupplier nanoClock = System::nanoTime;
 
     private Builder() {
     }
@@ -147,6 +164,19 @@ public final class JournalOptions {
         throw new IllegalArgumentException("storage must not be null");
       }
       this.storage = storage;
+      return this;
+    }
+
+    /**
+     * For tests: report write failures to {@code sink}, timing outages with {@code nanoClock}
+     * (monotonic nanoseconds), so a fake clock needs no sleeps.
+     */
+    Builder failureReports(FailureLog.Sink sink, LongSupplier nanoClock) {
+      if (sink == null || nanoClock == null) {
+        throw new IllegalArgumentException("sink and nanoClock must not be null");
+      }
+      this.failureSink = sink;
+      this.nanoClock = nanoClock;
       return this;
     }
 

@@ -54,9 +54,11 @@ final class JournalRecovery {
 
   private Result run() throws IOException {
     storage.createDirectories(dir);
+    List<Path> files = storage.list(dir);
+    refuseIfInUse(files);
     NavigableMap<Long, Path> segments = new TreeMap<>();
     NavigableMap<Long, Path> snapshots = new TreeMap<>();
-    for (Path file : storage.list(dir)) {
+    for (Path file : files) {
       String name = file.getFileName().toString();
       if (name.endsWith(JournalFormat.TEMP_SUFFIX)) {
         // A .tmp file is a snapshot whose writer crashed before the rename; never valid.
@@ -99,6 +101,19 @@ final class JournalRecovery {
     deleteObsolete();
     long lastSeq = live.isEmpty() ? 0 : live.lastKey();
     return new Result(snapshotSeq, lastSeq, lastEnd, closedBytes, sinceSnapshot, records, truncated);
+  }
+
+  /**
+   * Fails, before anything is replayed, cut or deleted, if a running writer holds a segment
+   * locked: the broker appending to it holds that lock from the moment it opens or rolls to a
+   * segment, so this catches a second broker even when the directory's LOCK file was deleted.
+   */
+  private void refuseIfInUse(List<Path> files) throws IOException {
+    for (Path file : files) {
+      if (JournalFormat.segmentSeq(file) > 0 && storage.isLockedForWriting(file)) {
+        throw new JournalInUseException(file);
+      }
+    }
   }
 
   /** @return the newest complete snapshot's number, 0 if none; others go on the obsolete list */

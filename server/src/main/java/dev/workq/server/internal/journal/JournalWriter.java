@@ -61,6 +61,8 @@ final class JournalWriter implements Runnable {
   private final int maxBatchRecords;
   private final long batchIntervalNanos;
   private final Thread thread;
+  /** Reports write and fsync failures once per outage, not once per batch. */
+  private final FailureLog failures;
   /** True while the writer is about to park or parked, so enqueue only unparks when needed. */
   private volatile boolean parked;
   private volatile boolean closing;
@@ -74,6 +76,8 @@ final class JournalWriter implements Runnable {
     this.segmentBytes = options.segmentBytes();
     this.maxBatchRecords = options.maxBatchRecords();
     this.batchIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.batchIntervalMillis());
+    this.failures = new FailureLog(options.dataDir(), options.failureSink(), options.nanoClock(),
+        FailureLog.DEFAULT_REMINDER_INTERVAL);
     this.thread = new Thread(this, "workq-journal-writer");
     this.thread.setDaemon(true);
   }
@@ -191,6 +195,10 @@ final class JournalWriter implements Runnable {
         log.force();
       }
       log.commit();
+      failures.succeeded(FailureLog.Operation.WRITE);
+      if (policy == FsyncPolicy.ALWAYS) {
+        failures.succeeded(FailureLog.Operation.FSYNC);
+      }
       complete(done, batch.size(), null);
     } catch (IOException | RuntimeException e) {
       try {
@@ -198,7 +206,7 @@ final class JournalWriter implements Runnable {
       } catch (IOException rollbackFailure) {
         e.addSuppressed(rollbackFailure);
       }
-      LOG.error("Journal write failed; rejecting {} records", batch.size() - done, e);
+      failures.failed(FailureLog.Operation.WRITE, e, batch.size() - done);
       complete(done, batch.size(), e);
     }
   }
@@ -237,10 +245,11 @@ final class JournalWriter implements Runnable {
     }
     try {
       log.force();
+      failures.succeeded(FailureLog.Operation.FSYNC);
     } catch (IOException e) {
       // The records were already confirmed as written; all that can be done is retry.
       log.deferForce();
-      LOG.error("Periodic journal fsync failed; retrying in {} ns", batchIntervalNanos, e);
+      failures.failed(FailureLog.Operation.FSYNC, e, 0);
     }
   }
 

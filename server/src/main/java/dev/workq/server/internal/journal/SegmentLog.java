@@ -61,6 +61,7 @@ final class SegmentLog implements Closeable {
       goodPos = JournalFormat.SEGMENT_HEADER_BYTES;
     } else {
       file = storage.openWritable(segmentPath(seq));
+      lockOrClose(file, segmentPath(seq));
       goodPos = validEnd;
       if (validEnd < JournalFormat.SEGMENT_HEADER_BYTES) {
         // Recovery emptied a segment whose header was torn; give it a header again.
@@ -228,6 +229,9 @@ final class SegmentLog implements Closeable {
   private Storage.WritableFile create(long newSeq) throws IOException {
     Path path = segmentPath(newSeq);
     Storage.WritableFile created = storage.openWritable(path);
+    // Locked before it is cut to an empty file: if another writer holds it, it is that
+    // writer's segment and must be left alone, not truncated or deleted.
+    lockOrClose(created, path);
     try {
       created.truncate(0);
       ByteBuffer header = JournalFormat.segmentHeader(newSeq);
@@ -247,6 +251,25 @@ final class SegmentLog implements Closeable {
         e.addSuppressed(suppressed);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Takes the exclusive lock a starting broker's recovery checks for, and holds it until the
+   * segment is closed. {@link #roll} locks the new segment before it closes the old one, so the
+   * directory always has a locked segment while this log is open.
+   */
+  private static void lockOrClose(Storage.WritableFile f, Path path) throws IOException {
+    boolean locked;
+    try {
+      locked = f.tryLockExclusively();
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(f);
+      throw e;
+    }
+    if (!locked) {
+      closeQuietly(f);
+      throw new JournalInUseException(path);
     }
   }
 

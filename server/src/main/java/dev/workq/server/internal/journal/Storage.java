@@ -28,10 +28,27 @@ public interface Storage {
 
     /** Shrinks the file to {@code size} bytes; does nothing if it is already that small. */
     void truncate(long size) throws IOException;
+
+    /**
+     * Takes an exclusive OS lock on the whole file, held until {@link #close}, so that
+     * {@link Storage#isLockedForWriting} reports it to any other process or journal. The journal
+     * locks the segment it appends to: unlike the data directory's {@code LOCK} file, that file
+     * cannot be deleted while the broker runs without losing the journal anyway.
+     *
+     * @return false if another process (or another writer in this JVM) holds a lock on the file
+     */
+    boolean tryLockExclusively() throws IOException;
   }
 
   /** Opens {@code file} for writing, creating it if absent and never truncating it. */
   WritableFile openWritable(Path file) throws IOException;
+
+  /**
+   * Whether a writer holds the exclusive lock of {@link WritableFile#tryLockExclusively} on
+   * {@code file}: another process, or another journal in this JVM. Must not disturb that lock
+   * (a POSIX lock is dropped when its process closes any descriptor of the file).
+   */
+  boolean isLockedForWriting(Path file) throws IOException;
 
   /** Opens {@code file} for sequential reading from its first byte. */
   InputStream openRead(Path file) throws IOException;

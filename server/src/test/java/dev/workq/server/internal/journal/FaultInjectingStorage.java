@@ -62,10 +62,20 @@ public final class FaultInjectingStorage implements Storage {
       }
 
       @Override
+      public boolean tryLockExclusively() throws IOException {
+        return real.tryLockExclusively();
+      }
+
+      @Override
       public void close() throws IOException {
         real.close();
       }
     };
+  }
+
+  @Override
+  public boolean isLockedForWriting(Path file) throws IOException {
+    return delegate.isLockedForWriting(file);
   }
 
   @Override
