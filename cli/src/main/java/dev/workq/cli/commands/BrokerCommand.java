@@ -102,6 +102,18 @@ public final class BrokerCommand implements Callable<Integer> {
       description = "Deliveries one connection may hold unacked, over all its consumers and fetches (default: ${DEFAULT-VALUE}).")
   int maxUnacked;
 
+  @Option(names = "--handshake-max-frame", paramLabel = "BYTES", defaultValue = "" + BrokerOptions.DEFAULT_HANDSHAKE_MAX_FRAME,
+      description = "Largest frame accepted before the handshake completes; --max-frame applies after it (default: ${DEFAULT-VALUE}).")
+  int handshakeMaxFrame;
+
+  @Option(names = "--max-handshakes-per-address", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_HANDSHAKES_PER_ADDRESS,
+      description = "Connections from one IP address that may be in their handshake at once; one more closes the oldest (default: ${DEFAULT-VALUE}).")
+  int maxHandshakesPerAddress;
+
+  @Option(names = "--handshake-buffer-budget", paramLabel = "BYTES", defaultValue = "" + BrokerOptions.DEFAULT_HANDSHAKE_BUFFER_BUDGET,
+      description = "Bytes all connections in their handshake may hold in partial frames; past it the oldest are closed (default: ${DEFAULT-VALUE}).")
+  long handshakeBufferBudget;
+
   private static FsyncPolicy fsyncPolicy(String name) {
     try {
       return FsyncPolicy.valueOf(name.toUpperCase(java.util.Locale.ROOT));
@@ -124,7 +136,9 @@ public final class BrokerCommand implements Callable<Integer> {
           .authkey(Authkey.resolve(authkeyFile, System.getenv(Authkey.ENV))).insecure(insecure)
           .tls(tlsCert, tlsKey).tlsClientCa(tlsClientCa)
           .handshakeTimeout(Duration.ofMillis(handshakeTimeoutMs)).idleTimeout(Duration.ofMillis(idleTimeoutMs))
-          .maxConnections(maxConnections).maxUnackedPerConnection(maxUnacked);
+          .maxConnections(maxConnections).maxUnackedPerConnection(maxUnacked)
+          .handshakeMaxFrame(handshakeMaxFrame).maxHandshakesPerAddress(maxHandshakesPerAddress)
+          .handshakeBufferBudget(handshakeBufferBudget);
       if (ioThreads != null) {
         b.ioThreads(ioThreads);
       }
