@@ -5,6 +5,7 @@ import dev.workq.protocol.ErrorReply;
 import dev.workq.server.HandshakeStats;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,6 +69,7 @@ public final class HandshakeBudget {
   private long lastLogNanos;
   private long loggedOverAddressCap;
   private long loggedOverBufferBudget;
+  private boolean reportScheduled;
 
   /**
    * @param maxPerAddress connections from one address in their handshake at once
@@ -178,10 +180,18 @@ public final class HandshakeBudget {
     }
   }
 
-  /** One line about the evictions since the last, if the last was long enough ago. Under the lock. */
+  /**
+   * One line about the evictions since the last, if the last was long enough ago; otherwise makes
+   * sure a report follows when it is due, so the last evictions of a burst are reported too.
+   * Under the lock.
+   */
   private String summaryIfDue() {
     long now = System.nanoTime();
     if (now - lastLogNanos < LOG_EVERY_NANOS) {
+      if (!reportScheduled) {
+        reportScheduled = true;
+        GlobalEventExecutor.INSTANCE.schedule(this::scheduledReport, LOG_EVERY_NANOS - (now - lastLogNanos), TimeUnit.NANOSECONDS);
+      }
       return null;
     }
     String line = String.format("closed %d connections still in their handshake since the last report: %d over "
@@ -193,6 +203,16 @@ public final class HandshakeBudget {
     loggedOverAddressCap = evictedOverAddressCap;
     loggedOverBufferBudget = evictedOverBufferBudget;
     return line;
+  }
+
+  private void scheduledReport() {
+    String summary;
+    synchronized (this) {
+      reportScheduled = false;
+      boolean unreported = evictedOverAddressCap != loggedOverAddressCap || evictedOverBufferBudget != loggedOverBufferBudget;
+      summary = unreported ? summaryIfDue() : null;
+    }
+    log(summary);
   }
 
   private static void log(String summary) {
