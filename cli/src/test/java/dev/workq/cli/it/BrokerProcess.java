@@ -31,10 +31,21 @@ public final class BrokerProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts {@code workq broker --port PORT --data-dir DIR ARGS...} and waits until it listens. */
+  /** Starts {@code workq broker --port PORT --data-dir DIR ARGS...} with a 512 MiB heap and waits until it listens. */
   public static BrokerProcess start(int port, Path dataDir, String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(WorkerProcesses.javaBinary(), "-Xmx512m",
-        "-cp", System.getProperty("java.class.path"), "dev.workq.cli.Workq", "broker",
+    return start(List.of("-Xmx512m"), port, dataDir, args);
+  }
+
+  /**
+   * As {@link #start(int, Path, String...)}, with these JVM options (heap size and the like)
+   * instead of the default {@code -Xmx512m}.
+   */
+  public static BrokerProcess start(List<String> jvmArgs, int port, Path dataDir, String... args)
+      throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(WorkerProcesses.javaBinary());
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.workq.cli.Workq", "broker",
         "--port", "" + port, "--data-dir", dataDir.toString()));
     cmd.addAll(List.of(args));
     Path log = Files.createTempFile("workq-broker-", ".log");
@@ -75,6 +86,10 @@ public final class BrokerProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL, and wait for the process to be gone. */
