@@ -171,6 +171,19 @@ class HandshakeBudgetTest {
     assertNull(first.readOutbound(), "nothing a TLS peer could not read");
   }
 
+  @Test
+  void theOptionsAreChecked() {
+    assertEquals(8192, BrokerOptions.builder().build().handshakeMaxFrame());
+    assertEquals(2048, BrokerOptions.builder().maxFrame(2048).build().handshakeMaxFrame(), "capped at max-frame");
+    IllegalArgumentException small = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> BrokerOptions.builder().handshakeMaxFrame(1023));
+    assertTrue(small.getMessage().startsWith("handshakeMaxFrame"), small.getMessage());
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> BrokerOptions.builder().maxHandshakesPerAddress(0));
+    IllegalArgumentException budget = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> BrokerOptions.builder().handshakeMaxFrame(1 << 20).handshakeBufferBudget(1 << 20).build());
+    assertTrue(budget.getMessage().contains("4 x handshakeMaxFrame"), budget.getMessage());
+  }
+
   // ---- in the broker's pipeline ----
 
   /** The broker's pipeline with a real core, on embedded channels that all count as one address. */
