@@ -217,6 +217,15 @@ public final class Broker implements AutoCloseable {
     return initializer.connectionCount();
   }
 
+  /**
+   * What connections still in their handshake hold now (count, bytes in partial frames) and how
+   * many the broker closed to keep them within {@link BrokerOptions#maxHandshakesPerAddress()} and
+   * {@link BrokerOptions#handshakeBufferBudget()}; for metrics. Cheap, callable from any thread.
+   */
+  public HandshakeStats handshakeStats() {
+    return initializer.handshakeStats();
+  }
+
   /** Counters of every queue and the connected workers. */
   public StatsReply stats() {
     return core.stats().join();

@@ -61,6 +61,22 @@ public final class BrokerOptions {
   public static final int DEFAULT_MAX_CONSUMERS = 100_000;
   /** Default most consumers one connection may hold: 1,024. */
   public static final int DEFAULT_MAX_CONSUMERS_PER_CONNECTION = 1_024;
+  /**
+   * Default largest frame body accepted before the peer is welcomed: 8 KiB. A HELLO, an
+   * AUTH_RESPONSE and a few pipelined requests fit in a few hundred bytes; a stranger who stalls
+   * part-way through a frame can make the broker hold at most about twice this (allocators round up).
+   */
+  public static final int DEFAULT_HANDSHAKE_MAX_FRAME = 8 * 1024;
+  /**
+   * Default most connections from one address that may be in their handshake (not yet welcomed)
+   * at once: 64. One more closes that address's oldest such connection, not the new one.
+   */
+  public static final int DEFAULT_MAX_HANDSHAKES_PER_ADDRESS = 64;
+  /**
+   * Default most bytes all connections in their handshake may hold in partial frames, over the
+   * whole broker: 16 MiB. Past it the oldest of them are closed until it fits.
+   */
+  public static final long DEFAULT_HANDSHAKE_BUFFER_BUDGET = 16L << 20;
 
   private final String host;
   private final int port;
@@ -94,6 +110,9 @@ public final class BrokerOptions {
   private final int maxQueuesPerConnection;
   private final int maxConsumers;
   private final int maxConsumersPerConnection;
+  private final int handshakeMaxFrame;
+  private final int maxHandshakesPerAddress;
+  private final long handshakeBufferBudget;
 
   private BrokerOptions(Builder b) {
     this.host = b.host;
@@ -129,6 +148,9 @@ public final class BrokerOptions {
     this.maxQueuesPerConnection = b.maxQueuesPerConnection;
     this.maxConsumers = b.maxConsumers;
     this.maxConsumersPerConnection = b.maxConsumersPerConnection;
+    this.handshakeMaxFrame = b.handshakeMaxFrame;
+    this.maxHandshakesPerAddress = b.maxHandshakesPerAddress;
+    this.handshakeBufferBudget = b.handshakeBufferBudget;
   }
 
   public static Builder builder() {
@@ -320,6 +342,32 @@ public final class BrokerOptions {
     return maxConsumersPerConnection;
   }
 
+  /**
+   * The largest frame body accepted before the peer is welcomed, in bytes, capped at
+   * {@link #maxFrame()}; default 8 KiB. Over it: FRAME_TOO_LARGE, from the length prefix alone.
+   */
+  public int handshakeMaxFrame() {
+    return Math.min(handshakeMaxFrame, maxFrame);
+  }
+
+  /**
+   * Connections from one source address that may be in their handshake (connected, not yet
+   * welcomed) at once; default 64. A new connection beyond it closes the oldest of them (so a
+   * flood of stalled connections cannot lock out a client that handshakes quickly).
+   */
+  public int maxHandshakesPerAddress() {
+    return maxHandshakesPerAddress;
+  }
+
+  /**
+   * Bytes that connections in their handshake may hold in partial frames, over the whole broker
+   * (the capacity of their frame decoders' buffers); default 16 MiB. Past it the oldest of them
+   * are closed until the rest fit.
+   */
+  public long handshakeBufferBudget() {
+    return handshakeBufferBudget;
+  }
+
   /** Builds {@link BrokerOptions}; every setter checks its argument. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -355,8 +403,41 @@ public final class BrokerOptions {
     private int maxQueuesPerConnection = DEFAULT_MAX_QUEUES_PER_CONNECTION;
     private int maxConsumers = DEFAULT_MAX_CONSUMERS;
     private int maxConsumersPerConnection = DEFAULT_MAX_CONSUMERS_PER_CONNECTION;
+    private int handshakeMaxFrame = DEFAULT_HANDSHAKE_MAX_FRAME;
+    private int maxHandshakesPerAddress = DEFAULT_MAX_HANDSHAKES_PER_ADDRESS;
+    private long handshakeBufferBudget = DEFAULT_HANDSHAKE_BUFFER_BUDGET;
 
     private Builder() {}
+
+    /** See {@link BrokerOptions#handshakeMaxFrame()}; 1024 bytes .. 16 MiB. */
+    public Builder handshakeMaxFrame(int bytes) {
+      if (bytes < 1024 || bytes > Frames.DEFAULT_MAX_FRAME) {
+        throw new IllegalArgumentException("handshakeMaxFrame must be 1024.." + Frames.DEFAULT_MAX_FRAME + " bytes, got " + bytes);
+      }
+      this.handshakeMaxFrame = bytes;
+      return this;
+    }
+
+    /** See {@link BrokerOptions#maxHandshakesPerAddress()}; at least 1. */
+    public Builder maxHandshakesPerAddress(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxHandshakesPerAddress must be at least 1, got " + max);
+      }
+      this.maxHandshakesPerAddress = max;
+      return this;
+    }
+
+    /**
+     * See {@link BrokerOptions#handshakeBufferBudget()}; at least 64 KiB, and at least 4 times the
+     * handshake frame limit (checked by {@link #build()}), so one peer's frame always fits.
+     */
+    public Builder handshakeBufferBudget(long bytes) {
+      if (bytes < 64 * 1024) {
+        throw new IllegalArgumentException("handshakeBufferBudget must be at least 65536 bytes, got " + bytes);
+      }
+      this.handshakeBufferBudget = bytes;
+      return this;
+    }
 
     public Builder httpPort(int port) {
       if (port < -1 || port > 65535) {
@@ -597,6 +678,13 @@ public final class BrokerOptions {
     public BrokerOptions build() {
       if (tlsClientCa != null && tlsCert == null) {
         throw new IllegalArgumentException("tlsClientCa needs TLS: give a certificate and key too");
+      }
+      // A partial frame's buffer is rounded up to a power of two, so one frame can hold up to twice
+      // the limit; twice that again leaves room for a second peer mid-frame.
+      long oneFrame = 4L * Math.min(handshakeMaxFrame, maxFrame);
+      if (handshakeBufferBudget < oneFrame) {
+        throw new IllegalArgumentException("handshakeBufferBudget must be at least 4 x handshakeMaxFrame (" + oneFrame
+            + " bytes), got " + handshakeBufferBudget);
       }
       return new BrokerOptions(this);
     }

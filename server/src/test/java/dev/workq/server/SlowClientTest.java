@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * <p>The heap bound: the flood queue itself holds 3,000 × 8 KiB = 24 MiB (data the broker is
  * meant to keep, capped by max-queue-length); everything else the attack may cost is per
  * connection and capped: at most 256 unacked deliveries each (references to items already
- * counted), a frame decoder limited to 256 KiB before the handshake (the tricklers hold a few
+ * counted), a frame decoder limited to 8 KiB before the handshake (the tricklers hold a few
  * bytes), and outbound bytes bounded by the write-buffer high watermark (1 MiB, and those are
  * off-heap direct buffers, reported separately). 400 connections' pipelines and sessions are a
  * few MiB. So after GC the heap may grow by the queue plus at most 48 MiB during the attack, and

@@ -134,6 +134,17 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--max-consumers-per-connection", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_CONSUMERS_PER_CONNECTION,
       description = "Consumers one connection may hold (default: ${DEFAULT-VALUE}).")
   int maxConsumersPerConnection;
+  @Option(names = "--handshake-max-frame", paramLabel = "BYTES", defaultValue = "" + BrokerOptions.DEFAULT_HANDSHAKE_MAX_FRAME,
+      description = "Largest frame accepted before the handshake completes; --max-frame applies after it (default: ${DEFAULT-VALUE}).")
+  int handshakeMaxFrame;
+
+  @Option(names = "--max-handshakes-per-address", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_HANDSHAKES_PER_ADDRESS,
+      description = "Connections from one IP address that may be in their handshake at once; one more closes the oldest (default: ${DEFAULT-VALUE}).")
+  int maxHandshakesPerAddress;
+
+  @Option(names = "--handshake-buffer-budget", paramLabel = "BYTES", defaultValue = "" + BrokerOptions.DEFAULT_HANDSHAKE_BUFFER_BUDGET,
+      description = "Bytes all connections in their handshake may hold in partial frames; past it the oldest are closed (default: ${DEFAULT-VALUE}).")
+  long handshakeBufferBudget;
 
   private static FsyncPolicy fsyncPolicy(String name) {
     try {
@@ -160,7 +171,9 @@ public final class BrokerCommand implements Callable<Integer> {
           .maxConnections(maxConnections).maxUnackedPerConnection(maxUnacked)
           .maxMemoryBytes(maxMemoryBytes).maxQueueBytes(maxQueueBytes).maxPendingBytes(maxPendingBytes)
           .maxQueues(maxQueues).maxQueuesPerConnection(maxQueuesPerConnection)
-          .maxConsumers(maxConsumers).maxConsumersPerConnection(maxConsumersPerConnection);
+          .maxConsumers(maxConsumers).maxConsumersPerConnection(maxConsumersPerConnection)
+          .handshakeMaxFrame(handshakeMaxFrame).maxHandshakesPerAddress(maxHandshakesPerAddress)
+          .handshakeBufferBudget(handshakeBufferBudget);
       if (ioThreads != null) {
         b.ioThreads(ioThreads);
       }

@@ -40,7 +40,10 @@ public final class BrokerProcess implements AutoCloseable {
     return start(List.of(), port, dataDir, args);
   }
 
-  /** As {@link #start(int, Path, String...)}, with {@code jvmArgs} (such as {@code -Dname=value}) for the broker's JVM. */
+  /**
+   * As {@link #start(int, Path, String...)}, with {@code jvmArgs} (such as {@code -Dname=value} or
+   * {@code -Xmx256m}) for the broker's JVM; the heap is 512 MiB unless they set it.
+   */
   public static BrokerProcess start(List<String> jvmArgs, int port, Path dataDir, String... args)
       throws IOException, InterruptedException {
     List<String> cmd = command(jvmArgs, port, dataDir, args);
@@ -94,7 +97,10 @@ public final class BrokerProcess implements AutoCloseable {
   }
 
   private static List<String> command(List<String> jvmArgs, int port, Path dataDir, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(WorkerProcesses.javaBinary(), "-Xmx512m"));
+    List<String> cmd = new ArrayList<>(List.of(WorkerProcesses.javaBinary()));
+    if (jvmArgs.stream().noneMatch(a -> a.startsWith("-Xmx"))) {
+      cmd.add("-Xmx512m");
+    }
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.workq.cli.Workq", "broker",
         "--port", "" + port, "--data-dir", dataDir.toString()));
@@ -112,6 +118,10 @@ public final class BrokerProcess implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** SIGKILL, and wait for the process to be gone. */

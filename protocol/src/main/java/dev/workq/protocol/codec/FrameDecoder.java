@@ -14,6 +14,8 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
 
   private final int ceiling;
   private int maxFrame;
+  /** Whether {@link #maxFrame} is the smaller limit that applies until the peer is welcomed. */
+  private boolean beforeHandshake;
 
   /** Refuses frames over {@code maxFrame} bytes (the body, after the length prefix). */
   public FrameDecoder(int maxFrame) {
@@ -35,6 +37,27 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
       throw new IllegalArgumentException("limit must be " + Frames.MIN_BODY + ".." + ceiling + ", got " + limit);
     }
     this.maxFrame = limit;
+    this.beforeHandshake = false;
+  }
+
+  /**
+   * As {@link #maxFrame(int)}, for the limit that applies until the handshake completes; a frame
+   * over it is refused with a message that says so, since the peer may well be within max-frame.
+   * Restore max-frame with {@link #maxFrame(int)} once the peer is welcomed.
+   */
+  public void handshakeMaxFrame(int limit) {
+    maxFrame(limit);
+    this.beforeHandshake = true;
+  }
+
+  /**
+   * Bytes of memory this decoder holds for a frame not yet complete: the capacity of its
+   * cumulation buffer, which is what the allocator gave (rounded up, and never less than the
+   * bytes buffered), not the bytes received. 0 when nothing is buffered. Event loop only.
+   */
+  public int heldBytes() {
+    ByteBuf held = internalBuffer();
+    return held.isReadable() ? held.capacity() : 0;
   }
 
   /** The limit in force. */
@@ -46,8 +69,10 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
   protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, java.nio.ByteOrder order) {
     long announced = buf.getUnsignedInt(offset);
     if (announced > maxFrame) {
-      throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE,
-          "frame of " + announced + " bytes is over the max-frame of " + maxFrame + " bytes");
+      throw new ProtocolException(ErrorCode.FRAME_TOO_LARGE, beforeHandshake
+          ? "frame of " + announced + " bytes is over the limit of " + maxFrame
+              + " bytes that applies before the handshake completes (max-frame applies after WELCOME)"
+          : "frame of " + announced + " bytes is over the max-frame of " + maxFrame + " bytes");
     }
     if (announced < Frames.MIN_BODY) {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR,

@@ -166,6 +166,36 @@ class CodecTest {
   }
 
   @Test
+  void aFrameOverTheHandshakeLimitIsRefusedNamingTheLimitAndWhenItApplies() {
+    FrameDecoder frames = new FrameDecoder(1 << 20);
+    frames.handshakeMaxFrame(8192);
+    EmbeddedChannel ch = new EmbeddedChannel(frames, new MessageDecoder());
+    DecoderException e = assertThrows(DecoderException.class, () -> ch.writeInbound(Unpooled.buffer().writeInt(8193)));
+    ProtocolException pe = assertInstanceOf(ProtocolException.class, e.getCause());
+    assertEquals(ErrorCode.FRAME_TOO_LARGE, pe.code());
+    assertTrue(pe.getMessage().contains("8193") && pe.getMessage().contains("limit of 8192 bytes")
+        && pe.getMessage().contains("before the handshake"), pe.getMessage());
+
+    frames.maxFrame(1 << 20);
+    assertEquals(1 << 20, frames.maxFrame());
+  }
+
+  @Test
+  void heldBytesIsTheCapacityOfAPartialFrameAndZeroOnceItIsDecoded() throws Exception {
+    FrameDecoder frames = new FrameDecoder(Frames.DEFAULT_MAX_FRAME);
+    EmbeddedChannel ch = new EmbeddedChannel(frames, new MessageDecoder());
+    assertEquals(0, frames.heldBytes());
+    ByteBuf frame = encode(new Ping(3));
+    ByteBuf part = Unpooled.buffer(4096).writeBytes(frame, 0, frame.readableBytes() - 1);
+    ch.writeInbound(part);
+    assertTrue(frames.heldBytes() >= 4096, "counts the buffer's capacity, not the bytes received: " + frames.heldBytes());
+    ch.writeInbound(frame.skipBytes(frame.readableBytes() - 1));
+    assertEquals(new Ping(3), ch.readInbound());
+    assertEquals(0, frames.heldBytes());
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void tooShortFrameIsRefused() {
     EmbeddedChannel ch = decoderChannel(1024);
     DecoderException e = assertThrows(DecoderException.class, () -> ch.writeInbound(Unpooled.buffer().writeInt(2).writeShort(0)));

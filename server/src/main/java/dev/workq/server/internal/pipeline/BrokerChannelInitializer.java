@@ -4,6 +4,7 @@ import dev.workq.protocol.codec.FrameDecoder;
 import dev.workq.protocol.codec.MessageDecoder;
 import dev.workq.protocol.codec.MessageEncoder;
 import dev.workq.server.BrokerOptions;
+import dev.workq.server.HandshakeStats;
 import dev.workq.server.internal.core.BrokerCore;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -13,17 +14,11 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * Assembles a connection's pipeline and does nothing else: connection cap → TLS → framing →
- * codec → idle timeout and handshake deadline → authkey (removes itself) → HELLO (removes itself)
- * → dispatch → exception policy.
+ * Assembles a connection's pipeline and does nothing else: connection cap → TLS → handshake
+ * budget (removes itself) → framing → codec → idle timeout and handshake deadline → authkey
+ * (removes itself) → HELLO (removes itself) → dispatch → exception policy.
  */
 public final class BrokerChannelInitializer extends ChannelInitializer<Channel> {
-
-  /**
-   * Largest frame a peer may send before its handshake completes: room for a HELLO naming many
-   * handlers, far below max-frame, so a stranger cannot make the broker buffer 16 MiB per connection.
-   */
-  static final int HANDSHAKE_MAX_FRAME = 256 * 1024;
 
   private final BrokerOptions options;
   private final BrokerCore core;
@@ -35,6 +30,7 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
   private final ExceptionHandler exceptions = new ExceptionHandler();
   private final ConnectionLimitHandler limit;
   private final ChannelGroup connections;
+  private final HandshakeBudget handshakes;
 
   public BrokerChannelInitializer(BrokerOptions options, BrokerCore core, String brokerName) {
     this(options, core, brokerName, null, null);
@@ -53,6 +49,12 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
     this.ssl = ssl;
     this.dispatch = new DispatchHandler(core);
     this.limit = new ConnectionLimitHandler(options.maxConnections(), ssl != null);
+    this.handshakes = new HandshakeBudget(options.maxHandshakesPerAddress(), options.handshakeBufferBudget(), ssl != null);
+  }
+
+  /** What connections in their handshake hold now, and how many were closed to bound it. */
+  public HandshakeStats handshakeStats() {
+    return handshakes.stats();
   }
 
   /** Connections open now. */
@@ -73,8 +75,12 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
       p.addLast(TlsRequiredHandler.NAME, new TlsRequiredHandler());
       p.addLast("tls", tls);
     }
-    p.addLast(FrameDecoder.NAME, new FrameDecoder(options.maxFrame()));
-    ((FrameDecoder) p.get(FrameDecoder.NAME)).maxFrame(Math.min(options.maxFrame(), HANDSHAKE_MAX_FRAME));
+    // Strangers get the small limit until they are welcomed (HandshakeHandler raises it), so a
+    // stalled partial frame pins a few KiB, and the budget bounds what all of them pin together.
+    FrameDecoder frames = new FrameDecoder(options.maxFrame());
+    frames.handshakeMaxFrame(options.handshakeMaxFrame());
+    p.addLast(HandshakeBudgetHandler.NAME, new HandshakeBudgetHandler(handshakes, frames));
+    p.addLast(FrameDecoder.NAME, frames);
     p.addLast(MessageDecoder.NAME, decoder)
         .addLast(MessageEncoder.NAME, encoder)
         .addLast(IdleTimeoutHandler.NAME, new IdleTimeoutHandler(options.idleTimeout().toMillis()))
