@@ -131,7 +131,7 @@ public final class Broker implements AutoCloseable {
     HttpServer http = null;
     if (options.httpPort() >= 0) {
       try {
-        http = HttpServer.start(options.host(), options.httpPort(), boss, io, core, options.authkey());
+        http = HttpServer.start(options.host(), options.httpPort(), boss, io, core, options.authkey(), initializer::handshakeStats);
       } catch (Exception e) {
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);

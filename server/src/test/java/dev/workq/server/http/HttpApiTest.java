@@ -49,6 +49,11 @@ class HttpApiTest {
       assertTrue(metrics.body().contains("workq_queue_depth{queue=\"photos\"} 3.0"), metrics.body());
       assertTrue(metrics.body().contains("workq_queue_delivered_total{queue=\"photos\"}"), metrics.body());
       assertTrue(metrics.body().contains("workq_workers_connected"), metrics.body());
+      for (String budget : List.of("workq_memory_held_bytes ", "workq_memory_budget_bytes ", "workq_pending_budget_bytes ",
+          "workq_queues 1.0", "workq_queues_max 20000.0", "workq_consumers_max ", "workq_refused_total{reason=\"memory\"} 0.0",
+          "workq_handshake_connections 0.0", "workq_handshake_evictions_total{reason=\"buffer_budget\"} 0.0")) {
+        assertTrue(metrics.body().contains("\n" + budget), budget + " in\n" + metrics.body());
+      }
 
       JsonNode queues = Json.mapper().readTree(call(b, "GET", "/api/queues", null).body());
       assertEquals("photos", queues.get(0).get("name").asText());

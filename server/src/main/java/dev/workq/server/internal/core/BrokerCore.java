@@ -94,6 +94,8 @@ public final class BrokerCore implements AutoCloseable {
   private long heldBytes;
   private int consumerCount;
   private long refusedForMemory;
+  private long refusedForQueueBytes;
+  private long refusedForQueueLength;
   private long refusedForQueueLimit;
   private long refusedForConsumerLimit;
   /**
@@ -271,6 +273,12 @@ public final class BrokerCore implements AutoCloseable {
     return f;
   }
 
+  private CoreBudgets budgets() {
+    return new CoreBudgets(heldBytes, config.maxMemoryBytes(), inbound.bytes(), inbound.maxBytes(), queues.size(), config.maxQueues(),
+        consumerCount, config.maxConsumers(), refusedForMemory, refusedForQueueBytes, refusedForQueueLength, refusedForQueueLimit,
+        refusedForConsumerLimit);
+  }
+
   /** Carries out a dead-letters request, as the protocol's DEAD_LETTERS does. */
   public CompletableFuture<dev.workq.protocol.DeadLettersReply> deadLetters(DeadLetters request) {
     CompletableFuture<dev.workq.protocol.DeadLettersReply> f = new CompletableFuture<>();
@@ -344,7 +352,7 @@ public final class BrokerCore implements AutoCloseable {
     execute(() -> f.complete(new CoreSnapshot(
         Stats.unsorted(queues.values(), sessions, staleResults, persistence.sizeBytes()),
         queues.values().stream().filter(q -> q.paused).map(q -> q.name).collect(java.util.stream.Collectors.toSet()),
-        persistence.journalStats())));
+        persistence.journalStats(), budgets())));
     return f;
   }
 
@@ -446,6 +454,7 @@ public final class BrokerCore implements AutoCloseable {
       return;
     }
     if (q.ready.size() + q.pendingPuts >= config.maxQueueLength()) {
+      refusedForQueueLength++;
       s.send(new ErrorReply(p.corr(), ErrorCode.QUEUE_FULL,
           "queue '" + q.name + "' holds " + (q.ready.size() + q.pendingPuts) + " items (max-length " + config.maxQueueLength() + ")", false));
       dropIfUnused(q);
@@ -457,6 +466,7 @@ public final class BrokerCore implements AutoCloseable {
     Item item = new Item(nextSeq++, id, q.name, p.kind(), p.handler(), replyTo, maxAttempts, leaseMs, p.payload());
     long size = item.footprint();
     if (q.bytes + size > config.maxQueueBytes()) {
+      refusedForQueueBytes++;
       s.send(new ErrorReply(p.corr(), ErrorCode.QUEUE_FULL, "queue '" + q.name + "' holds " + q.bytes + " bytes of items and this one needs "
           + size + " (max-queue-bytes " + config.maxQueueBytes() + ")", false));
       dropIfUnused(q);

@@ -16,14 +16,15 @@ import java.util.Set;
  * @param stats the counters; {@link StatsReply#queues()} in no particular order unless {@link #sorted()}
  * @param paused names of the queues whose deliveries are paused
  * @param journal the journal's counters, or null for an in-memory broker
+ * @param budgets where the broker stands against its budgets
  */
-public record CoreSnapshot(StatsReply stats, Set<String> paused, JournalStats journal) {
+public record CoreSnapshot(StatsReply stats, Set<String> paused, JournalStats journal, CoreBudgets budgets) {
 
   /** This snapshot with its queues sorted by name. Off the core thread: sorting is not linear. */
   public CoreSnapshot sorted() {
     List<QueueStats> queues = new ArrayList<>(stats.queues());
     queues.sort(Comparator.comparing(QueueStats::name));
     return new CoreSnapshot(new StatsReply(stats.corr(), queues, stats.workers(), stats.clients(), stats.staleResults(),
-        stats.journalBytes()), paused, journal);
+        stats.journalBytes()), paused, journal, budgets);
   }
 }

@@ -1,6 +1,8 @@
 package dev.workq.server.internal.http;
 
 import dev.workq.protocol.QueueStats;
+import dev.workq.server.HandshakeStats;
+import dev.workq.server.internal.core.CoreBudgets;
 import dev.workq.server.internal.core.CoreSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -29,6 +31,13 @@ final class BrokerMetrics {
   private byte[] lastText;
 
   BrokerMetrics() {
+    this(() -> null);
+  }
+
+  /** With the pre-handshake budget's counters from {@code handshakes} (null when unknown). */
+  BrokerMetrics(java.util.function.Supplier<HandshakeStats> handshakes) {
+    budgets();
+    handshakeMeters(handshakes);
     Gauge.builder("workq_workers_connected", latest, r -> r.get() == null ? 0 : r.get().stats().workers().size())
         .description("Connected worker processes").register(registry);
     Gauge.builder("workq_clients_connected", latest, r -> r.get() == null ? 0 : r.get().stats().clients())
@@ -41,6 +50,56 @@ final class BrokerMetrics {
             r -> r.get() == null || r.get().journal() == null ? 0 : r.get().journal().fsyncs(),
             r -> r.get() == null || r.get().journal() == null ? 0 : r.get().journal().totalFsyncNanos(), TimeUnit.NANOSECONDS)
         .description("Journal fsyncs and the time they took").register(registry);
+  }
+
+  /** The budgets' meters: what is held against each limit, the limit, and the refusals it made. */
+  private void budgets() {
+    budgetGauge("workq_memory_held_bytes", "Bytes of the items the broker holds (ready, in flight, delayed, dead, results)",
+        CoreBudgets::heldBytes, "bytes");
+    budgetGauge("workq_memory_budget_bytes", "Bytes of items past which puts get MEMORY_LIMIT (--max-memory-bytes)",
+        CoreBudgets::maxMemoryBytes, "bytes");
+    budgetGauge("workq_pending_bytes", "Bytes of requests read from connections and not yet handled", CoreBudgets::pendingBytes, "bytes");
+    budgetGauge("workq_pending_budget_bytes", "Bytes of pending requests past which the broker stops reading (--max-pending-bytes)",
+        CoreBudgets::maxPendingBytes, "bytes");
+    budgetGauge("workq_queues", "Queues the broker holds", CoreBudgets::queues, null);
+    budgetGauge("workq_queues_max", "Queues past which creating one gets QUEUE_LIMIT (--max-queues)", CoreBudgets::maxQueues, null);
+    budgetGauge("workq_consumers", "Consumers over all connections", CoreBudgets::consumers, null);
+    budgetGauge("workq_consumers_max", "Consumers past which CONSUME gets CONSUMER_LIMIT (--max-consumers)", CoreBudgets::maxConsumers, null);
+    refused("memory", CoreBudgets::refusedMemory);
+    refused("queue_bytes", CoreBudgets::refusedQueueBytes);
+    refused("queue_length", CoreBudgets::refusedQueueLength);
+    refused("queue_limit", CoreBudgets::refusedQueueLimit);
+    refused("consumer_limit", CoreBudgets::refusedConsumerLimit);
+  }
+
+  private void budgetGauge(String name, String help, java.util.function.ToDoubleFunction<CoreBudgets> value, String unit) {
+    Gauge.Builder<AtomicReference<CoreSnapshot>> g = Gauge.builder(name, latest, r -> {
+      CoreBudgets b = r.get() == null ? null : r.get().budgets();
+      return b == null ? 0 : value.applyAsDouble(b);
+    }).description(help);
+    if (unit != null) {
+      g.baseUnit(unit);
+    }
+    g.register(registry);
+  }
+
+  private void refused(String reason, java.util.function.ToDoubleFunction<CoreBudgets> value) {
+    FunctionCounter.builder("workq_refused", latest, r -> {
+      CoreBudgets b = r.get() == null ? null : r.get().budgets();
+      return b == null ? 0 : value.applyAsDouble(b);
+    }).description("Requests refused by a budget, by the budget that refused them").tag("reason", reason).register(registry);
+  }
+
+  private void handshakeMeters(java.util.function.Supplier<HandshakeStats> stats) {
+    Gauge.builder("workq_handshake_connections", stats, s -> s.get() == null ? 0 : s.get().connections())
+        .description("Connections not yet welcomed (in TLS, the authkey exchange or HELLO)").strongReference(true).register(registry);
+    Gauge.builder("workq_handshake_held_bytes", stats, s -> s.get() == null ? 0 : s.get().bytesHeld())
+        .description("Bytes the partial frames of connections not yet welcomed hold (--handshake-buffer-budget)").baseUnit("bytes")
+        .strongReference(true).register(registry);
+    FunctionCounter.builder("workq_handshake_evictions", stats, s -> s.get() == null ? 0 : s.get().evictedOverAddressCap())
+        .description("Connections closed in their handshake to stay within a budget").tag("reason", "address_cap").strongReference(true).register(registry);
+    FunctionCounter.builder("workq_handshake_evictions", stats, s -> s.get() == null ? 0 : s.get().evictedOverBufferBudget())
+        .description("Connections closed in their handshake to stay within a budget").tag("reason", "buffer_budget").strongReference(true).register(registry);
   }
 
   /**

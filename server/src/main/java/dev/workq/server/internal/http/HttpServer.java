@@ -36,12 +36,12 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Binds {@code host:port}; throws if it cannot. */
-  public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core, byte[] token)
-      throws InterruptedException {
+  public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core, byte[] token,
+      java.util.function.Supplier<dev.workq.server.HandshakeStats> handshakes) throws InterruptedException {
     // One thread builds every answer drawn from the core (see HttpPlane): not the core, not an event loop.
     ExecutorService executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(MAX_QUEUED_ANSWERS), new DefaultThreadFactory("workq-http", true));
-    HttpPlane plane = new HttpPlane(new BrokerMetrics(), new SnapshotCache(core::snapshot, executor),
+    HttpPlane plane = new HttpPlane(new BrokerMetrics(handshakes), new SnapshotCache(core::snapshot, executor),
         new HealthCheck(core::ping, HealthCheck.DEFAULT_DEADLINE), executor);
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {

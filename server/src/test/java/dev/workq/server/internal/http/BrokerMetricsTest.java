@@ -23,7 +23,7 @@ class BrokerMetricsTest {
   private static final String AWKWARD = "we\"ird\\na\nme";
 
   private static CoreSnapshot snapshot(List<QueueStats> queues) {
-    return new CoreSnapshot(new StatsReply(0, queues, List.of(), 2, 7, 1234), Set.of(), null).sorted();
+    return new CoreSnapshot(new StatsReply(0, queues, List.of(), 2, 7, 1234), Set.of(), null, null).sorted();
   }
 
   private static QueueStats queue(String name, long base) {
@@ -55,7 +55,21 @@ class BrokerMetricsTest {
   void matchesWhatMicrometerPrintedForTheSameMetersByteForByte() {
     List<QueueStats> queues = List.of(queue("photos", 0), queue("a:q.x", 20_000_000), queue(AWKWARD, 5));
     CoreSnapshot s = snapshot(queues);
-    assertEquals(reference(s), new String(new BrokerMetrics().scrape(s), StandardCharsets.UTF_8));
+    String actual = new String(new BrokerMetrics().scrape(s), StandardCharsets.UTF_8);
+    // The broker-wide families the reference also has, and every per-queue family, byte for byte.
+    List<String[]> expected = BrokerMetrics.families(reference(s));
+    java.util.Map<String, String> got = new java.util.HashMap<>();
+    List<String> order = new java.util.ArrayList<>();
+    for (String[] f : BrokerMetrics.families(actual)) {
+      got.put(f[0], f[1]);
+      order.add(f[0]);
+    }
+    for (String[] f : expected) {
+      assertEquals(f[1], got.get(f[0]), f[0]);
+    }
+    List<String> sorted = new java.util.ArrayList<>(order);
+    java.util.Collections.sort(sorted);
+    assertEquals(sorted, order, "families in name order, as one registry prints them");
   }
 
   @Test

@@ -38,7 +38,7 @@ class HealthCheckTest {
   void servesWithoutTheTokenWhileTheCoreAnswers() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     BrokerCore core = core();
-    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, KEY)) {
+    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, KEY, () -> null)) {
       HttpResponse<String> r = get(server, "/healthz");
       assertEquals(200, r.statusCode(), r.body());
       assertTrue(r.body().startsWith("{\"status\":\"serving\""), r.body());
@@ -54,7 +54,7 @@ class HealthCheckTest {
   void aStoppedCoreIsNotServing() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     BrokerCore core = core();
-    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, null)) {
+    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, null, () -> null)) {
       core.close();
       HttpResponse<String> r = get(server, "/healthz");
       assertEquals(503, r.statusCode(), r.body());
