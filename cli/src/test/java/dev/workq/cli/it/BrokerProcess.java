@@ -20,14 +20,19 @@ import java.util.regex.Pattern;
 public final class BrokerProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
+  private static final Pattern HTTP = Pattern.compile("metrics on http://[^:/]+:(\\d+)/");
 
   private final Process process;
   private final int port;
+  private final CompletableFuture<Integer> httpPort;
+  private final StringBuffer stdout;
   private final Path log;
 
-  private BrokerProcess(Process process, int port, Path log) {
+  private BrokerProcess(Process process, int port, CompletableFuture<Integer> httpPort, StringBuffer stdout, Path log) {
     this.process = process;
     this.port = port;
+    this.httpPort = httpPort;
+    this.stdout = stdout;
     this.log = log;
   }
 
@@ -49,26 +54,40 @@ public final class BrokerProcess implements AutoCloseable {
     List<String> cmd = command(jvmArgs, port, dataDir, args);
     Path log = Files.createTempFile("workq-broker-", ".log");
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
-    CompletableFuture<Integer> bound = CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<Integer> bound = new CompletableFuture<>();
+    CompletableFuture<Integer> http = new CompletableFuture<>();
+    StringBuffer stdout = new StringBuffer();
+    // Reads stdout for the whole life of the broker, not only up to "listening on": the HTTP
+    // line comes after it, and a pipe nobody drains (or one closed early) would fail the
+    // broker's later writes to stdout.
+    Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = out.readLine()) != null) {
+          stdout.append(line).append('\n');
           Matcher m = LISTENING.matcher(line);
           if (m.find()) {
-            return Integer.parseInt(m.group(1));
+            bound.complete(Integer.parseInt(m.group(1)));
+          }
+          Matcher h = HTTP.matcher(line);
+          if (h.find()) {
+            http.complete(Integer.parseInt(h.group(1)));
           }
         }
       } catch (IOException e) {
-        return -1;
+        // The broker is gone; the futures below say so.
       }
-      return -1;
-    });
+      bound.complete(-1);
+      http.complete(-1);
+    }, "broker-stdout-" + p.pid());
+    reader.setDaemon(true);
+    reader.start();
     try {
       int actual = bound.get(60, TimeUnit.SECONDS);
       if (actual < 0) {
         throw new IllegalStateException("broker exited before listening: " + Files.readString(log));
       }
-      return new BrokerProcess(p, actual, log);
+      return new BrokerProcess(p, actual, http, stdout, log);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       p.destroyForcibly();
       throw new IllegalStateException("broker did not start: " + Files.readString(log), e);
@@ -116,12 +135,26 @@ public final class BrokerProcess implements AutoCloseable {
     return "127.0.0.1:" + port;
   }
 
-  public long pid() {
-    return process.pid();
+  /** The HTTP port the broker printed (started with {@code --http-port}); waits up to 10 s for it. */
+  public int httpPort() throws Exception {
+    int p = httpPort.get(10, TimeUnit.SECONDS);
+    if (p < 0) {
+      throw new IllegalStateException("broker printed no HTTP port: " + log());
+    }
+    return p;
   }
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** Waits up to {@code seconds} for the broker to exit on its own; its status, or null if it still runs. */
+  public Integer awaitExit(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS) ? process.exitValue() : null;
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   /** SIGKILL, and wait for the process to be gone. */
@@ -130,8 +163,12 @@ public final class BrokerProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * What the broker wrote to stderr (its log), then to stdout (the banner, and what the JVM
+   * itself prints there, such as "Terminating due to java.lang.OutOfMemoryError").
+   */
   public String log() throws IOException {
-    return Files.readString(log);
+    return Files.readString(log) + (stdout.length() == 0 ? "" : "--- stdout ---\n" + stdout);
   }
 
   @Override
