@@ -28,6 +28,7 @@ final class BrokerMetrics {
   private final AtomicReference<CoreSnapshot> latest = new AtomicReference<>();
   /** The last snapshot scraped and its text: scrapes that share a snapshot share the encoding. */
   private CoreSnapshot lastSnapshot;
+  private final java.util.function.Supplier<HandshakeStats> handshakes;
   private byte[] lastText;
 
   BrokerMetrics() {
@@ -36,6 +37,8 @@ final class BrokerMetrics {
 
   /** With the pre-handshake budget's counters from {@code handshakes} (null when unknown). */
   BrokerMetrics(java.util.function.Supplier<HandshakeStats> handshakes) {
+    // Meters hold what they read weakly: keep it here, or its meters read NaN once it is collected.
+    this.handshakes = handshakes;
     budgets();
     handshakeMeters(handshakes);
     Gauge.builder("workq_workers_connected", latest, r -> r.get() == null ? 0 : r.get().stats().workers().size())
@@ -92,14 +95,14 @@ final class BrokerMetrics {
 
   private void handshakeMeters(java.util.function.Supplier<HandshakeStats> stats) {
     Gauge.builder("workq_handshake_connections", stats, s -> s.get() == null ? 0 : s.get().connections())
-        .description("Connections not yet welcomed (in TLS, the authkey exchange or HELLO)").strongReference(true).register(registry);
+        .description("Connections not yet welcomed (in TLS, the authkey exchange or HELLO)").register(registry);
     Gauge.builder("workq_handshake_held_bytes", stats, s -> s.get() == null ? 0 : s.get().bytesHeld())
         .description("Bytes the partial frames of connections not yet welcomed hold (--handshake-buffer-budget)").baseUnit("bytes")
-        .strongReference(true).register(registry);
+        .register(registry);
     FunctionCounter.builder("workq_handshake_evictions", stats, s -> s.get() == null ? 0 : s.get().evictedOverAddressCap())
-        .description("Connections closed in their handshake to stay within a budget").tag("reason", "address_cap").strongReference(true).register(registry);
+        .description("Connections closed in their handshake to stay within a budget").tag("reason", "address_cap").register(registry);
     FunctionCounter.builder("workq_handshake_evictions", stats, s -> s.get() == null ? 0 : s.get().evictedOverBufferBudget())
-        .description("Connections closed in their handshake to stay within a budget").tag("reason", "buffer_budget").strongReference(true).register(registry);
+        .description("Connections closed in their handshake to stay within a budget").tag("reason", "buffer_budget").register(registry);
   }
 
   /**
