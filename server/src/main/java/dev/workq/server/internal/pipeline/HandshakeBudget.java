@@ -229,7 +229,9 @@ public final class HandshakeBudget {
    */
   private void close(Channel ch, String reason) {
     ch.eventLoop().execute(() -> {
-      if (!ch.isActive()) {
+      // Chosen under the lock while still in its handshake, the connection may have been welcomed
+      // on its event loop since: a welcomed connection is never closed for these budgets.
+      if (!ch.isActive() || DispatchHandler.hasSession(ch)) {
         return;
       }
       ch.config().setAutoRead(false);

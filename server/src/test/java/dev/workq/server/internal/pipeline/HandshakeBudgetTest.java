@@ -104,6 +104,25 @@ class HandshakeBudgetTest {
   }
 
   @Test
+  void aConnectionWelcomedBeforeItsEvictionRanOnItsEventLoopStaysOpen() {
+    HandshakeBudget budget = new HandshakeBudget(1, 1 << 20, false);
+    EmbeddedChannel first = channel();
+    budget.admit(first, "10.0.0.1");
+    EmbeddedChannel second = channel();
+    budget.admit(second, "10.0.0.1");
+    // The eviction of the first was decided under the lock; before it runs on the first's event
+    // loop, the first finishes its handshake there.
+    first.attr(DispatchHandler.SESSION).set(new dev.workq.server.internal.core.Session("1", first,
+        new dev.workq.protocol.Hello(1, dev.workq.protocol.Role.CLIENT, "c", "h", 1, List.of()), 16, 16,
+        new dev.workq.server.internal.core.InboundBudget(1 << 20)));
+    runEvictions();
+
+    assertTrue(first.isOpen(), "a welcomed connection is never closed for a handshake budget");
+    assertNull(first.readOutbound(), "nor sent the eviction's ERROR");
+    assertTrue(second.isOpen());
+  }
+
+  @Test
   void overTheByteBudgetTheOldestHoldingBytesGoUntilTheRestFit() throws Exception {
     HandshakeBudget budget = new HandshakeBudget(100, 100_000, false);
     EmbeddedChannel quiet = channel();
