@@ -122,6 +122,10 @@ public final class ClientOptions {
     return handlers;
   }
 
+  /**
+   * How long connecting, with the handshake, may take; default 10 s. A broker that turns the
+   * connection away while busy (CONNECTION_LIMIT) is tried again, with backoff, within it.
+   */
   public Duration connectTimeout() {
     return connectTimeout;
   }
@@ -141,8 +145,9 @@ public final class ClientOptions {
   }
 
   /**
-   * Whether a put to a full queue waits (retrying with backoff, up to the request timeout) instead
-   * of failing at once with QUEUE_FULL. Default false.
+   * Whether a put to a full queue, or to a broker at its memory budget, waits (retrying with
+   * backoff, up to the request timeout) instead of failing at once with QUEUE_FULL or
+   * MEMORY_LIMIT. Default false.
    */
   public boolean waitWhenQueueFull() {
     return waitWhenQueueFull;

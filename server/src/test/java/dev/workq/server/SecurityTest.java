@@ -3,6 +3,7 @@ package dev.workq.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -194,6 +195,27 @@ class SecurityTest {
     assertTrue(e.getMessage().startsWith("refusing to listen on 0.0.0.0 without an authkey"), e.getMessage());
     Broker.start(BrokerOptions.builder().host("0.0.0.0").port(0).insecure(true).build()).close();
     Broker.start(BrokerOptions.builder().host("0.0.0.0").port(0).authkey(KEY).build()).close();
+  }
+
+  @Test
+  void aClientTurnedAwayAtTheCapTriesAgainWithinItsConnectTimeout() throws Exception {
+    broker = Broker.start(BrokerOptions.builder().port(0).maxConnections(1).build());
+    RawPeer holder = RawPeer.connect(broker.port());
+    java.util.concurrent.CompletableFuture<WorkqClient> late = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> WorkqClient.connect(ClientOptions.builder().port(broker.port()).connectTimeout(java.time.Duration.ofSeconds(20)).build()));
+    Thread.sleep(300);
+    holder.close();
+
+    try (WorkqClient c = late.get(20, java.util.concurrent.TimeUnit.SECONDS)) {
+      assertNotNull(c.put("after-the-cap", 1), "in once the slot was free");
+    }
+    try (RawPeer again = RawPeer.connect(broker.port())) {
+      long start = System.nanoTime();
+      WorkqException e = assertThrows(WorkqException.class,
+          () -> WorkqClient.connect(ClientOptions.builder().port(broker.port()).connectTimeout(java.time.Duration.ofMillis(700)).build()));
+      assertTrue(e.getMessage().contains("CONNECTION_LIMIT"), e.getMessage());
+      assertTrue(System.nanoTime() - start < java.util.concurrent.TimeUnit.SECONDS.toNanos(15), "gives up at its connect timeout");
+    }
   }
 
   @Test

@@ -72,7 +72,8 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--lease-ms", paramLabel = "MS", description = "Lease of each delivery without renewal (default: the broker's).")
   Long leaseMs;
 
-  @Option(names = "--wait-if-full", description = "When the queue is full, wait for room instead of failing with QUEUE_FULL.")
+  @Option(names = "--wait-if-full", description = "When the queue is full or the broker at its memory budget, wait for room instead of failing with "
+      + "QUEUE_FULL or MEMORY_LIMIT.")
   boolean waitIfFull;
 
   private TaskOptions taskOptions() {

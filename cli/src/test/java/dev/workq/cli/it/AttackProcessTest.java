@@ -239,9 +239,28 @@ class AttackProcessTest {
 
   @Test
   void anOutOfMemoryErrorMakesTheBrokerExitNonZeroWithinSeconds() throws Exception {
+    int status = floodUntilOutOfMemory(List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"));
+    assertEquals(3, status, "the JVM's own exit on OutOfMemoryError");
+  }
+
+  /**
+   * Without the JVM flag the broker itself must stop: an OutOfMemoryError on its core thread or
+   * on an I/O thread is fatal to it (one ERROR line, exit status 70), never a broker that keeps
+   * accepting while its core is dead.
+   */
+  @Test
+  void withoutTheJvmFlagAnOutOfMemoryErrorStillStopsTheBrokerWithStatus70() throws Exception {
+    // In memory: the journal's writer thread, which an OutOfMemoryError would stop on its own, is not there.
+    int status = floodUntilOutOfMemory(List.of("-Xmx64m"), "--in-memory");
+    assertEquals(70, status, "the broker's own stop after a fatal error");
+  }
+
+  /** Floods a broker with no budgets and a 64 MB heap with big PUTs until it exits; its exit status. */
+  private int floodUntilOutOfMemory(List<String> jvmArgs, String... extra) throws Exception {
     String huge = "100000000000";
-    BrokerProcess broker = broker(List.of("-Xmx64m", "-XX:+ExitOnOutOfMemoryError"),
-        "--max-memory-bytes", huge, "--max-queue-bytes", huge, "--max-pending-bytes", huge);
+    List<String> args = new ArrayList<>(List.of("--max-memory-bytes", huge, "--max-queue-bytes", huge, "--max-pending-bytes", huge));
+    args.addAll(List.of(extra));
+    BrokerProcess broker = broker(jvmArgs, args.toArray(String[]::new));
     byte[] big = new byte[BIG];
     java.util.Arrays.fill(big, (byte) 'y');
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -276,6 +295,7 @@ class AttackProcessTest {
         log.substring(Math.max(0, log.length() - 2000)));
     assertNotNull(status, "the broker still runs 60 s into the flood, " + sent + " PUTs sent; log:\n" + log);
     assertNotEquals(0, status, "the broker exited 0 after running out of memory");
+    return status;
   }
 
   // ---- 5 ----

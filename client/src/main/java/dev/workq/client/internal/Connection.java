@@ -5,6 +5,7 @@ import dev.workq.client.ConnectionClosedException;
 import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqException;
 import dev.workq.protocol.Deliver;
+import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Hello;
 import dev.workq.protocol.Role;
@@ -91,9 +92,34 @@ public final class Connection {
 
   /**
    * Connects and completes the handshake, or fails within the connect timeout with a
-   * {@link WorkqException} that says what went wrong.
+   * {@link WorkqException} that says what went wrong. A broker that turns the connection away
+   * because it is busy (CONNECTION_LIMIT: at its connection cap, or closing connections still in
+   * their handshake during a flood) is tried again, with backoff, until the connect timeout.
    */
   public static Connection open(ClientOptions options, EventLoopGroup group, Class<? extends SocketChannel> channelType) {
+    long deadline = System.nanoTime() + options.connectTimeout().toNanos();
+    long backoffMs = 50;
+    while (true) {
+      try {
+        return openOnce(options, group, channelType);
+      } catch (WorkqException e) {
+        long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (!(e.getCause() instanceof RemoteException r) || r.code() != ErrorCode.CONNECTION_LIMIT || leftMs <= backoffMs) {
+          throw e;
+        }
+        log.debug("{}; trying again in {} ms", e.getMessage(), backoffMs);
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+        backoffMs = Math.min(1000, backoffMs * 2);
+      }
+    }
+  }
+
+  private static Connection openOnce(ClientOptions options, EventLoopGroup group, Class<? extends SocketChannel> channelType) {
     String address = options.host() + ":" + options.port();
     SslContext ssl = options.tls() ? Tls.clientContext(options) : null;
     Connection[] holder = new Connection[1];

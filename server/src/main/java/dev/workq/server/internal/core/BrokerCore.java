@@ -189,13 +189,21 @@ public final class BrokerCore implements AutoCloseable {
     };
   }
 
-  private void fail(Error e) {
-    if (failed != null) {
-      return;
+  /**
+   * Stops the core for good after {@code e}, an Error on its thread or one that leaves the JVM in
+   * doubt elsewhere (an I/O thread out of memory): one ERROR line, then the fatal listener. Any
+   * thread; only the first call counts.
+   */
+  public void fail(Error e) {
+    synchronized (this) {
+      if (failed != null) {
+        return;
+      }
+      failed = e;
     }
-    failed = e;
     try {
-      log.error("the broker's core thread failed and the broker stops: {}", String.valueOf(e));
+      log.error("the broker {} failed and the broker stops: {}", thread.inEventLoop() ? "core thread" : "thread "
+          + Thread.currentThread().getName(), String.valueOf(e));
     } finally {
       fatalListener.accept(e);
     }

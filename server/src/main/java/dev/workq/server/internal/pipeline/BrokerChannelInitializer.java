@@ -27,7 +27,7 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
   private final MessageDecoder decoder = new MessageDecoder();
   private final MessageEncoder encoder = new MessageEncoder();
   private final DispatchHandler dispatch;
-  private final ExceptionHandler exceptions = new ExceptionHandler();
+  private final ExceptionHandler exceptions;
   private final ConnectionLimitHandler limit;
   private final ChannelGroup connections;
   private final HandshakeBudget handshakes;
@@ -48,6 +48,7 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
     this.brokerName = brokerName;
     this.ssl = ssl;
     this.dispatch = new DispatchHandler(core);
+    this.exceptions = new ExceptionHandler(core::fail);
     this.limit = new ConnectionLimitHandler(options.maxConnections(), ssl != null);
     this.handshakes = new HandshakeBudget(options.maxHandshakesPerAddress(), options.handshakeBufferBudget(), ssl != null);
   }

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The last handler: the broker's one policy for failures on a connection. A protocol violation
  * gets an ERROR naming it, then the connection closes; an I/O error (peer reset) closes quietly;
- * anything else is a bug, logged loudly, and closes the connection. Reading stops at once so a
- * broken stream produces one error, not one per frame.
+ * a VirtualMachineError (out of memory, heap or direct) leaves the whole JVM in doubt, so it is
+ * reported as fatal to the broker, which stops; anything else is a bug, logged loudly, and closes
+ * the connection. Reading stops at once so a broken stream produces one error, not one per frame.
  */
 @ChannelHandler.Sharable
 public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
@@ -32,13 +33,29 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
   /** How long a connection closed for a fatal error may take to read the error before it is cut. */
   static final long LINGER_MS = 2000;
 
+  private final java.util.function.Consumer<Error> fatal;
+
+  /** {@code fatal} is told of an Error that must stop the broker. */
+  public ExceptionHandler(java.util.function.Consumer<Error> fatal) {
+    this.fatal = fatal;
+  }
+
+  /** A handler for a pipeline without a broker to stop (tests of the pipeline alone). */
+  public ExceptionHandler() {
+    this(e -> { });
+  }
+
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (!ctx.channel().isActive() || ctx.channel().attr(CLOSING).setIfAbsent(Boolean.TRUE) != null) {
       return;
     }
+    VirtualMachineError vm = find(cause, VirtualMachineError.class);
     ProtocolException pe = find(cause, ProtocolException.class);
-    if (pe != null) {
+    if (vm != null) {
+      ctx.close();
+      fatal.accept(vm);
+    } else if (pe != null) {
       log.info("closing {}: {}: {}", ctx.channel().remoteAddress(), pe.code(), pe.getMessage());
       closeAfter(ctx, new ErrorReply(0, pe.code(), pe.getMessage(), true));
     } else if (find(cause, IOException.class) != null) {

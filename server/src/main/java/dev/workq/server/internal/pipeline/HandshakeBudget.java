@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * The broker-wide account of connections still in their handshake (connected, not yet welcomed),
  * which bounds what strangers can make the broker hold: at most {@code maxPerAddress} such
  * connections per source address, and at most {@code maxBytes} bytes in their partial frames over
- * the whole broker. Past either, the <em>oldest</em> connections go first (those of that address,
- * or those holding bytes), so a flood of stalled connections is what gets closed while a client
- * that handshakes quickly still gets in.
+ * the whole broker. Past either, the <em>oldest</em> connections stalled part-way through a frame
+ * go first (of that address, or of all), so a flood of stalled connections is what gets closed
+ * while a client that handshakes quickly still gets in.
  *
  * <p>Each connection's {@link HandshakeBudgetHandler} admits it, reports what its frame decoder
  * holds after every read, and releases it once, at the WELCOME or the close. Connections live on
@@ -95,7 +95,7 @@ public final class HandshakeBudget {
       ArrayDeque<Entry> same = byAddress.computeIfAbsent(address, a -> new ArrayDeque<>());
       same.addLast(entry);
       if (same.size() > maxPerAddress) {
-        victim = same.peekFirst();
+        victim = victimAmong(same);
         remove(victim);
         evictedOverAddressCap++;
       }
@@ -147,6 +147,23 @@ public final class HandshakeBudget {
       }
     }
     log(summary);
+  }
+
+  /**
+   * Which of an address's connections goes when it is over its cap: the oldest one stalled
+   * part-way through a frame, else the oldest. Age alone is not enough: a good client's
+   * connection can be admitted before part of a burst from the same address (the broker's accept
+   * backlog overflowed and the kernel retried the burst's SYNs later), and then a stalled
+   * connection admitted after it would outlive it. A good client's HELLO arrives whole, so it
+   * holds no bytes while it waits for its WELCOME. At most {@code maxPerAddress + 1} entries.
+   */
+  private static Entry victimAmong(ArrayDeque<Entry> same) {
+    for (Entry e : same) {
+      if (e.held > 0) {
+        return e;
+      }
+    }
+    return same.peekFirst();
   }
 
   /** Takes {@code entry} out of the account (welcomed or closed); only the first call counts. */

@@ -104,6 +104,23 @@ class HandshakeBudgetTest {
   }
 
   @Test
+  void overItsCapAnAddressLosesItsOldestStalledConnectionBeforeAnOlderOneThatHoldsNothing() {
+    HandshakeBudget budget = new HandshakeBudget(2, 1 << 20, false);
+    EmbeddedChannel good = channel();
+    budget.admit(good, "10.0.0.1");
+    EmbeddedChannel stalled = channel();
+    budget.hold(budget.admit(stalled, "10.0.0.1"), 4096);
+    EmbeddedChannel newest = channel();
+    budget.admit(newest, "10.0.0.1");
+    runEvictions();
+
+    assertTrue(good.isOpen(), "a connection whose HELLO came whole holds nothing: it is not the first to go");
+    assertFalse(stalled.isOpen(), "the stalled one goes, though it is younger");
+    assertTrue(newest.isOpen());
+    assertEquals(new HandshakeStats(2, 0, 1, 0), budget.stats());
+  }
+
+  @Test
   void aConnectionWelcomedBeforeItsEvictionRanOnItsEventLoopStaysOpen() {
     HandshakeBudget budget = new HandshakeBudget(1, 1 << 20, false);
     EmbeddedChannel first = channel();
