@@ -90,14 +90,7 @@ public final class BrokerCore implements AutoCloseable {
   private long nextConsumer = 1;
   private long nextId = 1;
   private long staleResults;
-  /** Bytes held by every item the broker keeps, against {@link CoreConfig#maxMemoryBytes()}. */
-  private long heldBytes;
-  private int consumerCount;
-  private long refusedForMemory;
-  private long refusedForQueueBytes;
-  private long refusedForQueueLength;
-  private long refusedForQueueLimit;
-  private long refusedForConsumerLimit;
+  private final Budgets budgets;
   /**
    * Set once the broker announces its shutdown: connections closing after that have not failed,
    * so what they hold is not counted against the tasks. It stays as the journal has it: ready.
@@ -108,6 +101,7 @@ public final class BrokerCore implements AutoCloseable {
   private BrokerCore(CoreConfig config, Persistence persistence, Recovered recovered) {
     this.config = config;
     this.inbound = new InboundBudget(config.maxPendingBytes());
+    this.budgets = new Budgets(config);
     this.persistence = persistence;
     this.epoch = recovered.epoch() + 1;
     this.nextSeq = recovered.maxSeq() + 1;
@@ -147,7 +141,7 @@ public final class BrokerCore implements AutoCloseable {
 
   private void restore(Item item) {
     QueueState q = queue(item.queue);
-    charge(q, item);
+    budgets.charge(q, item);
     if (item.state == Item.State.DEAD) {
       q.dead.put(item.seq, item);
     } else if (item.notBefore > 0) {
@@ -281,12 +275,6 @@ public final class BrokerCore implements AutoCloseable {
     return f;
   }
 
-  private CoreBudgets budgets() {
-    return new CoreBudgets(heldBytes, config.maxMemoryBytes(), inbound.bytes(), inbound.maxBytes(), queues.size(), config.maxQueues(),
-        consumerCount, config.maxConsumers(), refusedForMemory, refusedForQueueBytes, refusedForQueueLength, refusedForQueueLimit,
-        refusedForConsumerLimit);
-  }
-
   /** Carries out a dead-letters request, as the protocol's DEAD_LETTERS does. */
   public CompletableFuture<dev.workq.protocol.DeadLettersReply> deadLetters(DeadLetters request) {
     CompletableFuture<dev.workq.protocol.DeadLettersReply> f = new CompletableFuture<>();
@@ -360,7 +348,7 @@ public final class BrokerCore implements AutoCloseable {
     execute(() -> f.complete(new CoreSnapshot(
         Stats.unsorted(queues.values(), sessions, staleResults, persistence.sizeBytes()),
         queues.values().stream().filter(q -> q.paused).map(q -> q.name).collect(java.util.stream.Collectors.toSet()),
-        persistence.journalStats(), budgets())));
+        persistence.journalStats(), budgets.snapshot(queues.size(), inbound))));
     return f;
   }
 
@@ -461,40 +449,24 @@ public final class BrokerCore implements AutoCloseable {
     if (q == null) {
       return;
     }
-    if (q.ready.size() + q.pendingPuts >= config.maxQueueLength()) {
-      refusedForQueueLength++;
-      s.send(new ErrorReply(p.corr(), ErrorCode.QUEUE_FULL,
-          "queue '" + q.name + "' holds " + (q.ready.size() + q.pendingPuts) + " items (max-length " + config.maxQueueLength() + ")", false));
-      dropIfUnused(q);
-      return;
-    }
     String id = p.id() != null ? p.id() : idPrefix + "-" + Long.toHexString(nextId++);
     int maxAttempts = p.maxAttempts() != null ? p.maxAttempts() : config.maxAttempts();
     long leaseMs = p.leaseMs() != null ? p.leaseMs() : config.leaseMs();
     Item item = new Item(nextSeq++, id, q.name, p.kind(), p.handler(), replyTo, maxAttempts, leaseMs, p.payload());
-    long size = item.footprint();
-    if (q.bytes + size > config.maxQueueBytes()) {
-      refusedForQueueBytes++;
-      s.send(new ErrorReply(p.corr(), ErrorCode.QUEUE_FULL, "queue '" + q.name + "' holds " + q.bytes + " bytes of items and this one needs "
-          + size + " (max-queue-bytes " + config.maxQueueBytes() + ")", false));
+    ErrorReply refused = budgets.refusePut(q, item, p.corr());
+    if (refused != null) {
+      s.send(refused);
       dropIfUnused(q);
       return;
     }
-    if (heldBytes + size > config.maxMemoryBytes()) {
-      refusedForMemory++;
-      s.send(new ErrorReply(p.corr(), ErrorCode.MEMORY_LIMIT, "the broker holds " + heldBytes + " bytes of items, its memory budget is "
-          + config.maxMemoryBytes() + " (max-memory-bytes): submits are refused until consumers take items off; retry later", false));
-      dropIfUnused(q);
-      return;
-    }
-    charge(q, item);
+    budgets.charge(q, item);
     q.pendingPuts++;
     pendingPuts.put(item.seq, item);
     persistence.append(JournalRecords.put(item), error -> onCore(() -> {
       q.pendingPuts--;
       pendingPuts.remove(item.seq);
       if (error != null) {
-        refund(q, item);
+        budgets.refund(q, item);
         s.send(new ErrorReply(p.corr(), ErrorCode.STORAGE_ERROR,
             "the broker could not write the item to its journal (" + error.getMessage() + "); it was not accepted", false));
         dropIfUnused(q);
@@ -507,13 +479,9 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   private void consume(Session s, Consume c) {
-    if (s.consumers.size() >= config.maxConsumersPerConnection() || consumerCount >= config.maxConsumers()) {
-      refusedForConsumerLimit++;
-      boolean mine = s.consumers.size() >= config.maxConsumersPerConnection();
-      s.send(new ErrorReply(c.corr(), ErrorCode.CONSUMER_LIMIT, mine
-          ? "this connection has " + s.consumers.size() + " consumers (max-consumers-per-connection " + config.maxConsumersPerConnection()
-              + "); cancel some first"
-          : "the broker serves its maximum of " + config.maxConsumers() + " consumers (max-consumers); try again later", false));
+    ErrorReply refused = budgets.refuseConsumer(s, c.corr());
+    if (refused != null) {
+      s.send(refused);
       return;
     }
     java.util.Set<String> handlers = null;
@@ -531,7 +499,7 @@ public final class BrokerCore implements AutoCloseable {
     }
     Consumer consumer = new Consumer(nextConsumer++, s, q, c.prefetch(), handlers);
     s.consumers.put(consumer.id, consumer);
-    consumerCount++;
+    budgets.consumerAdded();
     q.consumers.add(consumer);
     s.send(new ConsumeOk(c.corr(), consumer.id));
     dispatch(q);
@@ -595,7 +563,7 @@ public final class BrokerCore implements AutoCloseable {
     }
     unhold(d);
     d.queue.completed++;
-    refund(d.queue, d.item);
+    budgets.refund(d.queue, d.item);
     persistence.appendQuietly(JournalRecords.remove(d.item.seq));
     dispatch(d.queue);
     collectIfIdle(d.queue);
@@ -619,12 +587,12 @@ public final class BrokerCore implements AutoCloseable {
     }
     if (c.ok()) {
       q.completed++;
-      refund(q, task);
+      budgets.refund(q, task);
       Item result = resultItem(task, c.result());
       persistence.appendQuietly(JournalRecords.replace(task.seq, result == null ? List.of() : List.of(result)));
       if (result != null) {
         QueueState done = queue(result.queue);
-        charge(done, result);
+        budgets.charge(done, result);
         done.offerLast(result);
         dispatch(done);
       }
@@ -698,7 +666,7 @@ public final class BrokerCore implements AutoCloseable {
       }
     }
     for (Item i : doomed) {
-      refund(q, i);
+      budgets.refund(q, i);
       persistence.appendQuietly(JournalRecords.remove(i.seq));
     }
     removeQueue(q);
@@ -779,7 +747,7 @@ public final class BrokerCore implements AutoCloseable {
       // A STOP is consumed by its delivery, and it ends the consumer that took it: nothing after
       // the sentinel reaches that worker, just as multiprocessing's worker loop ends at STOP.
       q.completed++;
-      refund(q, item);
+      budgets.refund(q, item);
       persistence.appendQuietly(JournalRecords.remove(item.seq));
       if (c != null) {
         s.consumers.remove(c.id);
@@ -815,22 +783,8 @@ public final class BrokerCore implements AutoCloseable {
   private void detach(Consumer c) {
     c.cancelled = true;
     c.queue.consumers.remove(c);
-    consumerCount--;
+    budgets.consumerRemoved();
     collectIfIdle(c.queue);
-  }
-
-  /** {@code item} is now kept by the broker, in {@code q}: its bytes count against the budgets. */
-  private void charge(QueueState q, Item item) {
-    long size = item.footprint();
-    q.bytes += size;
-    heldBytes += size;
-  }
-
-  /** {@code item} is no longer kept: its bytes are free again. */
-  private void refund(QueueState q, Item item) {
-    long size = item.footprint();
-    q.bytes -= size;
-    heldBytes -= size;
   }
 
   // ---- failures: retries, lost workers, dead letters ----
@@ -878,7 +832,7 @@ public final class BrokerCore implements AutoCloseable {
         task.attempts, task.crashes, task.errors.isEmpty() ? "-" : task.errors.get(task.errors.size() - 1));
     if (result != null) {
       QueueState done = queue(result.queue);
-      charge(done, result);
+      budgets.charge(done, result);
       done.offerLast(result);
       dispatch(done);
     }
@@ -918,7 +872,7 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   void purgeDead(QueueState q, Item dead) {
-    refund(q, dead);
+    budgets.refund(q, dead);
     persistence.appendQuietly(JournalRecords.remove(dead.seq));
   }
 
@@ -989,7 +943,7 @@ public final class BrokerCore implements AutoCloseable {
     for (Consumer c : s.consumers.values()) {
       c.cancelled = true;
       c.queue.consumers.remove(c);
-      consumerCount--;
+      budgets.consumerRemoved();
       touched.add(c.queue);
     }
     s.consumers.clear();
@@ -1031,16 +985,9 @@ public final class BrokerCore implements AutoCloseable {
     if (q != null) {
       return q;
     }
-    if (queues.size() >= config.maxQueues()) {
-      refusedForQueueLimit++;
-      s.send(new ErrorReply(corr, ErrorCode.QUEUE_LIMIT, "the broker holds its maximum of " + config.maxQueues()
-          + " queues (max-queues); delete unused ones (workq queue delete) before creating '" + name + "'", false));
-      return null;
-    }
-    if (s.queuesCreated >= config.maxQueuesPerConnection()) {
-      refusedForQueueLimit++;
-      s.send(new ErrorReply(corr, ErrorCode.QUEUE_LIMIT, "this connection has created " + s.queuesCreated
-          + " queues (max-queues-per-connection " + config.maxQueuesPerConnection() + "); cannot create '" + name + "'", false));
+    ErrorReply refused = budgets.refuseQueue(s, queues.size(), name, corr);
+    if (refused != null) {
+      s.send(refused);
       return null;
     }
     q = queue(name);
