@@ -879,6 +879,7 @@ public final class BrokerCore implements AutoCloseable {
   // ---- timers ----
 
   private void tick() {
+    inbound.flush();
     long now = System.nanoTime();
     Delivery d;
     while ((d = leases.peek()) != null && d.expiresAt - now <= 0) {

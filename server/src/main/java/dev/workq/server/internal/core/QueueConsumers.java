@@ -49,7 +49,8 @@ final class QueueConsumers {
 
   /** Puts {@code c} in the round robin if it can take and is not already there or starving. */
   void arm(Consumer c) {
-    if (c.standing == Consumer.Standing.IDLE && c.canTake() && all.contains(c)) {
+    // A consumer leaves this index only when cancelled, so its flag says whether it is still here.
+    if (c.standing == Consumer.Standing.IDLE && !c.cancelled && c.canTake()) {
       c.standing = Consumer.Standing.ARMED;
       armed.add(c);
     }

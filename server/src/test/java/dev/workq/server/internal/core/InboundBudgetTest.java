@@ -46,6 +46,25 @@ class InboundBudgetTest {
     assertEquals(0, budget.bytes());
   }
 
+  @Test
+  void smallRequestsReachTheSharedTotalInStepsAndAQuietCoreFlushesWhatItHeldBack() {
+    for (int i = 0; i < 100; i++) {
+      sa.requestQueued(300);
+    }
+    assertEquals(0, budget.bytes(), "30 kB is still below a step: held back by this thread");
+    for (int i = 0; i < 200; i++) {
+      sa.requestQueued(300);
+    }
+    assertTrue(budget.bytes() >= InboundBudget.STEP && budget.bytes() <= 90_000, "moved in a step: " + budget.bytes());
+    long moved = budget.bytes();
+    for (int i = 0; i < 100; i++) {
+      sa.requestDone(300);
+    }
+    assertEquals(moved, budget.bytes(), "the core holds back its small releases too");
+    budget.flush();
+    assertEquals(moved - 30_000, budget.bytes(), "until its tick flushes them");
+  }
+
   private Session session(EmbeddedChannel channel) {
     return new Session(channel.id().asShortText(), channel, new Hello(1, Role.CLIENT, "c", "h", 1, List.of()), 4096, 100, budget);
   }
