@@ -95,7 +95,15 @@ public final class WorkqClient implements AutoCloseable {
     return new WorkqClient(options);
   }
 
-  /** Connects to {@code HOST:PORT} with default options. */
+  /**
+   * Connects with default options: to {@code $WORKQ_BROKER} (else 127.0.0.1:7070) with the key
+   * in {@code $WORKQ_AUTHKEY} (else none), as the {@code workq} command does.
+   */
+  public static WorkqClient connect() {
+    return connect(ClientOptions.builder().build());
+  }
+
+  /** Connects to {@code HOST:PORT} with default options (the authkey from {@code $WORKQ_AUTHKEY}, if set). */
   public static WorkqClient connect(String hostPort) {
     return connect(ClientOptions.builder().address(hostPort).build());
   }
