@@ -85,6 +85,18 @@ class PlainProgramProcessTest {
     assertFalse(r.err.contains("No SLF4J providers"), r.toString());
   }
 
+  @Test
+  void theCliAndAProgramRefuseAMalformedBrokerVariableAlike() throws Exception {
+    Map<String, String> env = Map.of("WORKQ_BROKER", "nohostport");
+    Result cli = run(classPath(), env, "dev.workq.cli.Workq", "stats");
+    assertEquals(2, cli.exit, cli.toString());
+    assertEquals(1, cli.err.strip().lines().count(), "one line: " + cli);
+    assertTrue(cli.err.contains("WORKQ_BROKER must be HOST:PORT with a port in 1..65535, got 'nohostport'"), cli.toString());
+    Result program = run(withoutProviders(), env, "Plain");
+    assertEquals(1, program.exit, program.toString());
+    assertTrue(program.err.contains("WORKQ_BROKER must be HOST:PORT with a port in 1..65535, got 'nohostport'"), program.toString());
+  }
+
   private record Result(int exit, String out, String err) {
     @Override
     public String toString() {
@@ -96,28 +108,34 @@ class PlainProgramProcessTest {
   private static Result runAgainstBroker(List<String> cp, String... jvmArgs) throws Exception {
     byte[] key = Authkey.generate();
     try (Broker broker = Broker.start(BrokerOptions.builder().port(0).authkey(key).build())) {
-      List<String> cmd = new ArrayList<>(List.of(WorkerProcesses.javaBinary(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
-      cmd.addAll(Arrays.asList(jvmArgs));
-      List<String> fullCp = new ArrayList<>(cp);
-      fullCp.add(0, classes.toString());
-      cmd.addAll(List.of("-cp", String.join(File.pathSeparator, fullCp), "Plain"));
-      Path out = Files.createTempFile(classes, "out", ".txt");
-      Path err = Files.createTempFile(classes, "err", ".txt");
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
-      Map<String, String> env = pb.environment();
-      env.put("WORKQ_BROKER", "127.0.0.1:" + broker.port());
-      env.put("WORKQ_AUTHKEY", new String(key, StandardCharsets.US_ASCII));
-      Process p = pb.start();
-      try {
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-          throw new AssertionError("the plain program did not exit within 60 s\n" + Files.readString(err));
-        }
-      } finally {
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-      }
-      return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+      return run(cp, Map.of("WORKQ_BROKER", "127.0.0.1:" + broker.port(), "WORKQ_AUTHKEY", new String(key, StandardCharsets.US_ASCII)),
+          "Plain", jvmArgs);
     }
+  }
+
+  /** Runs {@code mainClass} in a JVM of its own on {@code cp} (and the compiled program) with {@code env} added. */
+  private static Result run(List<String> cp, Map<String, String> env, String mainClass, String... jvmArgs) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(WorkerProcesses.javaBinary(), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+    cmd.addAll(Arrays.asList(jvmArgs));
+    List<String> fullCp = new ArrayList<>(cp);
+    fullCp.add(0, classes.toString());
+    cmd.addAll(List.of("-cp", String.join(File.pathSeparator, fullCp), mainClass));
+    Path out = Files.createTempFile(classes, "out", ".txt");
+    Path err = Files.createTempFile(classes, "err", ".txt");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    pb.environment().remove("WORKQ_BROKER");
+    pb.environment().remove("WORKQ_AUTHKEY");
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    try {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError(mainClass + " did not exit within 60 s\n" + Files.readString(err));
+      }
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   private static List<String> classPath() {
