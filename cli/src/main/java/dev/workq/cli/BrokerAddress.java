@@ -1,18 +1,18 @@
 package dev.workq.cli;
 
 import dev.workq.client.ClientOptions;
-import dev.workq.protocol.auth.Authkey;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * The options every client command shares: where the broker is, the authkey, and TLS. Mapped
- * onto {@link ClientOptions}.
+ * onto {@link ClientOptions}, whose builder also supplies the defaults from {@code $WORKQ_BROKER}
+ * and {@code $WORKQ_AUTHKEY}: one reading of the environment for the CLI and for Java programs.
  */
 public final class BrokerAddress {
 
-  @Option(names = "--broker", paramLabel = "HOST:PORT", defaultValue = "${env:WORKQ_BROKER:-127.0.0.1:7070}",
-      description = "The broker to connect to (default: $WORKQ_BROKER or ${DEFAULT-VALUE}).")
+  @Option(names = "--broker", paramLabel = "HOST:PORT",
+      description = "The broker to connect to (default: $WORKQ_BROKER, else 127.0.0.1:7070).")
   String broker;
 
   @Option(names = "--authkey-file", paramLabel = "FILE",
@@ -31,20 +31,26 @@ public final class BrokerAddress {
   @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PKCS#8 PEM) of --tls-cert.")
   Path tlsKey;
 
-  /** Client options for this address, key and TLS; a malformed address or unusable key is a usage error. */
+  /**
+   * Client options for this address, key and TLS, the environment filling in what the flags do
+   * not say; a malformed address, variable or unusable key is a usage error.
+   */
   public ClientOptions.Builder options() {
     try {
-      return ClientOptions.builder().address(broker)
-          .authkey(Authkey.resolve(authkeyFile, System.getenv(Authkey.ENV)))
-          .tls(tls)
-          .tlsCa(tlsCa)
-          .tlsClientCert(tlsCert, tlsKey);
+      ClientOptions.Builder b = ClientOptions.builder();
+      if (broker != null) {
+        b.address(broker);
+      }
+      if (authkeyFile != null) {
+        b.authkeyFile(authkeyFile);
+      }
+      b.tls(tls).tlsCa(tlsCa).tlsClientCert(tlsCert, tlsKey);
+      // Building once here turns a malformed $WORKQ_BROKER or $WORKQ_AUTHKEY into a usage error
+      // now, rather than an exception wherever the caller builds.
+      b.build();
+      return b;
     } catch (IllegalArgumentException e) {
       throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
     }
-  }
-
-  public String value() {
-    return broker;
   }
 }

@@ -1,15 +1,33 @@
 package dev.workq.client;
 
 import dev.workq.protocol.Role;
+import dev.workq.protocol.auth.Authkey;
 import dev.workq.protocol.codec.Frames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * How a {@link WorkqClient} connects. Immutable; build with {@link #builder()}.
+ *
+ * <p>Like the {@code workq} command, a builder takes the broker's address and the authkey from the
+ * environment when the program does not give them: {@value #ENV_BROKER} ({@code HOST:PORT}) and
+ * {@value #ENV_AUTHKEY} (the key itself). For each option the order is: what the program sets on
+ * the builder, then the environment, then the default ({@value #DEFAULT_HOST}:{@value
+ * #DEFAULT_PORT}, no key). The CLI builds its options with this same builder, so a program and the
+ * CLI started in the same shell reach the same broker with the same key.
  */
 public final class ClientOptions {
+
+  /** Environment variable holding the broker's {@code HOST:PORT} when the program gives none. */
+  public static final String ENV_BROKER = "WORKQ_BROKER";
+  /**
+   * Environment variable holding the authkey when the program gives none: the key itself, less
+   * surrounding whitespace (see {@link Authkey#ENV}).
+   */
+  public static final String ENV_AUTHKEY = Authkey.ENV;
 
   /** Default broker host. */
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -69,7 +87,9 @@ public final class ClientOptions {
 
   /** A builder holding these options, to change a few. */
   public Builder toBuilder() {
-    Builder b = new Builder();
+    // These options already hold what the environment said when they were built; a second look
+    // could only disagree with them.
+    Builder b = new Builder(variable -> null);
     b.host = host;
     b.port = port;
     b.name = name;
@@ -90,19 +110,40 @@ public final class ClientOptions {
     return b;
   }
 
+  /**
+   * A builder with every option at its default, except that the broker's address and the authkey
+   * come from {@value #ENV_BROKER} and {@value #ENV_AUTHKEY} when those are set (see the class
+   * comment). A malformed variable fails {@link Builder#build()} with a message naming it, unless
+   * the program set that option itself.
+   */
   public static Builder builder() {
-    return new Builder();
+    return builder(System::getenv);
   }
 
-  /** Options for {@code host:port}, everything else default. */
+  /** {@link #builder()} reading the environment from {@code env}, so tests need not change the real one. */
+  static Builder builder(Function<String, String> env) {
+    return new Builder(env);
+  }
+
+  /** {@link #builder(Function)} over a map of variables. */
+  static Builder builder(Map<String, String> env) {
+    return new Builder(env::get);
+  }
+
+  /**
+   * Options for {@code host:port}, everything else default; the authkey comes from
+   * {@value #ENV_AUTHKEY} when that is set.
+   */
   public static ClientOptions of(String host, int port) {
     return builder().host(host).port(port).build();
   }
 
+  /** The broker's host; default the host of {@value #ENV_BROKER}, else {@value #DEFAULT_HOST}. */
   public String host() {
     return host;
   }
 
+  /** The broker's port; default the port of {@value #ENV_BROKER}, else {@value #DEFAULT_PORT}. */
   public int port() {
     return port;
   }
@@ -163,8 +204,8 @@ public final class ClientOptions {
   }
 
   /**
-   * The shared secret to prove to the broker, which must prove it back (see
-   * {@link dev.workq.protocol.auth.Authkey}); null (the default) for a broker without a key.
+   * The shared secret to prove to the broker, which must prove it back (see {@link Authkey});
+   * default the value of {@value #ENV_AUTHKEY} when set, else null, for a broker without a key.
    * A client with a key refuses a broker that does not prove it.
    */
   public byte[] authkey() {
@@ -215,21 +256,66 @@ public final class ClientOptions {
     private Path tlsCert;
     private Path tlsKey;
     private Duration heartbeat = DEFAULT_HEARTBEAT;
+    /** Why {@value ClientOptions#ENV_BROKER} is unusable; reported by build() unless the program set host and port. */
+    private String brokerEnvError;
+    /** Why {@value ClientOptions#ENV_AUTHKEY} is unusable; reported by build() unless the program set the key. */
+    private String authkeyEnvError;
+    private boolean hostSet;
+    private boolean portSet;
 
     public Builder progress(boolean progress) {
       this.progress = progress;
       return this;
     }
 
-    private Builder() {}
+    private Builder(Function<String, String> env) {
+      // The environment fills in defaults now; setters called later simply replace them. A bad
+      // variable is held back, not thrown: a program that sets the option itself must not fail
+      // because of a variable it overrides.
+      String broker = env.apply(ENV_BROKER);
+      if (broker != null && !broker.isBlank()) {
+        try {
+          parseAddress(broker.strip());
+        } catch (IllegalArgumentException e) {
+          brokerEnvError = ENV_BROKER + " must be HOST:PORT with a port in 1..65535, got '" + broker + "'";
+        }
+      }
+      String key = env.apply(ENV_AUTHKEY);
+      if (key != null) {
+        try {
+          this.authkey = Authkey.resolve(null, key);
+        } catch (IllegalArgumentException e) {
+          authkeyEnvError = e.getMessage();
+        }
+      }
+    }
 
-    /** The shared secret (see {@link ClientOptions#authkey()}); null for none. */
+    /**
+     * The shared secret (see {@link ClientOptions#authkey()}), used as given: a key read from a
+     * file should come through {@link #authkeyFile(Path)}, which drops the trailing newline. Null
+     * for no key, whatever {@value ClientOptions#ENV_AUTHKEY} says.
+     */
     public Builder authkey(byte[] authkey) {
       if (authkey != null && authkey.length == 0) {
         throw new IllegalArgumentException("authkey must not be empty");
       }
       this.authkey = authkey == null ? null : authkey.clone();
+      this.authkeyEnvError = null;
       return this;
+    }
+
+    /**
+     * Reads the shared secret from {@code file} exactly as {@code workq --authkey-file} does: its
+     * bytes less trailing whitespace (the newline an editor or {@code echo} adds), refusing a
+     * missing, empty or over-long file and, on POSIX systems, one that other users can read.
+     *
+     * @throws IllegalArgumentException naming the file when the key cannot be used
+     */
+    public Builder authkeyFile(Path file) {
+      if (file == null) {
+        throw new IllegalArgumentException("authkeyFile must not be null (use authkey(null) for no key)");
+      }
+      return authkey(Authkey.readFile(file));
     }
 
     /** Connects with TLS, verifying the broker's certificate and host name. */
@@ -273,24 +359,46 @@ public final class ClientOptions {
       return this;
     }
 
+    /** The broker's host; default from {@value ClientOptions#ENV_BROKER}, else {@value ClientOptions#DEFAULT_HOST}. */
     public Builder host(String host) {
+      setHost(host);
+      hostSet = true;
+      return this;
+    }
+
+    /** The broker's port; default from {@value ClientOptions#ENV_BROKER}, else {@value ClientOptions#DEFAULT_PORT}. */
+    public Builder port(int port) {
+      setPort(port);
+      portSet = true;
+      return this;
+    }
+
+    private void setHost(String host) {
       if (host == null || host.isBlank()) {
         throw new IllegalArgumentException("host must not be blank");
       }
       this.host = host;
-      return this;
     }
 
-    public Builder port(int port) {
+    private void setPort(int port) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("port must be 1..65535, got " + port);
       }
       this.port = port;
+    }
+
+    /**
+     * Parses {@code HOST:PORT} ({@code [::1]:7070} for an IPv6 literal); default
+     * {@value ClientOptions#ENV_BROKER}, else {@value ClientOptions#DEFAULT_HOST}:{@value ClientOptions#DEFAULT_PORT}.
+     */
+    public Builder address(String hostPort) {
+      parseAddress(hostPort);
+      hostSet = true;
+      portSet = true;
       return this;
     }
 
-    /** Parses {@code HOST:PORT}. */
-    public Builder address(String hostPort) {
+    private void parseAddress(String hostPort) {
       int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
       if (colon <= 0 || colon == hostPort.length() - 1) {
         throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
@@ -305,7 +413,15 @@ public final class ClientOptions {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
       }
-      return host(h).port(p);
+      // Both checked before either is kept, so a bad address changes nothing.
+      if (h.isBlank()) {
+        throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
+      }
+      if (p < 1 || p > 65535) {
+        throw new IllegalArgumentException("port must be 1..65535, got " + p);
+      }
+      setHost(h);
+      setPort(p);
     }
 
     public Builder name(String name) {
@@ -364,7 +480,19 @@ public final class ClientOptions {
       return this;
     }
 
+    /**
+     * The options.
+     *
+     * @throws IllegalArgumentException naming the variable when {@value ClientOptions#ENV_BROKER}
+     *     or {@value ClientOptions#ENV_AUTHKEY} is malformed and the program did not set that option
+     */
     public ClientOptions build() {
+      if (brokerEnvError != null && !(hostSet && portSet)) {
+        throw new IllegalArgumentException(brokerEnvError);
+      }
+      if (authkeyEnvError != null) {
+        throw new IllegalArgumentException(authkeyEnvError);
+      }
       return new ClientOptions(this);
     }
   }

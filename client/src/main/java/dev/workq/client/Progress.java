@@ -1,5 +1,6 @@
 package dev.workq.client;
 
+import dev.workq.client.internal.Logging;
 import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -13,7 +14,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class Progress implements AutoCloseable {
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Progress.class);
+  private static final org.slf4j.Logger log = Logging.logger(Progress.class);
   static final long LINE_EVERY_NANOS = 5_000_000_000L;
 
   private final ProgressBar bar;

@@ -2,6 +2,7 @@ package dev.workq.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.workq.client.internal.Connection;
+import dev.workq.client.internal.Logging;
 import dev.workq.protocol.ConsumeOk;
 import dev.workq.protocol.DeadLetters;
 import dev.workq.protocol.DeadLettersReply;
@@ -44,7 +45,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A connection to a workq broker, for programs that submit tasks and collect results.
@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkqClient implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(WorkqClient.class);
+  private static final Logger log = Logging.logger(WorkqClient.class);
 
   private final ClientOptions options;
   private final EventLoopGroup group;
@@ -95,7 +95,15 @@ public final class WorkqClient implements AutoCloseable {
     return new WorkqClient(options);
   }
 
-  /** Connects to {@code HOST:PORT} with default options. */
+  /**
+   * Connects with default options: to {@code $WORKQ_BROKER} (else 127.0.0.1:7070) with the key
+   * in {@code $WORKQ_AUTHKEY} (else none), as the {@code workq} command does.
+   */
+  public static WorkqClient connect() {
+    return connect(ClientOptions.builder().build());
+  }
+
+  /** Connects to {@code HOST:PORT} with default options (the authkey from {@code $WORKQ_AUTHKEY}, if set). */
   public static WorkqClient connect(String hostPort) {
     return connect(ClientOptions.builder().address(hostPort).build());
   }

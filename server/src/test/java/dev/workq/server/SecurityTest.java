@@ -22,7 +22,9 @@ import dev.workq.protocol.Role;
 import dev.workq.protocol.Welcome;
 import dev.workq.protocol.auth.Authkey;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +97,22 @@ class SecurityTest {
     WorkqException e = refused(client().authkey("wrong".getBytes(StandardCharsets.UTF_8)));
     assertTrue(e.getMessage().contains("AUTH_FAILED: wrong authkey"), e.getMessage());
     assertTrue(e.getMessage().startsWith("broker at 127.0.0.1:"), e.getMessage());
+  }
+
+  @Test
+  void aKeyFileWithATrailingNewlineAuthenticatesThroughAuthkeyFile() throws Exception {
+    Path file = dir.resolve("authkey-" + System.nanoTime());
+    Files.write(file, (new String(KEY, StandardCharsets.UTF_8) + "\n").getBytes(StandardCharsets.UTF_8));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    start(BrokerOptions.builder().authkey(KEY), client().authkey(KEY));
+    try (WorkqClient fromFile = WorkqClient.connect(client().authkeyFile(file).port(broker.port()).build())) {
+      String queue = "q" + System.nanoTime();
+      fromFile.put(queue, Map.of("n", 1));
+      assertTrue(fromFile.get(queue, Duration.ofSeconds(5)).isPresent());
+    }
+    // The same file read as-is keeps its newline, and that is another key: what authkeyFile fixes.
+    WorkqException e = refused(client().authkey(Files.readAllBytes(file)));
+    assertTrue(e.getMessage().contains("AUTH_FAILED"), e.getMessage());
   }
 
   @Test

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client pipeline's last handler: answers pings, passes every other message to its
@@ -18,7 +17,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   static final String NAME = "client";
 
-  private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+  private static final Logger log = Logging.logger(ClientHandler.class);
 
   private final Connection connection;
   private Throwable failure;

@@ -46,7 +46,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One connection to the broker: the handshake, requests matched to answers by correlation id, and
@@ -55,7 +54,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Connection {
 
-  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+  private static final Logger log = Logging.logger(Connection.class);
 
   private final Channel channel;
   private final WriteQueue out;
@@ -181,6 +180,7 @@ public final class Connection {
       c.close();
       throw new WorkqException("broker at " + address + " did not answer the handshake within " + options.connectTimeout().toMillis() + " ms");
     }
+    log.debug("connected to {} as {} '{}'", address, options.role(), options.name());
     return c;
   }
 
