@@ -78,7 +78,7 @@ class ReadmeShellTest {
   private static final Pattern ANY_BLOCK = Pattern.compile("(?m)^[ \\t]*```.*?^[ \\t]*```", Pattern.DOTALL);
   private static final Pattern INLINE = Pattern.compile("`(bin/workq [^`]+)`");
   private static final Pattern COMMENT = Pattern.compile("\\s+#\\s.*$");
-  private static final Pattern LISTENING = Pattern.compile("listening on ([^\\s:]+:\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("listening on /?([^\\s:/]+:\\d+)");
 
   @Test
   void readmeShellCommandsExitZero(@TempDir Path tmp) throws Exception {
