@@ -72,7 +72,10 @@ class ReadmeShellTest {
       entry("bin/workq stats --broker broker-host:7070 --authkey-file key --tls-ca ca.pem",
           "needs a TLS broker on a host named broker-host and its ca.pem"),
       entry("docker compose up -d --scale worker=4", "no Docker engine here; ComposeFileTest validates the compose file and its commands"),
-      entry("docker compose run --rm submitter", "no Docker engine here; ComposeFileTest validates the submitter's command"));
+      entry("docker compose run --rm submitter", "no Docker engine here; ComposeFileTest validates the submitter's command"),
+      entry("chromium --headless --no-sandbox --hide-scrollbars --window-size=1280,900 --virtual-time-budget=5000 "
+          + "--screenshot=docs/dashboard.png http://127.0.0.1:8080/",
+          "needs Chromium and the broker on port 8080, and rewrites docs/dashboard.png; DashboardBrowserTest drives the dashboard in Chromium"));
 
   private static final Pattern SH_BLOCK = Pattern.compile("(?m)^[ \\t]*```sh\\n(.*?)^[ \\t]*```", Pattern.DOTALL);
   private static final Pattern ANY_BLOCK = Pattern.compile("(?m)^[ \\t]*```.*?^[ \\t]*```", Pattern.DOTALL);
