@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * network. It connects as a worker, announces its handlers, takes up to {@code prefetch} tasks at a
  * time from its queue, runs them on {@code concurrency} threads, renews their leases while they
  * run and sends each result. When it takes a STOP sentinel it finishes every task it holds, sends
- * their results and returns 0. If the broker goes away it reconnects, for up to the reconnect
- * timeout; the tasks it held go back to the queue at the broker.
+ * their results and returns 0. If the broker is not up yet at start, or goes away, it tries again
+ * for up to the reconnect timeout ({@link BrokerDialer}); the tasks it held go back to the queue at
+ * the broker.
  */
 public final class Worker {
 
