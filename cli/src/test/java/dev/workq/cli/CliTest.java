@@ -248,4 +248,37 @@ class CliTest {
       assertOneLineError("AUTH_FAILED: the broker requires an authkey");
     }
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aWorkerRefusesAHandlersFileThatIsNotAJar(@TempDir Path dir) throws Exception {
+    Path readme = Files.writeString(dir.resolve("README.md"), "# workq\n\nA distributed work queue.\n");
+    assertEquals(2, run("worker", "--broker", addr(), "--handlers", readme.toString()));
+    assertOneLineError("handler jar " + readme + " is not a jar");
+    assertEquals(1, err().lines().count(), err());
+    assertEquals(0, broker.stats().workers().size(), "the worker connected before refusing its handlers");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aWorkerRefusesAJarThatOffersNoHandler(@TempDir Path dir) throws Exception {
+    Path jar = dir.resolve("empty.jar");
+    java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+    try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
+      // a valid jar with nothing in it but its manifest
+    }
+    assertEquals(2, run("worker", "--broker", addr(), "--handlers", jar.toString()));
+    assertOneLineError("handler jar " + jar + " offers no handler: it has no META-INF/services/dev.workq.worker.api.TaskHandler");
+    assertEquals(1, err().lines().count(), err());
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aWorkerRefusesAMissingHandlersJar(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.jar");
+    assertEquals(2, run("worker", "--broker", addr(), "--handlers", missing.toString()));
+    assertOneLineError("handler jar " + missing + " does not exist");
+    assertEquals(1, err().lines().count(), err());
+  }
 }

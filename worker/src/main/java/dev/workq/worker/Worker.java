@@ -3,11 +3,13 @@ package dev.workq.worker;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.Delivery;
 import dev.workq.client.DeliveryListener;
+import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqClient;
 import dev.workq.client.WorkqException;
 import dev.workq.client.internal.Connection;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Role;
+import dev.workq.worker.internal.BrokerDialer;
 import dev.workq.worker.internal.HandlerRegistry;
 import dev.workq.worker.internal.LeaseKeeper;
 import dev.workq.worker.internal.TaskRunner;
@@ -30,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * network. It connects as a worker, announces its handlers, takes up to {@code prefetch} tasks at a
  * time from its queue, runs them on {@code concurrency} threads, renews their leases while they
  * run and sends each result. When it takes a STOP sentinel it finishes every task it holds, sends
- * their results and returns 0. If the broker goes away it reconnects, for up to the reconnect
- * timeout; the tasks it held go back to the queue at the broker.
+ * their results and returns 0. If the broker is not up yet at start, or goes away, it tries again
+ * for up to the reconnect timeout ({@link BrokerDialer}); the tasks it held go back to the queue at
+ * the broker.
  */
 public final class Worker {
 
@@ -49,6 +52,8 @@ public final class Worker {
   /** Set by {@link #stop()}: the current session stops gracefully, and no new one starts. */
   private volatile boolean stopRequested;
   private volatile Runnable stopCurrentSession;
+  /** Set while {@link #run()} runs: {@link #stop()} ends its waits for the broker. */
+  private volatile BrokerDialer dialer;
 
   public Worker(WorkerOptions options) {
     this.options = options;
@@ -74,10 +79,16 @@ public final class Worker {
   /**
    * Stops gracefully, as on SIGTERM: takes no more tasks, hands the ones not started back to the
    * broker at once, lets the running ones finish within the grace period and hands back any still
-   * running after it; then {@link #run()} returns {@link #EXIT_STOPPED}. Any thread; returns at once.
+   * running after it; then {@link #run()} returns {@link #EXIT_STOPPED}. While the worker is
+   * waiting for its broker (at start or after losing it) it ends the wait at once. Any thread;
+   * returns at once.
    */
   public void stop() {
     stopRequested = true;
+    BrokerDialer d = dialer;
+    if (d != null) {
+      d.stop();
+    }
     Runnable s = stopCurrentSession;
     if (s != null) {
       s.run();
@@ -86,9 +97,12 @@ public final class Worker {
 
   /**
    * Connects and runs until a STOP or {@link #stop()} (returns {@link #EXIT_STOPPED}) or until the
-   * broker has been unreachable for the reconnect timeout (returns {@link #EXIT_BROKER_LOST}).
+   * broker has been out of reach for the reconnect timeout (returns {@link #EXIT_BROKER_LOST}). A
+   * broker that is not up yet at start is waited for, within the same timeout; so is one that
+   * drops the connection before the subscription is confirmed, which counts as losing it.
    *
-   * @throws WorkqException if the broker cannot be reached at start
+   * @throws WorkqException if the broker refuses this worker at start in a way waiting cannot
+   *     help (a wrong authkey, TLS, an unsupported version), or refuses its subscription
    */
   public int run() {
     // Everything about reaching the broker (address, timeouts, authkey, TLS) comes from the
@@ -98,86 +112,68 @@ public final class Worker {
         .role(Role.WORKER)
         .handlers(registry.names())
         .build();
-    WorkqClient client = WorkqClient.connect(co);
-    long backoffMs = 100;
-    while (true) {
-      if (session(client) || stopRequested) {
-        log.info("worker {} exiting after a stop; {} tasks done", id, completed.get());
-        return EXIT_STOPPED;
-      }
-      long lostAt = System.nanoTime();
-      client = null;
-      while (client == null) {
-        long lostForMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostAt);
-        if (lostForMs >= options.reconnectTimeout().toMillis()) {
-          log.error("worker {} giving up: broker at {}:{} unreachable for {} ms", id, co.host(), co.port(), lostForMs);
-          return EXIT_BROKER_LOST;
-        }
-        sleep(backoffMs);
-        backoffMs = Math.min(backoffMs * 2, 5000);
-        try {
-          client = WorkqClient.connect(co);
-          backoffMs = 100;
-          log.info("worker {} reconnected to {}:{}", id, co.host(), co.port());
-        } catch (WorkqException e) {
-          log.debug("reconnect failed: {}", e.getMessage());
-        }
-      }
+    BrokerDialer d = new BrokerDialer(co, options.reconnectTimeout(), id);
+    dialer = d;
+    if (stopRequested) {
+      d.stop();
     }
+    try {
+      WorkqClient client = d.connectAtStart();
+      // Where the reconnect window started: the last loss of an established session.
+      long lostAt = System.nanoTime();
+      while (client != null) {
+        SessionEnd end = session(client);
+        if (end == SessionEnd.STOPPED || stopRequested) {
+          break;
+        }
+        if (end == SessionEnd.LOST) {
+          lostAt = System.nanoTime();
+          d.established();
+        }
+        // LOST_SUBSCRIBING keeps the earlier lostAt: a broker that welcomes and then drops the
+        // worker every time is as good as none, and the window runs out.
+        client = d.reconnect(lostAt);
+      }
+    } catch (BrokerDialer.GaveUpException e) {
+      log.error(e.getMessage());
+      return EXIT_BROKER_LOST;
+    } finally {
+      dialer = null;
+    }
+    log.info("worker {} exiting after a stop; {} tasks done", id, completed.get());
+    return EXIT_STOPPED;
   }
 
-  /** One connection's life. True if it ended with a STOP or a stop, false if the connection was lost. */
-  private boolean session(WorkqClient client) {
+  /** How one connection's life ended. */
+  private enum SessionEnd {
+    /** A STOP or {@link #stop()}: every held task finished or was handed back. */
+    STOPPED,
+    /** The connection was lost after the subscription was confirmed. */
+    LOST,
+    /** The connection was lost before the subscription was confirmed (CONSUME without CONSUME_OK). */
+    LOST_SUBSCRIBING
+  }
+
+  /** One connection's life, from the subscription on. */
+  private SessionEnd session(WorkqClient client) {
     CompletableFuture<Boolean> end = new CompletableFuture<>();
     ThreadPoolExecutor pool = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), new io.netty.util.concurrent.DefaultThreadFactory("workq-task"));
     Set<Delivery> running = ConcurrentHashMap.newKeySet();
     TaskRunner runner = new TaskRunner(registry, id);
     try (client; LeaseKeeper leases = new LeaseKeeper(client)) {
+      Subscription sub;
+      try {
+        sub = subscribe(client, pool, running, leases, runner, end);
+      } catch (RemoteException e) {
+        // The broker is there and says no (a consumer budget, a bad queue name): not a loss.
+        throw e;
+      } catch (WorkqException e) {
+        log.warn("worker {} lost the broker while subscribing: {}", id, e.getMessage());
+        return SessionEnd.LOST_SUBSCRIBING;
+      }
       log.info("worker {} taking tasks from '{}' (concurrency {}, prefetch {}, handlers {})", id, options.queue(),
           options.concurrency(), options.prefetch(), registry.names());
-      Subscription sub = client.consume(options.queue(), options.prefetch(), new DeliveryListener() {
-        @Override
-        public void onDelivery(Delivery d) {
-          if (d.isStop()) {
-            log.info("worker {} took STOP: finishing {} held tasks", id, pool.getQueue().size() + pool.getActiveCount());
-            shutDown(pool, running, leases, false, end);
-            return;
-          }
-          if (d.kind() != ItemKind.TASK) {
-            // Not ours to run, and releasing it would bring it straight back: the broker keeps
-            // it in the queue's dead letters, where someone can look at it.
-            log.warn("worker {} got a {} item on '{}'; sending it to the dead letters", id, d.kind(), d.queue());
-            d.fail("not a task: a " + d.kind() + " item on a worker's queue", true, new byte[0]);
-            return;
-          }
-          leases.hold(d);
-          try {
-            pool.execute(new TaskRun(d, () -> {
-              running.add(d);
-              try {
-                runner.run(d);
-                completed.incrementAndGet();
-              } finally {
-                running.remove(d);
-                leases.release(d);
-              }
-            }));
-          } catch (RejectedExecutionException e) {
-            // Stopping: the task goes back to the queue for another worker.
-            leases.release(d);
-            d.release();
-          }
-        }
-
-        @Override
-        public void onClose(String reason) {
-          if (!end.isDone()) {
-            log.warn("worker {} lost the broker: {}; tasks it held go back to the queue", id, reason);
-            end.complete(false);
-          }
-        }
-      });
       stopCurrentSession = () -> {
         log.info("worker {} stopping: handing back {} waiting tasks, finishing {} running within {} s", id,
             pool.getQueue().size(), pool.getActiveCount(), options.gracePeriod().toSeconds());
@@ -193,11 +189,58 @@ public final class Worker {
         pool.shutdownNow();
         awaitQuietly(pool, 5);
       }
-      return stopped;
+      return stopped ? SessionEnd.STOPPED : SessionEnd.LOST;
     } finally {
       stopCurrentSession = null;
       pool.shutdownNow();
     }
+  }
+
+  /** Subscribes to the queue; deliveries go to {@code pool}, a STOP or a loss completes {@code end}. */
+  private Subscription subscribe(WorkqClient client, ThreadPoolExecutor pool, Set<Delivery> running, LeaseKeeper leases,
+      TaskRunner runner, CompletableFuture<Boolean> end) {
+    return client.consume(options.queue(), options.prefetch(), new DeliveryListener() {
+      @Override
+      public void onDelivery(Delivery d) {
+        if (d.isStop()) {
+          log.info("worker {} took STOP: finishing {} held tasks", id, pool.getQueue().size() + pool.getActiveCount());
+          shutDown(pool, running, leases, false, end);
+          return;
+        }
+        if (d.kind() != ItemKind.TASK) {
+          // Not ours to run, and releasing it would bring it straight back: the broker keeps
+          // it in the queue's dead letters, where someone can look at it.
+          log.warn("worker {} got a {} item on '{}'; sending it to the dead letters", id, d.kind(), d.queue());
+          d.fail("not a task: a " + d.kind() + " item on a worker's queue", true, new byte[0]);
+          return;
+        }
+        leases.hold(d);
+        try {
+          pool.execute(new TaskRun(d, () -> {
+            running.add(d);
+            try {
+              runner.run(d);
+              completed.incrementAndGet();
+            } finally {
+              running.remove(d);
+              leases.release(d);
+            }
+          }));
+        } catch (RejectedExecutionException e) {
+          // Stopping: the task goes back to the queue for another worker.
+          leases.release(d);
+          d.release();
+        }
+      }
+
+      @Override
+      public void onClose(String reason) {
+        if (!end.isDone()) {
+          log.warn("worker {} lost the broker: {}; tasks it held go back to the queue", id, reason);
+          end.complete(false);
+        }
+      }
+    });
   }
 
   /** A queued task run that remembers its delivery, so a stop can hand it back unstarted. */
@@ -251,14 +294,6 @@ public final class Worker {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return true;
-    }
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

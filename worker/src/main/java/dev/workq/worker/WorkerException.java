@@ -1,7 +1,7 @@
 package dev.workq.worker;
 
 /** A worker could not start or lost its broker; the message is one line a person can act on. */
-public final class WorkerException extends RuntimeException {
+public class WorkerException extends RuntimeException {
 
   public WorkerException(String message) {
     super(message);

@@ -4,6 +4,7 @@ import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
 import dev.workq.cli.Workq;
+import dev.workq.worker.HandlerJarException;
 import dev.workq.worker.Worker;
 import dev.workq.worker.WorkerOptions;
 import java.nio.file.Path;
@@ -16,7 +17,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code workq worker}: a worker process. Exits 0 after a STOP sentinel, once every task it held
- * is finished, or after SIGTERM, once its running tasks finish and the rest are handed back; 3 if it loses the broker for longer than the reconnect timeout; 1 if it cannot start.
+ * is finished, or after SIGTERM, once its running tasks finish and the rest are handed back (at
+ * once if it is waiting for its broker); 3 if the broker stays out of reach for the reconnect
+ * timeout, at start or after losing it; 2 on bad usage, such as a {@code --handlers} path that is
+ * not a jar offering a handler; 1 if the broker refuses it (authkey, TLS).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
     description = "Run a worker: take tasks from a queue, run their handlers, send results; exit 0 after a STOP.")
@@ -34,7 +38,7 @@ public final class WorkerCommand implements Callable<Integer> {
   @Option(names = "--prefetch", paramLabel = "N", description = "Unfinished tasks held at most (default: twice the concurrency).")
   Integer prefetch;
 
-  @Option(names = "--handlers", paramLabel = "PATH.jar", arity = "1..*", description = "Jars with more handlers (ServiceLoader).")
+  @Option(names = "--handlers", paramLabel = "PATH.jar", arity = "1..*", description = "Jars with more handlers (ServiceLoader); each must list at least one in META-INF/services/dev.workq.worker.api.TaskHandler.")
   List<Path> handlers = new ArrayList<>();
 
   @Option(names = "--allow-exec", description = "Offer the 'exec' handler, which runs commands: remote command execution.")
@@ -45,7 +49,7 @@ public final class WorkerCommand implements Callable<Integer> {
   long gracePeriodSeconds;
 
   @Option(names = "--reconnect-timeout", paramLabel = "SECONDS", defaultValue = "60",
-      description = "How long to keep reconnecting after losing the broker before exiting with 3 (default: ${DEFAULT-VALUE}).")
+      description = "How long to wait for the broker, at start or after losing it, before exiting with 3 (default: ${DEFAULT-VALUE}).")
   long reconnectTimeoutSeconds;
 
   @Override
@@ -66,7 +70,12 @@ public final class WorkerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
     }
-    Worker worker = new Worker(options);
+    Worker worker;
+    try {
+      worker = new Worker(options);
+    } catch (HandlerJarException e) {
+      throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
+    }
     onSigterm(worker::stop);
     return worker.run();
   }

@@ -1,11 +1,16 @@
 package dev.workq.worker.internal;
 
+import dev.workq.worker.HandlerJarException;
 import dev.workq.worker.WorkerException;
 import dev.workq.worker.api.TaskHandler;
 import dev.workq.worker.handlers.ExecHandler;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +19,9 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.zip.ZipException;
 
 /**
  * The handlers one worker offers: found with {@link ServiceLoader} on the classpath and in the
@@ -21,6 +29,9 @@ import java.util.TreeMap;
  * refused at startup rather than one silently winning.
  */
 public final class HandlerRegistry {
+
+  /** Where a jar lists its handlers, as {@link ServiceLoader} reads them. */
+  static final String SERVICES = "META-INF/services/" + TaskHandler.class.getName();
 
   private final Map<String, TaskHandler<?, ?>> handlers;
   private final boolean execAvailable;
@@ -30,17 +41,18 @@ public final class HandlerRegistry {
     this.execAvailable = execAvailable;
   }
 
-  /** Loads every handler; fails with a one-line {@link WorkerException} on a bad jar or a duplicate name. */
+  /**
+   * Loads every handler; fails with a one-line {@link HandlerJarException} on a jar that cannot
+   * offer one, and a {@link WorkerException} on a handler that will not load or a duplicate name.
+   */
   public static HandlerRegistry load(List<Path> jars, boolean allowExec) {
     List<URL> urls = new ArrayList<>();
     for (Path jar : jars) {
-      if (!Files.isRegularFile(jar)) {
-        throw new WorkerException("handler jar " + jar + " does not exist or is not a file");
-      }
+      checkJar(jar);
       try {
         urls.add(jar.toUri().toURL());
       } catch (MalformedURLException e) {
-        throw new WorkerException("handler jar " + jar + " is not a valid path: " + e.getMessage());
+        throw new HandlerJarException("handler jar " + jar + " is not a valid path: " + e.getMessage());
       }
     }
     ClassLoader loader = urls.isEmpty()
@@ -65,6 +77,48 @@ public final class HandlerRegistry {
       throw new WorkerException("cannot load a handler: " + e.getMessage(), e);
     }
     return new HandlerRegistry(found, exec);
+  }
+
+  /**
+   * Refuses, before anything connects, a {@code --handlers} path that could never give a handler:
+   * missing, unreadable, not a jar, or a jar that lists no {@link TaskHandler} service. Left alone,
+   * such a worker would run without the handler and its tasks would wait for another worker
+   * forever. (Whether the listed classes load is for the {@link ServiceLoader} to say.)
+   */
+  static void checkJar(Path jar) {
+    if (!Files.exists(jar)) {
+      throw new HandlerJarException("handler jar " + jar + " does not exist");
+    }
+    if (!Files.isRegularFile(jar)) {
+      throw new HandlerJarException("handler jar " + jar + " is not a file");
+    }
+    if (!Files.isReadable(jar)) {
+      throw new HandlerJarException("handler jar " + jar + " cannot be read (permission denied)");
+    }
+    List<String> providers = new ArrayList<>();
+    try (JarFile file = new JarFile(jar.toFile())) {
+      JarEntry services = file.getJarEntry(SERVICES);
+      if (services == null) {
+        throw new HandlerJarException("handler jar " + jar + " offers no handler: it has no " + SERVICES);
+      }
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(file.getInputStream(services), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
+          int hash = line.indexOf('#');
+          String name = (hash < 0 ? line : line.substring(0, hash)).strip();
+          if (!name.isEmpty()) {
+            providers.add(name);
+          }
+        }
+      }
+    } catch (ZipException e) {
+      throw new HandlerJarException("handler jar " + jar + " is not a jar (" + e.getMessage() + ")");
+    } catch (IOException e) {
+      throw new HandlerJarException("handler jar " + jar + " cannot be read: " + e.getMessage());
+    }
+    if (providers.isEmpty()) {
+      throw new HandlerJarException("handler jar " + jar + " offers no handler: its " + SERVICES + " lists none");
+    }
   }
 
   /** The handler named {@code name}, or a {@link dev.workq.worker.api.HandlerException} saying why there is none. */
