@@ -18,6 +18,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.DataDirLock;
 import dev.workq.server.internal.core.CoreConfig;
 import dev.workq.server.internal.http.HttpServer;
@@ -85,6 +86,8 @@ public final class Broker implements AutoCloseable {
    * @throws BrokerException if the address cannot be bound (port in use, unknown host)
    */
   public static Broker start(BrokerOptions options) {
+    // Its start time is the broker's, exported so dashboards see where its counters restart from zero.
+    BrokerMeters meters = new BrokerMeters(System.currentTimeMillis());
     DataDirLock lock = null;
     if (options.dataDir() != null) {
       try {
@@ -98,7 +101,7 @@ public final class Broker implements AutoCloseable {
     ChannelGroup connections = new DefaultChannelGroup("workq-connections", GlobalEventExecutor.INSTANCE);
     BrokerCore core;
     try {
-      core = createCore(options);
+      core = createCore(options, meters);
     } catch (RuntimeException e) {
       if (lock != null) {
         lock.close();
@@ -131,7 +134,8 @@ public final class Broker implements AutoCloseable {
     HttpServer http = null;
     if (options.httpPort() >= 0) {
       try {
-        http = HttpServer.start(options.host(), options.httpPort(), boss, io, core, options.authkey(), initializer::handshakeStats);
+        http = HttpServer.start(options.host(), options.httpPort(), boss, io, core, options.authkey(), initializer::handshakeStats,
+            meters);
       } catch (Exception e) {
         channel.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -171,23 +175,24 @@ public final class Broker implements AutoCloseable {
     }
   }
 
-  private static BrokerCore createCore(BrokerOptions options) {
+  private static BrokerCore createCore(BrokerOptions options, BrokerMeters meters) {
     int headroom = Math.min(PAYLOAD_HEADROOM, options.maxFrame() / 2);
     CoreConfig config = new CoreConfig(options.maxQueueLength(), options.maxFrame() - headroom, options.maxAttempts(),
         options.lease().toMillis(), options.retryBackoff().toMillis(), options.retryBackoffMax().toMillis(),
         options.maxQueueBytes(), options.maxMemoryBytes(), options.maxQueues(), options.maxQueuesPerConnection(),
         options.maxConsumers(), options.maxConsumersPerConnection(), options.maxFrame() / 2, options.maxPendingBytes());
     if (options.dataDir() == null) {
-      return BrokerCore.inMemory(config);
+      return BrokerCore.inMemory(config, meters);
     }
     JournalOptions journal = JournalOptions.builder()
         .dataDir(options.dataDir())
         .fsync(options.fsync())
         .batchIntervalMillis(options.fsyncIntervalMs())
         .storage(options.storage())
+        .fsyncTimer(meters.fsyncTimer())
         .build();
     try {
-      return BrokerCore.durable(config, journal, options.compactMinBytes());
+      return BrokerCore.durable(config, journal, options.compactMinBytes(), meters);
     } catch (JournalInUseException e) {
       // The LOCK file did not stop this broker, so it was deleted or replaced under a running one.
       throw new BrokerException("another broker is using " + options.dataDir() + ": it holds " + e.file()

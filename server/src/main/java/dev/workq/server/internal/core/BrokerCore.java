@@ -73,6 +73,7 @@ public final class BrokerCore implements AutoCloseable {
   private final String idPrefix = Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16);
   private final Random jitter = new Random();
   private final InboundBudget inbound;
+  private final RoundTrips roundTrips;
   private volatile java.util.function.Consumer<Throwable> fatalListener = e -> { };
   /** Set once an Error stopped the core: nothing more is handled, so no half-done state is served. */
   private volatile Throwable failed;
@@ -98,8 +99,9 @@ public final class BrokerCore implements AutoCloseable {
   private boolean shuttingDown;
 
 
-  private BrokerCore(CoreConfig config, Persistence persistence, Recovered recovered) {
+  private BrokerCore(CoreConfig config, Persistence persistence, Recovered recovered, RoundTrips roundTrips) {
     this.config = config;
+    this.roundTrips = roundTrips;
     this.inbound = new InboundBudget(config.maxPendingBytes());
     this.budgets = new Budgets(config);
     this.persistence = persistence;
@@ -118,9 +120,14 @@ public final class BrokerCore implements AutoCloseable {
    * not those of the last even without a journal to count runs.
    */
   public static BrokerCore inMemory(CoreConfig config) {
+    return inMemory(config, null);
+  }
+
+  /** Like {@link #inMemory(CoreConfig)}, recording round trips into {@code meters} (null: nowhere). */
+  public static BrokerCore inMemory(CoreConfig config, dev.workq.server.internal.BrokerMeters meters) {
     Recovered none = new Recovered();
     none.epoch(ThreadLocalRandom.current().nextInt(1 << 20));
-    return new BrokerCore(config, Persistence.inMemory(), none);
+    return new BrokerCore(config, Persistence.inMemory(), none, new RoundTrips(meters));
   }
 
   /**
@@ -130,10 +137,19 @@ public final class BrokerCore implements AutoCloseable {
    *     and offset)
    */
   public static BrokerCore durable(CoreConfig config, JournalOptions journal, long minCompactBytes) throws IOException {
+    return durable(config, journal, minCompactBytes, null);
+  }
+
+  /**
+   * Like {@link #durable(CoreConfig, JournalOptions, long)}, recording round trips into
+   * {@code meters} (null: nowhere).
+   */
+  public static BrokerCore durable(CoreConfig config, JournalOptions journal, long minCompactBytes,
+      dev.workq.server.internal.BrokerMeters meters) throws IOException {
     Recovered recovered = new Recovered();
     long start = System.nanoTime();
     Persistence p = Persistence.open(journal, recovered, minCompactBytes);
-    BrokerCore core = new BrokerCore(config, p, recovered);
+    BrokerCore core = new BrokerCore(config, p, recovered, new RoundTrips(meters));
     log.info("recovered {} items from {} journal records in {} ms (broker epoch {})", recovered.items().size(),
         recovered.records(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), core.epoch);
     return core;
@@ -472,6 +488,7 @@ public final class BrokerCore implements AutoCloseable {
         dropIfUnused(q);
         return;
       }
+      item.acceptedAtNanos = System.nanoTime();
       q.offerLast(item);
       s.send(new PutOk(p.corr(), id));
       dispatch(q);
@@ -563,6 +580,7 @@ public final class BrokerCore implements AutoCloseable {
     }
     unhold(d);
     d.queue.completed++;
+    roundTrips.finished(d.item);
     budgets.refund(d.queue, d.item);
     persistence.appendQuietly(JournalRecords.remove(d.item.seq));
     dispatch(d.queue);
@@ -587,6 +605,7 @@ public final class BrokerCore implements AutoCloseable {
     }
     if (c.ok()) {
       q.completed++;
+      roundTrips.finished(task);
       budgets.refund(q, task);
       Item result = resultItem(task, c.result());
       persistence.appendQuietly(JournalRecords.replace(task.seq, result == null ? List.of() : List.of(result)));

@@ -36,6 +36,12 @@ final class Item {
   /** Wall-clock millis before which a failed task is not retried; 0 when not delayed. */
   long notBefore;
   List<String> errors = List.of();
+  /**
+   * {@code System.nanoTime()} when the item was accepted, for its round-trip metric: its creation,
+   * reset when a put becomes durable. Not journaled: an item recovered at a restart counts from
+   * its recovery. A retry or dead letter keeps its task's.
+   */
+  long acceptedAtNanos = System.nanoTime();
 
   Item(long seq, String id, String queue, ItemKind kind, String handler, String replyTo, int maxAttempts,
       long leaseMs, Payload payload) {
@@ -58,6 +64,7 @@ final class Item {
     c.crashes = crashes;
     c.notBefore = notBefore;
     c.errors = errors;
+    c.acceptedAtNanos = acceptedAtNanos;
     return c;
   }
 

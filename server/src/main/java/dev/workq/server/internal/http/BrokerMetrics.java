@@ -5,14 +5,12 @@ import dev.workq.server.HandshakeStats;
 import dev.workq.server.internal.core.CoreBudgets;
 import dev.workq.server.internal.core.CoreSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -21,22 +19,31 @@ import java.util.concurrent.atomic.AtomicReference;
  * queue name is the {@code queue} label) are written by {@link QueueMetricsWriter} from the same
  * snapshot, in time linear in queues, and merged into Micrometer's text in family-name order, so
  * the whole text reads as one registry's. Runs on the HTTP plane's thread, never the core's.
+ *
+ * <p>The registry is the broker's ({@code BrokerMeters}): it also holds the meters other threads
+ * record into (fsync and round-trip histograms, the start time) and the JVM's, which this class
+ * scrapes with its own.
  */
 final class BrokerMetrics {
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry;
   private final AtomicReference<CoreSnapshot> latest = new AtomicReference<>();
   /** The last snapshot scraped and its text: scrapes that share a snapshot share the encoding. */
   private CoreSnapshot lastSnapshot;
   private final java.util.function.Supplier<HandshakeStats> handshakes;
   private byte[] lastText;
 
+  /** In a registry of its own and without handshake counters: for tests. */
   BrokerMetrics() {
-    this(() -> null);
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> null);
   }
 
-  /** With the pre-handshake budget's counters from {@code handshakes} (null when unknown). */
-  BrokerMetrics(java.util.function.Supplier<HandshakeStats> handshakes) {
+  /**
+   * Registers the broker-wide meters in {@code registry}, with the pre-handshake budget's counters
+   * from {@code handshakes} (null when unknown).
+   */
+  BrokerMetrics(PrometheusMeterRegistry registry, java.util.function.Supplier<HandshakeStats> handshakes) {
+    this.registry = registry;
     // Meters hold what they read weakly: keep it here, or its meters read NaN once it is collected.
     this.handshakes = handshakes;
     budgets();
@@ -49,10 +56,6 @@ final class BrokerMetrics {
         .description("Bytes of journal segments and snapshots on disk").baseUnit("bytes").register(registry);
     FunctionCounter.builder("workq_stale_results", latest, r -> r.get() == null ? 0 : r.get().stats().staleResults())
         .description("Results rejected because their lease had expired or was from an earlier broker run").register(registry);
-    FunctionTimer.builder("workq_journal_fsync", latest,
-            r -> r.get() == null || r.get().journal() == null ? 0 : r.get().journal().fsyncs(),
-            r -> r.get() == null || r.get().journal() == null ? 0 : r.get().journal().totalFsyncNanos(), TimeUnit.NANOSECONDS)
-        .description("Journal fsyncs and the time they took").register(registry);
   }
 
   /** The budgets' meters: what is held against each limit, the limit, and the refusals it made. */

@@ -1,5 +1,6 @@
 package dev.workq.server.internal.http;
 
+import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.core.BrokerCore;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * The broker's HTTP listener (metrics, API, dashboard), sharing the broker's event loops and bound
  * to the broker's host. With an authkey, data needs it as a bearer token. Request bodies are capped
  * at 64 KiB and a connection idle for 60 s is closed. Owns the "workq-http" thread that builds the
- * answers; {@link #close()} stops it.
+ * answers and the JVM meters ({@link JvmMeters}); {@link #close()} stops and unbinds them.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -29,19 +30,22 @@ public final class HttpServer implements AutoCloseable {
 
   private final Channel channel;
   private final ExecutorService executor;
+  private final JvmMeters jvm;
 
-  private HttpServer(Channel channel, ExecutorService executor) {
+  private HttpServer(Channel channel, ExecutorService executor, JvmMeters jvm) {
     this.channel = channel;
     this.executor = executor;
+    this.jvm = jvm;
   }
 
-  /** Binds {@code host:port}; throws if it cannot. */
+  /** Binds {@code host:port}; throws if it cannot. {@code /metrics} serves {@code meters}' registry. */
   public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core, byte[] token,
-      java.util.function.Supplier<dev.workq.server.HandshakeStats> handshakes) throws InterruptedException {
+      java.util.function.Supplier<dev.workq.server.HandshakeStats> handshakes, BrokerMeters meters) throws InterruptedException {
     // One thread builds every answer drawn from the core (see HttpPlane): not the core, not an event loop.
     ExecutorService executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(MAX_QUEUED_ANSWERS), new DefaultThreadFactory("workq-http", true));
-    HttpPlane plane = new HttpPlane(new BrokerMetrics(handshakes), new SnapshotCache(core::snapshot, executor),
+    JvmMeters jvm = new JvmMeters(meters.registry());
+    HttpPlane plane = new HttpPlane(new BrokerMetrics(meters.registry(), handshakes), new SnapshotCache(core::snapshot, executor),
         new HealthCheck(core::ping, HealthCheck.DEFAULT_DEADLINE), executor);
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
@@ -55,9 +59,10 @@ public final class HttpServer implements AutoCloseable {
           }
         });
     try {
-      return new HttpServer(b.bind(new InetSocketAddress(host, port)).sync().channel(), executor);
+      return new HttpServer(b.bind(new InetSocketAddress(host, port)).sync().channel(), executor, jvm);
     } catch (RuntimeException | InterruptedException e) {
       executor.shutdownNow();
+      jvm.close();
       throw e;
     }
   }
@@ -69,6 +74,7 @@ public final class HttpServer implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
+    jvm.close();
     executor.shutdown();
     try {
       if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {

@@ -64,7 +64,7 @@ public final class Journal implements AutoCloseable {
   public static Journal open(JournalOptions options, RecordConsumer replay) throws IOException {
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(replay, "replay");
-    JournalMetrics metrics = new JournalMetrics();
+    JournalMetrics metrics = new JournalMetrics(options.fsyncTimer());
     long start = System.nanoTime();
     JournalRecovery.Result r = JournalRecovery.recover(options.storage(), options.dataDir(), replay);
     metrics.truncatedTailBytes.set(r.truncatedTailBytes());

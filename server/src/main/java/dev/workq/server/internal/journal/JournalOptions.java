@@ -1,6 +1,7 @@
 package dev.workq.server.internal.journal;
 
 import dev.workq.server.FsyncPolicy;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
 
@@ -34,6 +35,7 @@ public final class JournalOptions {
   private final Storage storage;
   private final FailureLog.Sink failureSink;
   private final LongSupplier nanoClock;
+  private final Timer fsyncTimer;
 
   private JournalOptions(Builder b) {
     this.dataDir = b.dataDir;
@@ -44,6 +46,7 @@ public final class JournalOptions {
     this.storage = b.storage;
     this.failureSink = b.failureSink;
     this.nanoClock = b.nanoClock;
+    this.fsyncTimer = b.fsyncTimer;
   }
 
   /** @return a builder holding every default */
@@ -81,6 +84,11 @@ public final class JournalOptions {
     return storage;
   }
 
+  /** @return the timer each fsync's duration is recorded in, or null (the default) for none */
+  public Timer fsyncTimer() {
+    return fsyncTimer;
+  }
+
   /** Where write failures are reported; slf4j unless a test observes them. */
   FailureLog.Sink failureSink() {
     return failureSink;
@@ -108,6 +116,7 @@ public final class JournalOptions {
     private Storage storage = new FileStorage();
     private FailureLog.Sink failureSink = FailureLog.Sink.of(FailureLog.LOG);
     private LongSupplier nanoClock = System::nanoTime;
+    private Timer fsyncTimer;
 
     private Builder() {
     }
@@ -164,6 +173,16 @@ public final class JournalOptions {
         throw new IllegalArgumentException("storage must not be null");
       }
       this.storage = storage;
+      return this;
+    }
+
+    /**
+     * @param fsyncTimer records the duration of every fsync of a segment or snapshot file, on the
+     *     journal's threads (it must be thread-safe and not block, as Micrometer's timers are);
+     *     null, the default, records none. The fsync counters of {@link JournalStats} are kept either way.
+     */
+    public Builder fsyncTimer(Timer fsyncTimer) {
+      this.fsyncTimer = fsyncTimer;
       return this;
     }
 

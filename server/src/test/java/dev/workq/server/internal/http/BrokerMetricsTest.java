@@ -95,8 +95,6 @@ class BrokerMetricsTest {
         .description("Bytes of journal segments and snapshots on disk").baseUnit("bytes").register(registry);
     FunctionCounter.builder("workq_stale_results", s, x -> x.stats().staleResults())
         .description("Results rejected because their lease had expired or was from an earlier broker run").register(registry);
-    io.micrometer.core.instrument.FunctionTimer.builder("workq_journal_fsync", s, x -> 0, x -> 0, java.util.concurrent.TimeUnit.NANOSECONDS)
-        .description("Journal fsyncs and the time they took").register(registry);
     for (QueueStats q : s.stats().queues()) {
       for (QueueMetricsWriter.Family f : QueueMetricsWriter.FAMILIES) {
         if (f.type().equals("counter")) {
