@@ -89,6 +89,6 @@ class TaskRunnerTest {
   void missingHandlerJarIsAOneLineStartupError() {
     var e = org.junit.jupiter.api.Assertions.assertThrows(dev.workq.worker.WorkerException.class,
         () -> HandlerRegistry.load(List.of(java.nio.file.Path.of("/nonexistent/h.jar")), false));
-    assertEquals("handler jar /nonexistent/h.jar does not exist or is not a file", e.getMessage());
+    assertEquals("handler jar /nonexistent/h.jar does not exist", e.getMessage());
   }
 }
