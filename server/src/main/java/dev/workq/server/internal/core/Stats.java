@@ -125,7 +125,8 @@ final class Stats {
       offered.add(c.handlers);
     }
     return new QueueStats(q.name, q.ready.size(), q.inFlight, q.consumers.size(), q.delivered, q.completed, q.delayed,
-        q.dead.size(), q.failed, q.redelivered, q.leaseExpired, q.ready.waitingForHandler(offered));
+        q.dead.size(), q.failed, q.redelivered, q.leaseExpired, q.ready.waitingForHandler(offered),
+        q.paused, q.ready.stops());
   }
 
   private static long sessionNumber(Session s) {
