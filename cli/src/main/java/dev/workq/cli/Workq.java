@@ -60,8 +60,14 @@ public final class Workq implements Runnable {
     CommandLine cl = new CommandLine(new Workq());
     cl.setParameterExceptionHandler((ex, argv) -> {
       PrintWriter err = ex.getCommandLine().getErr();
-      err.println("workq: " + ex.getMessage());
-      err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      err.println("workq: " + oneLine(ex));
+      // A near miss (sumbit, --quue) gets picocli's suggestion instead of the pointer to --help.
+      boolean suggested = ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+          && CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      if (!suggested) {
+        err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+      }
+      err.flush();
       return EXIT_USAGE;
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

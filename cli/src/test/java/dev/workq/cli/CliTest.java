@@ -80,6 +80,71 @@ class CliTest {
   }
 
   @Test
+  void aMistypedSubcommandGetsADidYouMean() {
+    assertEquals(2, run("sumbit"));
+    assertOneLineError("sumbit");
+    assertEquals(2, err().lines().count(), err());
+    assertTrue(err().lines().skip(1).findFirst().orElseThrow().contains("submit"), err());
+  }
+
+  @Test
+  void aMistypedFlagGetsADidYouMean() {
+    assertEquals(2, run("submit", "--broker", addr(), "--handler", "echo", "--payload", "{}", "--quue", "x"));
+    assertOneLineError("--quue");
+    assertEquals(2, err().lines().count(), err());
+    assertTrue(err().lines().skip(1).findFirst().orElseThrow().contains("--queue"), err());
+    assertTrue(broker.stats().queues().isEmpty(), "nothing submitted");
+  }
+
+  @Test
+  void malformedValuesMissingOptionsAndBadCombinationsExit2() {
+    String[][] cases = {
+        {"results", "--broker", addr(), "--queue", "q.done", "--count", "many"},
+        {"results", "--broker", addr(), "--queue", "q.done", "--count", "1", "--timeout", "-1"},
+        {"results", "--broker", addr(), "--queue", "q.done"},
+        {"stop", "--broker", addr(), "--workers", "0"},
+        {"stop", "--broker", addr()},
+        {"dead-letters", "list", "--broker", addr(), "--limit", "0"},
+        {"submit", "--broker", addr(), "--handler", "echo"},
+        {"submit", "--broker", addr(), "--handler", "echo", "--payload", "{}", "--file", "x"},
+        {"submit", "--broker", addr(), "--handler", "echo", "--payload", "{}", "--max-attempts", "0"},
+        {"broker", "--port", "http", "--in-memory"},
+        {"broker", "--port", "0", "--in-memory", "--tls-cert", "c.pem"},
+        {"stats", "--broker", addr(), "--tls-cert", "c.pem"},
+        {"worker", "--broker", addr(), "--concurrency", "0"},
+    };
+    for (String[] args : cases) {
+      assertEquals(2, run(args), String.join(" ", args) + ": " + err());
+      assertOneLineError("");
+    }
+  }
+
+  @Test
+  void statsShowsPausedQueuesAndReadyStops() throws Exception {
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).build());
+        dev.workq.client.WorkqClient c = dev.workq.client.WorkqClient.connect("127.0.0.1:" + b.port())) {
+      c.put("held", 1);
+      c.stopWorkers("held", 2);
+      c.put("open", 1);
+      java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+          .newBuilder(java.net.URI.create("http://127.0.0.1:" + b.httpPort() + "/api/queues/held/pause"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, r.statusCode(), r.body());
+      assertEquals(0, run("stats", "--broker", "127.0.0.1:" + b.port()), err());
+      java.util.List<String> lines = out().lines().toList();
+      assertTrue(lines.get(0).endsWith("STOPS"), out());
+      String held = lines.stream().filter(l -> l.startsWith("held")).findFirst().orElseThrow();
+      assertTrue(held.startsWith("held (PAUSED)") && held.endsWith(" 2"), out());
+      String open = lines.stream().filter(l -> l.startsWith("open")).findFirst().orElseThrow();
+      assertFalse(open.contains("PAUSED"), out());
+      assertTrue(open.endsWith(" 0"), out());
+      assertTrue(out().contains("1 queue is paused (PAUSED)"), out());
+      assertEquals(0, run("stats", "--broker", "127.0.0.1:" + b.port(), "--json"), err());
+      assertTrue(out().contains("\"name\":\"held\",\"ready\":3,") && out().contains("\"paused\":true,\"stops\":2}"), out());
+    }
+  }
+
+  @Test
   void noSubcommandIsAUsageError() {
     assertEquals(2, run());
     assertOneLineError("subcommand");
@@ -212,7 +277,7 @@ class CliTest {
 
   @Test
   void aBrokerWithoutAKeyRefusesANonLoopbackAddress() {
-    assertEquals(1, run("broker", "--host", "0.0.0.0", "--port", "0", "--in-memory"));
+    assertEquals(2, run("broker", "--host", "0.0.0.0", "--port", "0", "--in-memory"), "a bad combination of options");
     assertOneLineError("refusing to listen on 0.0.0.0 without an authkey");
   }
 

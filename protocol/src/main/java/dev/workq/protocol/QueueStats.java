@@ -15,6 +15,9 @@ package dev.workq.protocol;
  * @param leaseExpired leases that expired
  * @param waitingForHandler ready tasks whose handler no consumer of the queue offers: they wait
  *     for a worker that does (0 while a consumer that takes anything is subscribed)
+ * @param paused whether deliveries from the queue are paused (puts are still accepted)
+ * @param stops ready STOP sentinels: workers that will stop once they reach them
  */
 public record QueueStats(String name, long ready, long inFlight, int consumers, long delivered,
-    long completed, long delayed, long dead, long failed, long redelivered, long leaseExpired, long waitingForHandler) {}
+    long completed, long delayed, long dead, long failed, long redelivered, long leaseExpired, long waitingForHandler,
+    boolean paused, long stops) {}

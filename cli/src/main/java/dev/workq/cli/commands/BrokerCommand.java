@@ -11,7 +11,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code workq broker}: runs the broker daemon until SIGINT or SIGTERM. */
+/**
+ * {@code workq broker}: runs the broker daemon until SIGINT or SIGTERM, then closes it and exits
+ * 0; exits 70 if the broker stopped itself on a fatal error, 2 on bad usage.
+ */
 @Command(name = "broker", mixinStandardHelpOptions = true, description = "Run the broker daemon.")
 public final class BrokerCommand implements Callable<Integer> {
 
@@ -146,6 +149,41 @@ public final class BrokerCommand implements Callable<Integer> {
       description = "Bytes all connections in their handshake may hold in partial frames; past it the oldest are closed (default: ${DEFAULT-VALUE}).")
   long handshakeBufferBudget;
 
+  /**
+   * A non-loopback --host without a key or --insecure is a bad combination of options: say so
+   * with the usage status before anything is opened (Broker.start refuses it too, as a failure).
+   */
+  private void refuseOpenListenerWithoutKey(BrokerOptions options) {
+    if (options.authkey() != null || insecure) {
+      return;
+    }
+    boolean loopback;
+    try {
+      loopback = java.net.InetAddress.getByName(options.host()).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return; // Broker.start reports the unknown host.
+    }
+    if (!loopback) {
+      throw new dev.workq.cli.CliFailure("refusing to listen on " + options.host() + " without an authkey: anyone who can reach it could "
+          + "run tasks; give --authkey-file (or set " + Authkey.ENV + "), or --insecure to do it anyway", dev.workq.cli.Workq.EXIT_USAGE);
+    }
+  }
+
+  /**
+   * SIGTERM (and SIGINT) close the broker gracefully instead of killing the JVM, so a supervisor
+   * that stops it sees exit 0, not 143; closeFuture then completes normally.
+   */
+  @SuppressWarnings("restriction")
+  private static void onSigterm(Runnable stop) {
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> new Thread(stop, "workq-sig" + name).start());
+      } catch (IllegalArgumentException e) {
+        // The platform does not have this signal; the default behaviour stays.
+      }
+    }
+  }
+
   private static FsyncPolicy fsyncPolicy(String name) {
     try {
       return FsyncPolicy.valueOf(name.toUpperCase(java.util.Locale.ROOT));
@@ -181,8 +219,11 @@ public final class BrokerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new dev.workq.cli.CliFailure(e.getMessage(), dev.workq.cli.Workq.EXIT_USAGE);
     }
+    refuseOpenListenerWithoutKey(options);
     Broker broker = Broker.start(options);
+    // Other ways the JVM ends (System.exit elsewhere) still close the broker.
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "workq-shutdown"));
+    onSigterm(broker::close);
     System.out.println("workq broker listening on " + broker.address().getHostString() + ":" + broker.port()
         + (options.tls() ? " (TLS" : " (plaintext") + (options.authkey() != null ? ", authkey required; " : ", no authkey; ")
         + (inMemory ? "in memory, no journal)" : "journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));

@@ -41,6 +41,9 @@ public final class DeadLettersCommand {
     @Override
     public Integer call() throws Exception {
       Logging.command();
+      if (limit < 1) {
+        throw new dev.workq.cli.CliFailure("--limit must be at least 1, got " + limit, dev.workq.cli.Workq.EXIT_USAGE);
+      }
       DeadLettersReply reply;
       try (WorkqClient client = WorkqClient.connect(target.broker.options().build())) {
         reply = client.deadLetters(target.queue, limit);

@@ -42,6 +42,9 @@ public final class ResultsCommand implements Callable<Integer> {
     if (count < 1) {
       throw new CliFailure("--count must be at least 1, got " + count, dev.workq.cli.Workq.EXIT_USAGE);
     }
+    if (!(timeoutSeconds >= 0) || Double.isInfinite(timeoutSeconds)) {
+      throw new CliFailure("--timeout must be a number of seconds, 0 or more, got " + timeoutSeconds, dev.workq.cli.Workq.EXIT_USAGE);
+    }
     LinkedBlockingQueue<Object> arrived = new LinkedBlockingQueue<>();
     int taken = 0;
     try (WorkqClient client = WorkqClient.connect(broker.options().build())) {

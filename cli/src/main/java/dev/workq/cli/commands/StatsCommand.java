@@ -17,7 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code workq stats}: every queue's depth, in-flight and done-queue depth, and the workers. */
+/**
+ * {@code workq stats}: every queue's depth, in-flight and done-queue depth, whether it is paused
+ * and the STOPs waiting in it, and the workers.
+ */
 @Command(name = "stats", mixinStandardHelpOptions = true, description = "Show queues and connected workers.")
 public final class StatsCommand implements Callable<Integer> {
 
@@ -52,14 +55,14 @@ public final class StatsCommand implements Callable<Integer> {
     stats.queues().forEach(q -> byName.put(q.name(), q));
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"QUEUE", "READY", "IN-FLIGHT", "CONSUMERS", "DONE-QUEUE", "DELIVERED", "COMPLETED", "FAILED",
-        "DELAYED", "DEAD", "NO-HANDLER"});
+        "DELAYED", "DEAD", "NO-HANDLER", "STOPS"});
     for (QueueStats q : stats.queues()) {
       QueueStats done = byName.get(q.name() + QueueNames.DONE_SUFFIX);
-      rows.add(new String[] {q.name(), "" + q.ready(), "" + q.inFlight(), "" + q.consumers(),
+      rows.add(new String[] {q.paused() ? q.name() + " (PAUSED)" : q.name(), "" + q.ready(), "" + q.inFlight(), "" + q.consumers(),
           done == null ? "-" : "" + done.ready(), "" + q.delivered(), "" + q.completed(), "" + q.failed(), "" + q.delayed(),
-          "" + q.dead(), "" + q.waitingForHandler()});
+          "" + q.dead(), "" + q.waitingForHandler(), "" + q.stops()});
     }
-    StringBuilder sb = new StringBuilder(format(rows, new boolean[] {false, true, true, true, true, true, true, true, true, true, true}));
+    StringBuilder sb = new StringBuilder(format(rows, new boolean[] {false, true, true, true, true, true, true, true, true, true, true, true}));
     sb.append('\n');
     List<String[]> workers = new ArrayList<>();
     workers.add(new String[] {"WORKER", "HOST", "PID", "IN-FLIGHT", "HANDLERS"});
@@ -71,6 +74,10 @@ public final class StatsCommand implements Callable<Integer> {
     long noHandler = stats.queues().stream().mapToLong(QueueStats::waitingForHandler).sum();
     if (noHandler > 0) {
       sb.append("; ").append(noHandler).append(" tasks wait for a handler no connected worker offers (NO-HANDLER)");
+    }
+    long paused = stats.queues().stream().filter(QueueStats::paused).count();
+    if (paused > 0) {
+      sb.append("; ").append(paused).append(paused == 1 ? " queue is" : " queues are").append(" paused (PAUSED): nothing is delivered from it until resumed");
     }
     sb.append('\n');
     return sb.toString();

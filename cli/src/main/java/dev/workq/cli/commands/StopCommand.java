@@ -25,6 +25,9 @@ public final class StopCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Logging.command();
+    if (workers < 1) {
+      throw new dev.workq.cli.CliFailure("--workers must be at least 1, got " + workers, dev.workq.cli.Workq.EXIT_USAGE);
+    }
     try (WorkqClient client = WorkqClient.connect(broker.options().build())) {
       client.stopWorkers(queue, workers);
     }

@@ -176,7 +176,7 @@ public final class SubmitCommand implements Callable<Integer> {
         if (!r.ok()) {
           failed++;
         }
-        System.out.println(r.toJson());
+        progress.println(r.toJson());
         progress.step();
       }
     }

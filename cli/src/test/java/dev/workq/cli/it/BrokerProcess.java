@@ -157,6 +157,12 @@ public final class BrokerProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /** SIGTERM, and up to {@code seconds} for the exit; its status, or null if it still runs. */
+  public Integer terminate(long seconds) throws InterruptedException {
+    process.destroy();
+    return awaitExit(seconds);
+  }
+
   /** SIGKILL, and wait for the process to be gone. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();

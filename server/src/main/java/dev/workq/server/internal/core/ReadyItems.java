@@ -17,6 +17,8 @@ final class ReadyItems {
   private final ArrayDeque<Item> any = new ArrayDeque<>();
   private final Map<String, ArrayDeque<Item>> byHandler = new HashMap<>();
   private int size;
+  /** Ready STOPs, kept on add and poll so stats need not scan. */
+  private int stops;
 
   private ArrayDeque<Item> dequeOf(Item item) {
     if (item.kind != ItemKind.TASK) {
@@ -28,12 +30,14 @@ final class ReadyItems {
   void addLast(Item item) {
     dequeOf(item).addLast(item);
     size++;
+    countStop(item, 1);
   }
 
   /** Back to the front: for items handed back, which are older than everything still ready. */
   void addFirst(Item item) {
     dequeOf(item).addFirst(item);
     size++;
+    countStop(item, 1);
   }
 
   /** The oldest item of all, for fetches and consumers that take anything. */
@@ -67,6 +71,7 @@ final class ReadyItems {
     }
     Item item = best.pollFirst();
     size--;
+    countStop(item, -1);
     if (best != any && best.isEmpty()) {
       byHandler.remove(item.handler);
     }
@@ -81,6 +86,17 @@ final class ReadyItems {
       return candidate;
     }
     return best;
+  }
+
+  private void countStop(Item item, int delta) {
+    if (item.kind == ItemKind.STOP) {
+      stops += delta;
+    }
+  }
+
+  /** Ready STOP sentinels. */
+  int stops() {
+    return stops;
   }
 
   boolean isEmpty() {

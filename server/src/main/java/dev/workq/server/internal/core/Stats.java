@@ -20,7 +20,7 @@ import java.util.Set;
 final class Stats {
 
   /** Estimated JSON bytes of a queue's entry besides its name. */
-  private static final int QUEUE_ENTRY_BYTES = 320;
+  private static final int QUEUE_ENTRY_BYTES = 420;
   /** Estimated JSON bytes of a worker's entry besides its strings. */
   private static final int WORKER_ENTRY_BYTES = 128;
 
@@ -125,7 +125,8 @@ final class Stats {
       offered.add(c.handlers);
     }
     return new QueueStats(q.name, q.ready.size(), q.inFlight, q.consumers.size(), q.delivered, q.completed, q.delayed,
-        q.dead.size(), q.failed, q.redelivered, q.leaseExpired, q.ready.waitingForHandler(offered));
+        q.dead.size(), q.failed, q.redelivered, q.leaseExpired, q.ready.waitingForHandler(offered),
+        q.paused, q.ready.stops());
   }
 
   private static long sessionNumber(Session s) {
