@@ -47,8 +47,11 @@ public final class BrokerOptions {
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /** Default most deliveries one connection holds unacked, over all its consumers and fetches: 65,536. */
   public static final int DEFAULT_MAX_UNACKED_PER_CONNECTION = 65_536;
-  /** Default share of the JVM's max heap that the items the broker holds may take: 40%. */
-  public static final double DEFAULT_MEMORY_FRACTION = 0.4;
+  /**
+   * Default share of the JVM's max heap that the items the broker holds may take: 25%, leaving
+   * room for the copy of every live item a journal compaction makes, and for requests in flight.
+   */
+  public static final double DEFAULT_MEMORY_FRACTION = 0.25;
   /** Default share of the broker-wide memory budget that one queue's items may take: half. */
   public static final double DEFAULT_QUEUE_MEMORY_FRACTION = 0.5;
   /** Default share of the JVM's max heap for requests read and not yet handled: 1/8. */

@@ -110,7 +110,7 @@ public final class BrokerCommand implements Callable<Integer> {
 
   @Option(names = "--max-memory-bytes", paramLabel = "BYTES", defaultValue = "0",
       description = "Bytes the items the broker holds may take over all queues before submits get MEMORY_LIMIT "
-          + "(default: 0, meaning 40% of the JVM's max heap).")
+          + "(default: 0, meaning 25% of the JVM's max heap).")
   long maxMemoryBytes;
 
   @Option(names = "--max-queue-bytes", paramLabel = "BYTES", defaultValue = "0",

@@ -42,7 +42,9 @@ class CustomHandlerJarTest {
         WorkerProcesses workers = new WorkerProcesses()) {
       String address = "127.0.0.1:" + broker.port();
       workers.start(address, "--handlers", jar.toString(), "--concurrency", "1");
-      await().atMost(Duration.ofSeconds(60)).until(() -> broker.stats().workers().size() == 1);
+      // A worker names its handlers with its CONSUME, a moment after it is listed.
+      await().atMost(Duration.ofSeconds(60)).until(() -> broker.stats().workers().size() == 1
+          && !broker.stats().workers().get(0).handlers().isEmpty());
       assertTrue(broker.stats().workers().get(0).handlers().contains("wordcount"), broker.stats().workers().toString());
       try (WorkqClient client = WorkqClient.connect(address)) {
         TaskResult r = client.submit("tasks", "wordcount", Map.of("text", "the cat and the hat")).get(30, TimeUnit.SECONDS);

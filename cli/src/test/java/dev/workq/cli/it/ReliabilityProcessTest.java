@@ -119,8 +119,8 @@ class ReliabilityProcessTest {
   }
 
   /**
-   * Sends 10,000 submits at once to a broker process that workers are draining, SIGKILLs the
-   * broker once 2,500 are confirmed (thousands still in flight), restarts it on the same port and
+   * Sends 10,000 submits at once (more until the kill lands) to a broker process that workers are
+   * draining, SIGKILLs the broker once 2,500 are confirmed (thousands still in flight), restarts it on the same port and
    * data directory, and collects results until every confirmed task has one. Returns the confirmed
    * tasks lost.
    */
@@ -135,7 +135,11 @@ class ReliabilityProcessTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> probe.stats().workers().size() == 2);
       }
       AtomicBoolean killed = new AtomicBoolean();
-      int attempted = 10_000;
+      // At least 10,000 submits, and more while the kill has not landed, so that submits are in
+      // flight when it does however fast the broker confirms and however slowly `kill` starts.
+      int least = 10_000;
+      int most = 200_000;
+      int attempted = 0;
       Thread killer = new Thread(() -> {
         try {
           while (confirmed.size() < 2500) {
@@ -153,7 +157,7 @@ class ReliabilityProcessTest {
       try (WorkqClient submitter = WorkqClient.connect(ClientOptions.builder().port(port).build())) {
         Semaphore answered = new Semaphore(0);
         killer.start();
-        for (int i = 0; i < attempted; i++) {
+        for (int i = 0; i < most && (i < least || !killed.get()); i++, attempted++) {
           String id = "t-" + i;
           submitter.enqueue("tasks", "echo", Map.of("i", i), TaskOptions.builder().id(id).build()).whenComplete((ok, e) -> {
             if (e == null) {
