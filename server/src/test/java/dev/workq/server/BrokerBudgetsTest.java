@@ -195,6 +195,28 @@ class BrokerBudgetsTest {
   }
 
   @Test
+  void aWorkerOffersAtMostSixteenDifferentHandlerListsAndItsConsumersShareThem() throws Exception {
+    broker = Broker.start(BrokerOptions.builder().port(0).build());
+    try (RawPeer worker = RawPeer.open(broker.port())) {
+      worker.send(new dev.workq.protocol.Hello(dev.workq.protocol.ProtocolVersion.CURRENT, dev.workq.protocol.Role.WORKER, "w",
+          "h", 1, List.of()));
+      worker.expect(dev.workq.protocol.Welcome.class);
+      for (int i = 0; i < 16; i++) {
+        worker.send(new Consume(i + 1, "q", 1, List.of("h" + i)));
+        worker.expect(ConsumeOk.class);
+        worker.send(new Consume(100 + i, "q", 1, List.of("h" + i)));
+        worker.expect(ConsumeOk.class);
+      }
+      worker.send(new Consume(99, "q", 1, List.of("one-too-many")));
+      ErrorReply refused = worker.expect(ErrorReply.class);
+      assertEquals(ErrorCode.INVALID_REQUEST, refused.code());
+      assertTrue(refused.message().contains("16 different lists"), refused.message());
+      assertTrue(worker.isOpen(), "a refusal is not fatal");
+      assertEquals(16, broker.stats().workers().get(0).handlers().size(), "the worker offers the 16 handlers it named");
+    }
+  }
+
+  @Test
   void statsComeInPagesThatFitTheFrameAndTheClientJoinsThem() throws Exception {
     broker = Broker.start(BrokerOptions.builder().port(0).maxFrame(64 * 1024).build());
     WorkqClient client = client();

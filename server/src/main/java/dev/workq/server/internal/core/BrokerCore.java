@@ -74,9 +74,7 @@ public final class BrokerCore implements AutoCloseable {
   private final Random jitter = new Random();
   private final InboundBudget inbound;
   private final RoundTrips roundTrips;
-  private volatile java.util.function.Consumer<Throwable> fatalListener = e -> { };
-  /** Set once an Error stopped the core: nothing more is handled, so no half-done state is served. */
-  private volatile Throwable failed;
+  private final FatalGuard guard = new FatalGuard();
 
   // Core thread only.
   private final Map<String, QueueState> queues = new HashMap<>();
@@ -173,50 +171,25 @@ public final class BrokerCore implements AutoCloseable {
    * a bug). The core handles nothing after it; the broker is expected to stop.
    */
   public void onFatal(java.util.function.Consumer<Throwable> listener) {
-    this.fatalListener = listener;
+    guard.onFatal(listener);
   }
 
   /** The Error that stopped the core, or null while it serves. */
   public Throwable failure() {
-    return failed;
+    return guard.failure();
   }
 
-  /**
-   * Every task the core thread runs goes through here: a RuntimeException is a bug in handling one
-   * request and is answered where it happened, but an Error leaves the state unknown, so the core
-   * stops serving and the broker stops, rather than answering from a state it cannot trust.
-   */
+  /** Every task the core thread runs goes through here (see {@link FatalGuard}). */
   private Runnable guarded(Runnable task) {
-    return () -> {
-      if (failed != null) {
-        return;
-      }
-      try {
-        task.run();
-      } catch (Error e) {
-        fail(e);
-      }
-    };
+    return guard.guard(task, "core thread");
   }
 
   /**
-   * Stops the core for good after {@code e}, an Error on its thread or one that leaves the JVM in
-   * doubt elsewhere (an I/O thread out of memory): one ERROR line, then the fatal listener. Any
-   * thread; only the first call counts.
+   * Stops the core for good after {@code e}, an Error that leaves the JVM in doubt off the core
+   * thread (an I/O thread out of memory). Any thread; only the first call counts.
    */
   public void fail(Error e) {
-    synchronized (this) {
-      if (failed != null) {
-        return;
-      }
-      failed = e;
-    }
-    try {
-      log.error("the broker {} failed and the broker stops: {}", thread.inEventLoop() ? "core thread" : "thread "
-          + Thread.currentThread().getName(), String.valueOf(e));
-    } finally {
-      fatalListener.accept(e);
-    }
+    guard.fail(e, "thread " + Thread.currentThread().getName());
   }
 
   /** The broker-wide budget for bytes read from connections and waiting for this core. */
@@ -251,9 +224,14 @@ public final class BrokerCore implements AutoCloseable {
     });
   }
 
-  /** Hands a request to the core; the session's pending count is already raised. */
+  /**
+   * Hands a request to the core, on the connection's I/O thread: counts it against the session's
+   * and the broker's inbound limits first (which may stop reading from the connection), and back
+   * out once it is handled.
+   */
   public void submit(Session session, Message message) {
     long weight = Session.weight(message);
+    session.requestQueued(weight);
     execute(() -> {
       try {
         if (!session.closed) {
@@ -376,8 +354,9 @@ public final class BrokerCore implements AutoCloseable {
     CompletableFuture<Void> f = new CompletableFuture<>();
     try {
       thread.execute(() -> {
-        if (failed != null) {
-          f.completeExceptionally(new java.util.concurrent.RejectedExecutionException("the core stopped after a fatal error: " + failed));
+        if (guard.failure() != null) {
+          f.completeExceptionally(new java.util.concurrent.RejectedExecutionException("the core stopped after a fatal error: "
+              + guard.failure()));
         } else {
           f.complete(null);
         }
@@ -653,26 +632,17 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   /**
-   * Deletes a queue that nobody uses: refused while it has consumers, waiting fetches, items in
-   * flight or puts not yet durable, and while it holds items unless forced (they are deleted with
-   * it, journaled).
+   * Deletes a queue that nobody uses, with its items when forced (journaled), or answers why not
+   * ({@link QueueState#refuseDeletion}).
    */
-  private DeleteQueueOk deleteQueueNow(DeleteQueue request, java.util.function.Consumer<ErrorReply> refuse) {
+  private Message deleteQueueNow(DeleteQueue request) {
     QueueState q = queues.get(request.queue());
     if (q == null) {
-      refuse.accept(new ErrorReply(request.corr(), ErrorCode.UNKNOWN_QUEUE, "no queue named '" + request.queue() + "'", false));
-      return null;
+      return new ErrorReply(request.corr(), ErrorCode.UNKNOWN_QUEUE, "no queue named '" + request.queue() + "'", false);
     }
-    if (!q.consumers.isEmpty() || !q.waiters.isEmpty() || q.inFlight > 0 || q.pendingPuts > 0) {
-      refuse.accept(new ErrorReply(request.corr(), ErrorCode.QUEUE_IN_USE, "queue '" + q.name + "' is in use: " + q.consumers.size()
-          + " consumers, " + q.waiters.size() + " waiting fetches, " + q.inFlight + " items in flight; stop its workers first", false));
-      return null;
-    }
-    long items = q.ready.size() + q.delayed + q.dead.size();
-    if (items > 0 && !request.force()) {
-      refuse.accept(new ErrorReply(request.corr(), ErrorCode.QUEUE_NOT_EMPTY, "queue '" + q.name + "' holds " + q.ready.size()
-          + " ready, " + q.delayed + " delayed and " + q.dead.size() + " dead items; delete with force to delete them too", false));
-      return null;
+    ErrorReply refused = q.refuseDeletion(request);
+    if (refused != null) {
+      return refused;
     }
     List<Item> doomed = new ArrayList<>();
     q.ready.forEach(doomed::add);
@@ -691,12 +661,6 @@ public final class BrokerCore implements AutoCloseable {
     removeQueue(q);
     log.info("queue '{}' deleted with {} items", q.name, doomed.size());
     return new DeleteQueueOk(request.corr(), q.name, doomed.size());
-  }
-
-  private Message deleteQueueNow(DeleteQueue request) {
-    ErrorReply[] refused = new ErrorReply[1];
-    DeleteQueueOk ok = deleteQueueNow(request, e -> refused[0] = e);
-    return ok != null ? ok : refused[0];
   }
 
   /** Carries out a queue deletion, as the protocol's DELETE_QUEUE does: completes with DELETE_QUEUE_OK or the ERROR refusing it. */

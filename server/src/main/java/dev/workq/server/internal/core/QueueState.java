@@ -1,5 +1,8 @@
 package dev.workq.server.internal.core;
 
+import dev.workq.protocol.DeleteQueue;
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.ErrorReply;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -46,6 +49,23 @@ final class QueueState {
   void offerFirst(Item item) {
     ready.addFirst(item);
     consumers.wake(item);
+  }
+
+  /**
+   * Why {@code request} may not delete this queue, or null if it may: never while it has
+   * consumers, waiting fetches, items in flight or puts not yet durable; while it holds items,
+   * only when forced.
+   */
+  ErrorReply refuseDeletion(DeleteQueue request) {
+    if (!consumers.isEmpty() || !waiters.isEmpty() || inFlight > 0 || pendingPuts > 0) {
+      return new ErrorReply(request.corr(), ErrorCode.QUEUE_IN_USE, "queue '" + name + "' is in use: " + consumers.size()
+          + " consumers, " + waiters.size() + " waiting fetches, " + inFlight + " items in flight; stop its workers first", false);
+    }
+    if (ready.size() + delayed + dead.size() > 0 && !request.force()) {
+      return new ErrorReply(request.corr(), ErrorCode.QUEUE_NOT_EMPTY, "queue '" + name + "' holds " + ready.size()
+          + " ready, " + delayed + " delayed and " + dead.size() + " dead items; delete with force to delete them too", false);
+    }
+    return null;
   }
 
   boolean idle() {

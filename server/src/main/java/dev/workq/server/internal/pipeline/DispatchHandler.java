@@ -53,7 +53,6 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
     } else if (m instanceof Pong) {
       return;
     } else if (REQUESTS.contains(m.type())) {
-      session.requestQueued(Session.weight(m));
       core.submit(session, m);
     } else {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, m.type() + " may not be sent to the broker");
