@@ -102,7 +102,7 @@ public final class BrokerOptions {
 
     /** Edits the listen options in place. */
     public Builder listen(Consumer<ListenOptions.Builder> edit) {
-      edit.accept(listen);
+      nonNull("listen", edit).accept(listen);
       return this;
     }
 
@@ -114,7 +114,7 @@ public final class BrokerOptions {
 
     /** Edits the security options in place. */
     public Builder security(Consumer<SecurityOptions.Builder> edit) {
-      edit.accept(security);
+      nonNull("security", edit).accept(security);
       return this;
     }
 
@@ -126,7 +126,7 @@ public final class BrokerOptions {
 
     /** Edits the durability options in place. */
     public Builder durability(Consumer<DurabilityOptions.Builder> edit) {
-      edit.accept(durability);
+      nonNull("durability", edit).accept(durability);
       return this;
     }
 
@@ -138,7 +138,7 @@ public final class BrokerOptions {
 
     /** Edits the delivery options in place. */
     public Builder delivery(Consumer<DeliveryOptions.Builder> edit) {
-      edit.accept(delivery);
+      nonNull("delivery", edit).accept(delivery);
       return this;
     }
 
@@ -150,7 +150,7 @@ public final class BrokerOptions {
 
     /** Edits the limits in place. */
     public Builder limits(Consumer<LimitOptions.Builder> edit) {
-      edit.accept(limits);
+      nonNull("limits", edit).accept(limits);
       return this;
     }
 
@@ -162,7 +162,7 @@ public final class BrokerOptions {
 
     /** Edits the HTTP options in place. */
     public Builder http(Consumer<HttpOptions.Builder> edit) {
-      edit.accept(http);
+      nonNull("http", edit).accept(http);
       return this;
     }
 
