@@ -60,6 +60,8 @@ public final class BrokerCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String fsync;
 
+  // The time options' defaults are Durations, not compile-time constants, so they are these
+  // fields' initial values, which picocli also shows as ${DEFAULT-VALUE}.
   @Option(names = "--fsync-interval-ms", paramLabel = "MS",
       description = "Longest time between fsyncs with --fsync batch (default: ${DEFAULT-VALUE}).")
   long fsyncIntervalMs = DurabilityOptions.DEFAULT_FSYNC_INTERVAL.toMillis();
