@@ -121,7 +121,7 @@ class CliTest {
 
   @Test
   void statsShowsPausedQueuesAndReadyStops() throws Exception {
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).build());
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).build());
         dev.workq.client.WorkqClient c = dev.workq.client.WorkqClient.connect("127.0.0.1:" + b.port())) {
       c.put("held", 1);
       c.stopWorkers("held", 2);

@@ -20,10 +20,14 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.DataDirLock;
+import dev.workq.server.internal.Resources;
 import dev.workq.server.internal.core.CoreConfig;
 import dev.workq.server.internal.http.HttpServer;
 import dev.workq.server.internal.journal.JournalInUseException;
+import dev.workq.server.internal.journal.FileStorage;
 import dev.workq.server.internal.journal.JournalOptions;
+import dev.workq.server.internal.journal.Storage;
+import java.nio.file.Path;
 import java.io.IOException;
 import dev.workq.protocol.auth.Authkey;
 import io.netty.handler.ssl.SslContext;
@@ -49,110 +53,133 @@ import org.slf4j.LoggerFactory;
  */
 public final class Broker implements AutoCloseable {
 
-  /** Room left in a frame for a delivery's header (at most half of max-frame): payloads may use the rest. */
-  private static final int PAYLOAD_HEADROOM = 4096;
-
   /** Name and version sent in WELCOME. */
   public static final String NAME = "workq/0.1";
 
   private static final Logger log = LoggerFactory.getLogger(Broker.class);
 
   private final BrokerCore core;
-  private final DataDirLock lock;
-  private final ChannelGroup connections;
   private final HttpServer http;
-  private final EventLoopGroup bossGroup;
-  private final EventLoopGroup ioGroup;
   private final Channel serverChannel;
-  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final BrokerChannelInitializer initializer;
+  /** Everything {@link #start} started, closed in reverse by {@link #close()}. */
+  private final Resources resources;
+  private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile Throwable fatal;
 
-  private Broker(BrokerCore core, EventLoopGroup boss, EventLoopGroup io, Channel serverChannel, DataDirLock lock,
-      ChannelGroup connections, BrokerChannelInitializer initializer, HttpServer http) {
-    this.initializer = initializer;
-    this.connections = connections;
-    this.http = http;
+  private Broker(BrokerCore core, Channel serverChannel, BrokerChannelInitializer initializer, HttpServer http,
+      Resources resources) {
     this.core = core;
-    this.lock = lock;
-    this.bossGroup = boss;
-    this.ioGroup = io;
     this.serverChannel = serverChannel;
+    this.initializer = initializer;
+    this.http = http;
+    this.resources = resources;
   }
 
   /**
-   * Binds and starts serving.
+   * Binds and starts serving. If a step fails, whatever was started before it is stopped again,
+   * in reverse order, before the failure is thrown.
    *
-   * @throws BrokerException if the address cannot be bound (port in use, unknown host)
+   * @throws BrokerException if the address cannot be bound (port in use, unknown host), the data
+   *     directory or journal cannot be used, or the TLS files cannot be read
    */
   public static Broker start(BrokerOptions options) {
+    return start(options, new FileStorage());
+  }
+
+  /**
+   * For fault-injection tests only: starts a broker whose journal writes through {@code storage}
+   * instead of the file system. Kept off the public options so the journal's internals stay internal.
+   */
+  static Broker startOnStorageForTests(BrokerOptions options, Storage storage) {
+    return start(options, storage);
+  }
+
+  private static Broker start(BrokerOptions options, Storage storage) {
+    Resources started = new Resources();
+    try {
+      return start(options, storage, started);
+    } catch (RuntimeException e) {
+      throw started.closeAfter(e);
+    } catch (Error e) {
+      throw started.closeAfter(e);
+    }
+  }
+
+  /** Starts each part in order, adding it to {@code started} as soon as it runs. */
+  private static Broker start(BrokerOptions options, Storage storage, Resources started) {
+    ListenOptions listen = options.listen();
     // Its start time is the broker's, exported so dashboards see where its counters restart from zero.
     BrokerMeters meters = new BrokerMeters(System.currentTimeMillis());
-    DataDirLock lock = null;
-    if (options.dataDir() != null) {
+    Path dataDir = options.durability().dataDir();
+    if (dataDir != null) {
       try {
-        lock = DataDirLock.acquire(options.dataDir());
+        started.add("the lock on " + dataDir, DataDirLock.acquire(dataDir));
       } catch (IOException e) {
-        throw new BrokerException("cannot use data directory " + options.dataDir() + ": " + e.getMessage(), e);
+        throw new BrokerException("cannot use data directory " + dataDir + ": " + e.getMessage(), e);
       }
     }
     checkExposure(options);
-    SslContext ssl = options.tls() ? Tls.serverContext(options) : null;
-    ChannelGroup connections = new DefaultChannelGroup("workq-connections", GlobalEventExecutor.INSTANCE);
-    BrokerCore core;
-    try {
-      core = createCore(options, meters);
-    } catch (RuntimeException e) {
-      if (lock != null) {
-        lock.close();
-      }
-      throw e;
-    }
+    SslContext ssl = options.security().tls() ? Tls.serverContext(options.security()) : null;
+    BrokerCore core = started.add("the core", createCore(options, storage, meters));
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-accept"), NioIoHandler.newFactory());
-    EventLoopGroup io = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("workq-io"), NioIoHandler.newFactory());
+    started.onClose("the accept thread", () -> boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+    EventLoopGroup io = new MultiThreadIoEventLoopGroup(listen.ioThreads(), new DefaultThreadFactory("workq-io"),
+        NioIoHandler.newFactory());
+    started.onClose("the I/O threads", () -> io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
+    ChannelGroup connections = new DefaultChannelGroup("workq-connections", GlobalEventExecutor.INSTANCE);
+    // Connections need the core and the event loops to close gracefully, so they go before both.
+    started.onClose("the connections", () -> closeConnections(core, connections));
     BrokerChannelInitializer initializer = new BrokerChannelInitializer(options, core, NAME, connections, ssl);
-    ServerBootstrap bootstrap = new ServerBootstrap()
+    Channel channel = bind(listen, new ServerBootstrap()
         .group(boss, io)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-        .childHandler(initializer);
-    Channel channel;
-    try {
-      channel = bootstrap.bind(new InetSocketAddress(options.host(), options.port())).sync().channel();
-    } catch (Exception e) {
-      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      core.close();
-      if (lock != null) {
-        lock.close();
-      }
-      String why = e instanceof BindException ? e.getMessage() : e.toString();
-      throw new BrokerException("cannot listen on " + options.host() + ":" + options.port() + ": " + why, e);
-    }
+        .childHandler(initializer));
+    started.onClose("the listener", () -> channel.close().syncUninterruptibly());
     HttpServer http = null;
-    if (options.httpPort() >= 0) {
+    if (options.http().enabled()) {
+      int httpPort = options.http().port();
       try {
-        http = HttpServer.start(options.host(), options.httpPort(), boss, io, core, options.authkey(), initializer::handshakeStats,
-            meters);
+        http = started.add("the HTTP listener", HttpServer.start(listen.host(), httpPort, boss, io, core,
+            options.security().authkey(), initializer::handshakeStats, meters));
       } catch (Exception e) {
-        channel.close().syncUninterruptibly();
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        io.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        core.close();
-        if (lock != null) {
-          lock.close();
-        }
-        throw new BrokerException("cannot listen for HTTP on " + options.host() + ":" + options.httpPort() + ": " + e.getMessage(), e);
+        throw new BrokerException("cannot listen for HTTP on " + listen.host() + ":" + httpPort + ": " + e.getMessage(), e);
       }
-      log.info("workq HTTP (metrics, API, dashboard) on http://{}:{}/", options.host(), http.port());
+      log.info("workq HTTP (metrics, API, dashboard) on http://{}:{}/", listen.host(), http.port());
     }
-    Broker broker = new Broker(core, boss, io, channel, lock, connections, initializer, http);
+    Broker broker = new Broker(core, channel, initializer, http, started);
     core.onFatal(broker::stopAfterFatal);
-    log.info("workq broker listening on {}{}{}", channel.localAddress(), options.tls() ? " with TLS" : "",
-        options.authkey() != null ? ", authkey required" : ", no authkey");
+    log.info("workq broker listening on {}{}{}", channel.localAddress(), options.security().tls() ? " with TLS" : "",
+        options.security().authkey() != null ? ", authkey required" : ", no authkey");
     return broker;
+  }
+
+  private static Channel bind(ListenOptions listen, ServerBootstrap bootstrap) {
+    try {
+      return bootstrap.bind(new InetSocketAddress(listen.host(), listen.port())).sync().channel();
+    } catch (Exception e) {
+      String why = e instanceof BindException ? e.getMessage() : e.toString();
+      throw new BrokerException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + why, e);
+    }
+  }
+
+  /**
+   * Closes every connection: the core closes each session behind its shutdown notice; those
+   * still in their handshake are closed here, since shutting the event loops down alone does not
+   * reliably close the channels they serve.
+   */
+  private static void closeConnections(BrokerCore core, ChannelGroup connections) {
+    core.announceShutdown().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    for (Channel c : connections) {
+      if (!DispatchHandler.hasSession(c)) {
+        c.eventLoop().execute(() -> c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+      }
+    }
+    connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
   }
 
   /**
@@ -160,45 +187,42 @@ public final class Broker implements AutoCloseable {
    * broker without a key listens on loopback only, unless told {@code insecure}.
    */
   private static void checkExposure(BrokerOptions options) {
-    if (options.authkey() != null || options.insecure()) {
+    SecurityOptions security = options.security();
+    ListenOptions listen = options.listen();
+    if (security.authkey() != null || security.insecure()) {
       return;
     }
     boolean loopback;
     try {
-      loopback = InetAddress.getByName(options.host()).isLoopbackAddress();
+      loopback = InetAddress.getByName(listen.host()).isLoopbackAddress();
     } catch (UnknownHostException e) {
-      throw new BrokerException("cannot listen on " + options.host() + ":" + options.port() + ": unknown host", e);
+      throw new BrokerException("cannot listen on " + listen.host() + ":" + listen.port() + ": unknown host", e);
     }
     if (!loopback) {
-      throw new BrokerException("refusing to listen on " + options.host() + " without an authkey: anyone who can reach it could run "
+      throw new BrokerException("refusing to listen on " + listen.host() + " without an authkey: anyone who can reach it could run "
           + "tasks; give --authkey-file (or set " + Authkey.ENV + "), or --insecure to do it anyway");
     }
   }
 
-  private static BrokerCore createCore(BrokerOptions options, BrokerMeters meters) {
-    int headroom = Math.min(PAYLOAD_HEADROOM, options.maxFrame() / 2);
-    CoreConfig config = new CoreConfig(options.maxQueueLength(), options.maxFrame() - headroom, options.maxAttempts(),
-        options.lease().toMillis(), options.retryBackoff().toMillis(), options.retryBackoffMax().toMillis(),
-        options.maxQueueBytes(), options.maxMemoryBytes(), options.maxQueues(), options.maxQueuesPerConnection(),
-        options.maxConsumers(), options.maxConsumersPerConnection(), options.maxFrame() / 2, options.maxPendingBytes());
-    if (options.dataDir() == null) {
+  private static BrokerCore createCore(BrokerOptions options, Storage storage, BrokerMeters meters) {
+    CoreConfig config = CoreConfig.of(options);
+    DurabilityOptions durability = options.durability();
+    if (!durability.journaled()) {
       return BrokerCore.inMemory(config, meters);
     }
-    JournalOptions journal = JournalOptions.builder()
-        .dataDir(options.dataDir())
-        .fsync(options.fsync())
-        .batchIntervalMillis(options.fsyncIntervalMs())
-        .storage(options.storage())
+    JournalOptions journal = JournalOptions.builder(durability)
+        .storage(storage)
         .fsyncTimer(meters.fsyncTimer())
         .build();
+    Path dataDir = durability.dataDir();
     try {
-      return BrokerCore.durable(config, journal, options.compactMinBytes(), meters);
+      return BrokerCore.durable(config, journal, durability.compactMinBytes(), meters);
     } catch (JournalInUseException e) {
       // The LOCK file did not stop this broker, so it was deleted or replaced under a running one.
-      throw new BrokerException("another broker is using " + options.dataDir() + ": it holds " + e.file()
-          + " locked (" + options.dataDir().resolve("LOCK") + " must have been deleted or replaced under it)", e);
+      throw new BrokerException("another broker is using " + dataDir + ": it holds " + e.file()
+          + " locked (" + dataDir.resolve("LOCK") + " must have been deleted or replaced under it)", e);
     } catch (IOException e) {
-      throw new BrokerException("cannot open the journal in " + options.dataDir() + ": " + e.getMessage(), e);
+      throw new BrokerException("cannot open the journal in " + dataDir + ": " + e.getMessage(), e);
     }
   }
 
@@ -224,8 +248,8 @@ public final class Broker implements AutoCloseable {
 
   /**
    * What connections still in their handshake hold now (count, bytes in partial frames) and how
-   * many the broker closed to keep them within {@link BrokerOptions#maxHandshakesPerAddress()} and
-   * {@link BrokerOptions#handshakeBufferBudget()}; for metrics. Cheap, callable from any thread.
+   * many the broker closed to keep them within {@link ListenOptions#maxHandshakesPerAddress()} and
+   * {@link ListenOptions#handshakeBufferBudget()}; for metrics. Cheap, callable from any thread.
    */
   public HandshakeStats handshakeStats() {
     return initializer.handshakeStats();
@@ -264,32 +288,20 @@ public final class Broker implements AutoCloseable {
     stopper.start();
   }
 
-  /** Stops accepting, closes every connection and stops the broker's threads. Idempotent. */
+  /**
+   * Stops accepting, closes every connection and stops the broker's threads, in the reverse of
+   * the order {@link #start} started them. Idempotent.
+   */
   @Override
   public synchronized void close() {
     if (closed.isDone()) {
       return;
     }
-    serverChannel.close().syncUninterruptibly();
-    if (http != null) {
-      http.close();
-    }
-    core.announceShutdown().orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
-    // The core closes each session behind its shutdown notice. Connections still in their
-    // handshake are closed here: shutting the event loops down alone does not reliably close the
-    // channels they serve.
-    for (Channel c : connections) {
-      if (!DispatchHandler.hasSession(c)) {
-        c.eventLoop().execute(() -> c.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
-      }
-    }
-    connections.newCloseFuture().awaitUninterruptibly(2, TimeUnit.SECONDS);
-    connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    core.close();
-    if (lock != null) {
-      lock.close();
+    try {
+      resources.close();
+    } catch (RuntimeException e) {
+      // Everything else was still closed; the broker is stopped, if not cleanly.
+      log.warn("workq broker did not stop cleanly: {}", e.getMessage(), e);
     }
     if (fatal != null) {
       log.error("workq broker stopped after a fatal error: {}", String.valueOf(fatal));

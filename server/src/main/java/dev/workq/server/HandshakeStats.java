@@ -7,10 +7,10 @@ package dev.workq.server;
  *
  * @param connections connections in their handshake now
  * @param bytesHeld bytes their frame decoders hold now in partial frames (buffer capacity), at most
- *     {@link BrokerOptions#handshakeBufferBudget()}
+ *     {@link ListenOptions#handshakeBufferBudget()}
  * @param evictedOverAddressCap connections closed because their address had
- *     {@link BrokerOptions#maxHandshakesPerAddress()} newer ones in their handshake
+ *     {@link ListenOptions#maxHandshakesPerAddress()} newer ones in their handshake
  * @param evictedOverBufferBudget connections closed because the partial frames of connections in
- *     their handshake went over {@link BrokerOptions#handshakeBufferBudget()}
+ *     their handshake went over {@link ListenOptions#handshakeBufferBudget()}
  */
 public record HandshakeStats(int connections, long bytesHeld, long evictedOverAddressCap, long evictedOverBufferBudget) {}

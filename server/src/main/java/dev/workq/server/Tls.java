@@ -11,7 +11,7 @@ final class Tls {
 
   private Tls() {}
 
-  static SslContext serverContext(BrokerOptions options) {
+  static SslContext serverContext(SecurityOptions options) {
     for (var f : new java.nio.file.Path[] {options.tlsCert(), options.tlsKey(), options.tlsClientCa()}) {
       if (f != null && !Files.isReadable(f)) {
         throw new BrokerException("cannot read TLS file " + f);

@@ -53,7 +53,7 @@ class BrokerBudgetsTest {
 
   @Test
   void aQueueOverItsByteBudgetRefusesPutsWhileOtherQueuesTakeThem() {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxQueueBytes(100_000).maxMemoryBytes(8 << 20).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).limits(l -> l.maxQueueBytes(100_000).maxMemoryBytes(8 << 20)).build());
     WorkqClient client = client();
     String item = "x".repeat(30_000);
     for (int i = 0; i < 3; i++) {
@@ -71,7 +71,7 @@ class BrokerBudgetsTest {
 
   @Test
   void pastTheMemoryBudgetPutsGetMemoryLimitWhileDeliveriesAndAcksGoOn() {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxMemoryBytes(1 << 20).maxQueueBytes(1 << 20).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).limits(l -> l.maxMemoryBytes(1 << 20).maxQueueBytes(1 << 20)).build());
     WorkqClient client = client();
     String item = "y".repeat(100_000);
     int accepted = 0;
@@ -95,7 +95,7 @@ class BrokerBudgetsTest {
 
   @Test
   void theQueueCapRefusesNewQueuesAndServesExistingOnes() throws Exception {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxQueues(5).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).limits(l -> l.maxQueues(5)).build());
     WorkqClient client = client();
     for (int i = 0; i < 5; i++) {
       client.put("q" + i, i);
@@ -117,7 +117,7 @@ class BrokerBudgetsTest {
 
   @Test
   void eachConnectionMayCreateOnlyItsShareOfQueues() {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxQueuesPerConnection(3).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).limits(l -> l.maxQueuesPerConnection(3)).build());
     WorkqClient a = client();
     for (int i = 0; i < 3; i++) {
       a.put("a" + i, i);
@@ -159,7 +159,7 @@ class BrokerBudgetsTest {
   @Test
   void aDeletedQueueAndItsItemsStayDeletedAfterARestart() throws Exception {
     Path data = Files.createDirectories(tmp.resolve("data"));
-    broker = Broker.start(BrokerOptions.builder().port(0).dataDir(data).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).durability(d -> d.dataDir(data)).build());
     WorkqClient client = client();
     client.put("gone", 1);
     client.put("gone", 2);
@@ -168,7 +168,7 @@ class BrokerBudgetsTest {
     client.close();
     broker.close();
 
-    broker = Broker.start(BrokerOptions.builder().port(0).dataDir(data).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).durability(d -> d.dataDir(data)).build());
 
     assertNull(find(broker.stats(), "gone"));
     assertEquals(1, find(broker.stats(), "kept").ready());
@@ -176,7 +176,7 @@ class BrokerBudgetsTest {
 
   @Test
   void consumersPerConnectionAreCappedAndOtherConnectionsStillConsume() throws Exception {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxConsumersPerConnection(10).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).limits(l -> l.maxConsumersPerConnection(10)).build());
     try (RawPeer peer = RawPeer.connect(broker.port())) {
       for (int i = 1; i <= 11; i++) {
         peer.send(new Consume(i, "idle", 1));
@@ -218,7 +218,7 @@ class BrokerBudgetsTest {
 
   @Test
   void statsComeInPagesThatFitTheFrameAndTheClientJoinsThem() throws Exception {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxFrame(64 * 1024).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).listen(l -> l.maxFrame(64 * 1024)).build());
     WorkqClient client = client();
     for (int i = 0; i < 1000; i++) {
       client.putAsync(String.format("queue-%04d", i), i);

@@ -60,13 +60,13 @@ class BrokerDurabilityTest {
   }
 
   private Broker start(BrokerOptions.Builder options) {
-    Broker b = Broker.start(options.port(0).dataDir(dataDir).build());
+    Broker b = Broker.start(options.port(0).durability(d -> d.dataDir(dataDir)).build());
     open.add(b);
     return b;
   }
 
   private BrokerOptions.Builder options() {
-    return BrokerOptions.builder().retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50));
+    return BrokerOptions.builder().delivery(d -> d.retryBackoff(Duration.ofMillis(10), Duration.ofMillis(50)));
   }
 
   private WorkqClient client(Broker b) {
@@ -95,7 +95,7 @@ class BrokerDurabilityTest {
 
   @Test
   void restartReplaysQueuedTasksResultsAndDeadLettersAndReturnsInFlightTasks() throws Exception {
-    Broker first = start(options().maxAttempts(1));
+    Broker first = start(options().delivery(d -> d.maxAttempts(1)));
     WorkqClient c = client(first);
     for (int i = 0; i < 10; i++) {
       c.enqueue("jobs", "echo", i, TaskOptions.builder().id("job-" + i).build()).get(5, TimeUnit.SECONDS);
@@ -133,7 +133,7 @@ class BrokerDurabilityTest {
 
   @Test
   void aPoisonTaskEndsInTheDeadLettersWithItsErrorsAndCanBeRequeued() throws Exception {
-    Broker b = start(options().maxAttempts(3));
+    Broker b = start(options().delivery(d -> d.maxAttempts(3)));
     WorkqClient c = client(b);
     CompletableFuture<TaskResult> poison = c.submit("mixed", "poison", 1);
     List<CompletableFuture<TaskResult>> good = new ArrayList<>();
@@ -176,7 +176,7 @@ class BrokerDurabilityTest {
 
   @Test
   void aPermanentFailureSkipsTheRetries() throws Exception {
-    Broker b = start(options().maxAttempts(5));
+    Broker b = start(options().delivery(d -> d.maxAttempts(5)));
     WorkqClient c = client(b);
     WorkqClient w = client(b);
     w.consume("p", 1, d -> d.fail("dev.workq.worker.internal.BadPayloadException: no", true,
@@ -188,7 +188,7 @@ class BrokerDurabilityTest {
 
   @Test
   void aWorkerThatDisconnectsOnEveryAttemptSendsTheTaskToTheDeadLettersAsCrashes() throws Exception {
-    Broker b = start(options().maxAttempts(2));
+    Broker b = start(options().delivery(d -> d.maxAttempts(2)));
     WorkqClient c = client(b);
     CompletableFuture<TaskResult> result = c.submit("crashy", "echo", 1);
     for (int attempt = 1; attempt <= 2; attempt++) {
@@ -209,7 +209,8 @@ class BrokerDurabilityTest {
   @Test
   void diskFullRefusesPutsButDeliveriesAndResultsGoOnAndItRecovers() throws Exception {
     FaultInjectingStorage storage = new FaultInjectingStorage();
-    Broker b = start(options().storage(storage));
+    Broker b = Broker.startOnStorageForTests(options().port(0).durability(d -> d.dataDir(dataDir)).build(), storage);
+    open.add(b);
     WorkqClient c = client(b);
     for (int i = 0; i < 5; i++) {
       c.enqueue("df", "echo", i).get(5, TimeUnit.SECONDS);
@@ -240,7 +241,7 @@ class BrokerDurabilityTest {
 
   @Test
   void aFullQueueRefusesWithQueueFullOrWaitsWhenAsked() throws Exception {
-    Broker b = start(options().maxQueueLength(3));
+    Broker b = start(options().limits(l -> l.maxQueueLength(3)));
     WorkqClient c = client(b);
     for (int i = 0; i < 3; i++) {
       c.put("bounded", i);

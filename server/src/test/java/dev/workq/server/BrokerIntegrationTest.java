@@ -501,7 +501,7 @@ class BrokerIntegrationTest {
 
   @Test
   void aPutBeyondMaxQueueLengthFailsWithQueueFullNamingTheQueueAndLimit() {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxQueueLength(5).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).limits(l -> l.maxQueueLength(5)).build());
     WorkqClient client = client("c");
     for (int i = 0; i < 5; i++) {
       client.put("small", i);
@@ -530,7 +530,7 @@ class BrokerIntegrationTest {
    */
   @Test
   void aPutOverTheBrokersMaxFrameFailsNamingFrameTooLarge() {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxFrame(1024).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).listen(l -> l.maxFrame(1024)).build());
     String big = "x".repeat(8 * 1024 * 1024);
     List<String> failures = new ArrayList<>();
     for (int round = 0; round < 8; round++) {

@@ -41,12 +41,12 @@ class HandshakeFloodTest {
   private static final int OTHER_ADDRESSES = 40;
   private static final int PER_OTHER_ADDRESS = 50;
   private static final long BUDGET = 4L << 20;
-  private static final int LIMIT = BrokerOptions.DEFAULT_HANDSHAKE_MAX_FRAME;
+  private static final int LIMIT = ListenOptions.DEFAULT_HANDSHAKE_MAX_FRAME;
 
   @Test
   void stalledPartialFramesAreEvictedOldestFirstWhileGoodClientsAreServed() throws Exception {
-    BrokerOptions options = BrokerOptions.builder().port(0).handshakeTimeout(Duration.ofSeconds(60))
-        .handshakeBufferBudget(BUDGET).build();
+    BrokerOptions options = BrokerOptions.builder().port(0).listen(l -> l.handshakeTimeout(Duration.ofSeconds(60))
+        .handshakeBufferBudget(BUDGET)).build();
     List<Socket> attackers = new ArrayList<>();
     AtomicBoolean submitting = new AtomicBoolean(true);
     ConcurrentLinkedQueue<CompletableFuture<TaskResult>> results = new ConcurrentLinkedQueue<>();
@@ -87,9 +87,9 @@ class HandshakeFloodTest {
       System.out.printf("handshake flood: %d stalled connections; now %s; most held at once %d bytes%n",
           attackers.size(), during, maxHeld);
       assertTrue(maxHeld <= BUDGET, "held " + maxHeld + " bytes, over the budget of " + BUDGET);
-      assertTrue(during.evictedOverAddressCap() >= FROM_ONE_ADDRESS - options.maxHandshakesPerAddress(), during.toString());
+      assertTrue(during.evictedOverAddressCap() >= FROM_ONE_ADDRESS - options.listen().maxHandshakesPerAddress(), during.toString());
       assertTrue(during.evictedOverBufferBudget() > 0, during.toString());
-      assertTrue(during.connections() <= options.maxHandshakesPerAddress() * (1 + OTHER_ADDRESSES), during.toString());
+      assertTrue(during.connections() <= options.listen().maxHandshakesPerAddress() * (1 + OTHER_ADDRESSES), during.toString());
       assertEvictedWith(attackers.get(0), "max-handshakes-per-address");
       assertEvictedWith(attackers.get(FROM_ONE_ADDRESS), "handshake-buffer-budget");
 

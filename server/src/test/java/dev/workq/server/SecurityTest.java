@@ -170,13 +170,13 @@ class SecurityTest {
 
   @Test
   void tlsWithTheCaAndTheKeyWorks() {
-    start(BrokerOptions.builder().authkey(KEY).tls(certs.brokerCert, certs.brokerKey), client().authkey(KEY).tlsCa(certs.caCert));
+    start(BrokerOptions.builder().authkey(KEY).security(s -> s.tls(certs.brokerCert, certs.brokerKey)), client().authkey(KEY).tlsCa(certs.caCert));
     assertEquals(1, broker.stats().clients());
   }
 
   @Test
   void tlsWithoutTheCaIsRefused() {
-    start(BrokerOptions.builder().authkey(KEY).tls(certs.brokerCert, certs.brokerKey), client().authkey(KEY).tlsCa(certs.caCert));
+    start(BrokerOptions.builder().authkey(KEY).security(s -> s.tls(certs.brokerCert, certs.brokerKey)), client().authkey(KEY).tlsCa(certs.caCert));
     WorkqException system = refused(client().authkey(KEY).tls(true));
     assertTrue(system.getMessage().contains("TLS failed") && system.getMessage().contains("give --tls-ca"), system.getMessage());
     WorkqException other = refused(client().authkey(KEY).tlsCa(certs.otherCaCert));
@@ -185,7 +185,7 @@ class SecurityTest {
 
   @Test
   void aPlaintextClientAgainstATlsBrokerIsToldTlsIsRequired() {
-    start(BrokerOptions.builder().authkey(KEY).tls(certs.brokerCert, certs.brokerKey), client().authkey(KEY).tlsCa(certs.caCert));
+    start(BrokerOptions.builder().authkey(KEY).security(s -> s.tls(certs.brokerCert, certs.brokerKey)), client().authkey(KEY).tlsCa(certs.caCert));
     WorkqException e = refused(client().authkey(KEY));
     assertTrue(e.getMessage().contains("this broker requires TLS"), e.getMessage());
   }
@@ -198,7 +198,7 @@ class SecurityTest {
 
   @Test
   void mutualTlsRequiresAClientCertificate() {
-    start(BrokerOptions.builder().authkey(KEY).tls(certs.brokerCert, certs.brokerKey).tlsClientCa(certs.caCert),
+    start(BrokerOptions.builder().authkey(KEY).security(s -> s.tls(certs.brokerCert, certs.brokerKey).tlsClientCa(certs.caCert)),
         client().authkey(KEY).tlsCa(certs.caCert).tlsClientCert(certs.clientCert, certs.clientKey));
     WorkqException e = refused(client().authkey(KEY).tlsCa(certs.caCert));
     System.out.println("mTLS without a client certificate: " + e.getMessage());
@@ -211,13 +211,13 @@ class SecurityTest {
     BrokerException e = assertThrows(BrokerException.class,
         () -> Broker.start(BrokerOptions.builder().host("0.0.0.0").port(0).build()).close());
     assertTrue(e.getMessage().startsWith("refusing to listen on 0.0.0.0 without an authkey"), e.getMessage());
-    Broker.start(BrokerOptions.builder().host("0.0.0.0").port(0).insecure(true).build()).close();
+    Broker.start(BrokerOptions.builder().host("0.0.0.0").port(0).security(s -> s.insecure(true)).build()).close();
     Broker.start(BrokerOptions.builder().host("0.0.0.0").port(0).authkey(KEY).build()).close();
   }
 
   @Test
   void aClientTurnedAwayAtTheCapTriesAgainWithinItsConnectTimeout() throws Exception {
-    broker = Broker.start(BrokerOptions.builder().port(0).maxConnections(1).build());
+    broker = Broker.start(BrokerOptions.builder().port(0).listen(l -> l.maxConnections(1)).build());
     RawPeer holder = RawPeer.connect(broker.port());
     java.util.concurrent.CompletableFuture<WorkqClient> late = java.util.concurrent.CompletableFuture.supplyAsync(
         () -> WorkqClient.connect(ClientOptions.builder().port(broker.port()).connectTimeout(java.time.Duration.ofSeconds(20)).build()));
@@ -238,7 +238,7 @@ class SecurityTest {
 
   @Test
   void connectionsOverTheCapAreToldAndClosed() throws Exception {
-    start(BrokerOptions.builder().maxConnections(2), client());
+    start(BrokerOptions.builder().listen(l -> l.maxConnections(2)), client());
     try (RawPeer second = RawPeer.connect(broker.port()); RawPeer third = RawPeer.open(broker.port())) {
       ErrorReply error = assertInstanceOf(ErrorReply.class, third.next());
       assertEquals(ErrorCode.CONNECTION_LIMIT, error.code());

@@ -62,8 +62,8 @@ class SlowClientTest {
   void slowAndNonReadingConnectionsAreClosedAndGoodClientsAreServed() throws Exception {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     BrokerOptions options = BrokerOptions.builder().port(0)
-        .handshakeTimeout(Duration.ofSeconds(1)).idleTimeout(Duration.ofSeconds(1))
-        .maxUnackedPerConnection(256).build();
+        .listen(l -> l.handshakeTimeout(Duration.ofSeconds(1)).idleTimeout(Duration.ofSeconds(1)))
+        .limits(l -> l.maxUnackedPerConnection(256)).build();
     List<Socket> attackers = new ArrayList<>();
     ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
     try (Broker broker = Broker.start(options);

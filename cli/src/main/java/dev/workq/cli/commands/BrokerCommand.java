@@ -4,7 +4,12 @@ import dev.workq.cli.Logging;
 import dev.workq.protocol.auth.Authkey;
 import dev.workq.server.Broker;
 import dev.workq.server.BrokerOptions;
+import dev.workq.server.DeliveryOptions;
+import dev.workq.server.DurabilityOptions;
 import dev.workq.server.FsyncPolicy;
+import dev.workq.server.HttpOptions;
+import dev.workq.server.LimitOptions;
+import dev.workq.server.ListenOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -18,27 +23,27 @@ import picocli.CommandLine.Option;
 @Command(name = "broker", mixinStandardHelpOptions = true, description = "Run the broker daemon.")
 public final class BrokerCommand implements Callable<Integer> {
 
-  @Option(names = "--host", defaultValue = BrokerOptions.DEFAULT_HOST, description = "Address to bind (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--host", defaultValue = ListenOptions.DEFAULT_HOST, description = "Address to bind (default: ${DEFAULT-VALUE}).")
   String host;
 
   /** Exit status after the broker stopped itself on a fatal error (EX_SOFTWARE). */
   static final int EXIT_FATAL = 70;
 
-  @Option(names = "--port", defaultValue = "" + BrokerOptions.DEFAULT_PORT, description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "" + ListenOptions.DEFAULT_PORT, description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--max-frame", paramLabel = "BYTES", defaultValue = "" + BrokerOptions.DEFAULT_MAX_FRAME,
+  @Option(names = "--max-frame", paramLabel = "BYTES", defaultValue = "" + ListenOptions.DEFAULT_MAX_FRAME,
       description = "Largest frame accepted (default: ${DEFAULT-VALUE}).")
   int maxFrame;
 
-  @Option(names = "--max-queue-length", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_QUEUE_LENGTH,
+  @Option(names = "--max-queue-length", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_QUEUE_LENGTH,
       description = "Ready items a queue holds before puts fail with QUEUE_FULL (default: ${DEFAULT-VALUE}).")
   int maxQueueLength;
 
   @Option(names = "--io-threads", paramLabel = "N", description = "I/O threads (default: one per core, at most 4).")
   Integer ioThreads;
 
-  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "-1",
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + HttpOptions.DEFAULT_PORT,
       description = "Serve Prometheus metrics (/metrics), the JSON API (/api) and the dashboard (/) on this port; -1 turns it off (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
@@ -55,25 +60,27 @@ public final class BrokerCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   String fsync;
 
-  @Option(names = "--fsync-interval-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_FSYNC_INTERVAL_MS,
+  // The time options' defaults are Durations, not compile-time constants, so they are these
+  // fields' initial values, which picocli also shows as ${DEFAULT-VALUE}.
+  @Option(names = "--fsync-interval-ms", paramLabel = "MS",
       description = "Longest time between fsyncs with --fsync batch (default: ${DEFAULT-VALUE}).")
-  long fsyncIntervalMs;
+  long fsyncIntervalMs = DurabilityOptions.DEFAULT_FSYNC_INTERVAL.toMillis();
 
-  @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_ATTEMPTS,
+  @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "" + DeliveryOptions.DEFAULT_MAX_ATTEMPTS,
       description = "Deliveries a task gets before the dead letters, unless it asks otherwise (default: ${DEFAULT-VALUE}).")
   int maxAttempts;
 
-  @Option(names = "--lease-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_LEASE_MS,
+  @Option(names = "--lease-ms", paramLabel = "MS",
       description = "Lease of a delivery without renewal, unless the task asks otherwise (default: ${DEFAULT-VALUE}).")
-  long leaseMs;
+  long leaseMs = DeliveryOptions.DEFAULT_LEASE.toMillis();
 
-  @Option(names = "--retry-backoff-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_RETRY_BACKOFF_MS,
+  @Option(names = "--retry-backoff-ms", paramLabel = "MS",
       description = "Delay before the first retry of a failed task, doubling per attempt with jitter (default: ${DEFAULT-VALUE}).")
-  long retryBackoffMs;
+  long retryBackoffMs = DeliveryOptions.DEFAULT_RETRY_BACKOFF.toMillis();
 
-  @Option(names = "--retry-backoff-max-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_RETRY_BACKOFF_MAX_MS,
+  @Option(names = "--retry-backoff-max-ms", paramLabel = "MS",
       description = "Longest retry delay (default: ${DEFAULT-VALUE}).")
-  long retryBackoffMaxMs;
+  long retryBackoffMaxMs = DeliveryOptions.DEFAULT_RETRY_BACKOFF_MAX.toMillis();
 
   @Option(names = "--authkey-file", paramLabel = "FILE",
       description = "File holding the shared authkey every worker and client must prove (not readable by other users); "
@@ -92,19 +99,19 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--tls-client-ca", paramLabel = "PEM", description = "Require client certificates signed by these CAs (mutual TLS).")
   Path tlsClientCa;
 
-  @Option(names = "--handshake-timeout-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  @Option(names = "--handshake-timeout-ms", paramLabel = "MS",
       description = "Time a connection has to finish TLS, the authkey exchange and HELLO (default: ${DEFAULT-VALUE}).")
-  long handshakeTimeoutMs;
+  long handshakeTimeoutMs = ListenOptions.DEFAULT_HANDSHAKE_TIMEOUT.toMillis();
 
-  @Option(names = "--idle-timeout-ms", paramLabel = "MS", defaultValue = "" + BrokerOptions.DEFAULT_IDLE_TIMEOUT_MS,
+  @Option(names = "--idle-timeout-ms", paramLabel = "MS",
       description = "Time a connection may send nothing before it is closed; clients ping every third of it (default: ${DEFAULT-VALUE}).")
-  long idleTimeoutMs;
+  long idleTimeoutMs = ListenOptions.DEFAULT_IDLE_TIMEOUT.toMillis();
 
-  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_CONNECTIONS,
+  @Option(names = "--max-connections", paramLabel = "N", defaultValue = "" + ListenOptions.DEFAULT_MAX_CONNECTIONS,
       description = "Connections served at once (default: ${DEFAULT-VALUE}).")
   int maxConnections;
 
-  @Option(names = "--max-unacked", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_UNACKED_PER_CONNECTION,
+  @Option(names = "--max-unacked", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_UNACKED_PER_CONNECTION,
       description = "Deliveries one connection may hold unacked, over all its consumers and fetches (default: ${DEFAULT-VALUE}).")
   int maxUnacked;
 
@@ -122,30 +129,30 @@ public final class BrokerCommand implements Callable<Integer> {
           + "(default: 0, meaning 1/8 of the JVM's max heap).")
   long maxPendingBytes;
 
-  @Option(names = "--max-queues", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_QUEUES,
+  @Option(names = "--max-queues", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_QUEUES,
       description = "Queues the broker holds; creating one more fails with QUEUE_LIMIT (default: ${DEFAULT-VALUE}).")
   int maxQueues;
 
-  @Option(names = "--max-queues-per-connection", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_QUEUES_PER_CONNECTION,
+  @Option(names = "--max-queues-per-connection", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_QUEUES_PER_CONNECTION,
       description = "Queues one connection may create (default: ${DEFAULT-VALUE}).")
   int maxQueuesPerConnection;
 
-  @Option(names = "--max-consumers", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_CONSUMERS,
+  @Option(names = "--max-consumers", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_CONSUMERS,
       description = "Consumers over all connections (default: ${DEFAULT-VALUE}).")
   int maxConsumers;
 
-  @Option(names = "--max-consumers-per-connection", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_CONSUMERS_PER_CONNECTION,
+  @Option(names = "--max-consumers-per-connection", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_CONSUMERS_PER_CONNECTION,
       description = "Consumers one connection may hold (default: ${DEFAULT-VALUE}).")
   int maxConsumersPerConnection;
-  @Option(names = "--handshake-max-frame", paramLabel = "BYTES", defaultValue = "" + BrokerOptions.DEFAULT_HANDSHAKE_MAX_FRAME,
+  @Option(names = "--handshake-max-frame", paramLabel = "BYTES", defaultValue = "" + ListenOptions.DEFAULT_HANDSHAKE_MAX_FRAME,
       description = "Largest frame accepted before the handshake completes; --max-frame applies after it (default: ${DEFAULT-VALUE}).")
   int handshakeMaxFrame;
 
-  @Option(names = "--max-handshakes-per-address", paramLabel = "N", defaultValue = "" + BrokerOptions.DEFAULT_MAX_HANDSHAKES_PER_ADDRESS,
+  @Option(names = "--max-handshakes-per-address", paramLabel = "N", defaultValue = "" + ListenOptions.DEFAULT_MAX_HANDSHAKES_PER_ADDRESS,
       description = "Connections from one IP address that may be in their handshake at once; one more closes the oldest (default: ${DEFAULT-VALUE}).")
   int maxHandshakesPerAddress;
 
-  @Option(names = "--handshake-buffer-budget", paramLabel = "BYTES", defaultValue = "" + BrokerOptions.DEFAULT_HANDSHAKE_BUFFER_BUDGET,
+  @Option(names = "--handshake-buffer-budget", paramLabel = "BYTES", defaultValue = "" + ListenOptions.DEFAULT_HANDSHAKE_BUFFER_BUDGET,
       description = "Bytes all connections in their handshake may hold in partial frames; past it the oldest are closed (default: ${DEFAULT-VALUE}).")
   long handshakeBufferBudget;
 
@@ -154,17 +161,17 @@ public final class BrokerCommand implements Callable<Integer> {
    * with the usage status before anything is opened (Broker.start refuses it too, as a failure).
    */
   private void refuseOpenListenerWithoutKey(BrokerOptions options) {
-    if (options.authkey() != null || insecure) {
+    if (options.security().authkey() != null || insecure) {
       return;
     }
     boolean loopback;
     try {
-      loopback = java.net.InetAddress.getByName(options.host()).isLoopbackAddress();
+      loopback = java.net.InetAddress.getByName(options.listen().host()).isLoopbackAddress();
     } catch (java.net.UnknownHostException e) {
       return; // Broker.start reports the unknown host.
     }
     if (!loopback) {
-      throw new dev.workq.cli.CliFailure("refusing to listen on " + options.host() + " without an authkey: anyone who can reach it could "
+      throw new dev.workq.cli.CliFailure("refusing to listen on " + options.listen().host() + " without an authkey: anyone who can reach it could "
           + "run tasks; give --authkey-file (or set " + Authkey.ENV + "), or --insecure to do it anyway", dev.workq.cli.Workq.EXIT_USAGE);
     }
   }
@@ -192,30 +199,52 @@ public final class BrokerCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * --fsync-interval-ms as a Duration. Checked here because the message for this flag has always
+   * named the millisecond value (the library's names the Duration).
+   */
+  private Duration fsyncInterval() {
+    long min = DurabilityOptions.MIN_FSYNC_INTERVAL.toMillis();
+    long max = DurabilityOptions.MAX_FSYNC_INTERVAL.toMillis();
+    if (fsyncIntervalMs < min || fsyncIntervalMs > max) {
+      throw new IllegalArgumentException("fsyncIntervalMs must be " + min + ".." + max + ", got " + fsyncIntervalMs);
+    }
+    return Duration.ofMillis(fsyncIntervalMs);
+  }
+
+  /** The flags, mapped onto the broker's option groups, whose setters check them. */
+  private BrokerOptions options() {
+    return BrokerOptions.builder()
+        .listen(l -> {
+          l.host(host).port(port).maxFrame(maxFrame)
+              .handshakeTimeout(Duration.ofMillis(handshakeTimeoutMs)).idleTimeout(Duration.ofMillis(idleTimeoutMs))
+              .maxConnections(maxConnections)
+              .handshakeMaxFrame(handshakeMaxFrame).maxHandshakesPerAddress(maxHandshakesPerAddress)
+              .handshakeBufferBudget(handshakeBufferBudget);
+          if (ioThreads != null) {
+            l.ioThreads(ioThreads);
+          }
+        })
+        .security(s -> s.authkey(Authkey.resolve(authkeyFile, System.getenv(Authkey.ENV))).insecure(insecure)
+            .tls(tlsCert, tlsKey).tlsClientCa(tlsClientCa))
+        .durability(d -> d.dataDir(inMemory ? null : dataDir).fsync(fsyncPolicy(fsync))
+            .fsyncInterval(fsyncInterval()))
+        .delivery(d -> d.maxAttempts(maxAttempts).lease(Duration.ofMillis(leaseMs))
+            .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs)))
+        .limits(l -> l.maxQueueLength(maxQueueLength).maxUnackedPerConnection(maxUnacked)
+            .maxMemoryBytes(maxMemoryBytes).maxQueueBytes(maxQueueBytes).maxPendingBytes(maxPendingBytes)
+            .maxQueues(maxQueues).maxQueuesPerConnection(maxQueuesPerConnection)
+            .maxConsumers(maxConsumers).maxConsumersPerConnection(maxConsumersPerConnection))
+        .http(h -> h.port(httpPort))
+        .build();
+  }
+
   @Override
   public Integer call() throws InterruptedException {
     Logging.daemon();
     BrokerOptions options;
     try {
-      BrokerOptions.Builder b;
-      b = BrokerOptions.builder().host(host).port(port).maxFrame(maxFrame).maxQueueLength(maxQueueLength)
-          .dataDir(inMemory ? null : dataDir).fsync(fsyncPolicy(fsync)).fsyncIntervalMs(fsyncIntervalMs)
-          .maxAttempts(maxAttempts).lease(Duration.ofMillis(leaseMs))
-          .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs))
-          .httpPort(httpPort)
-          .authkey(Authkey.resolve(authkeyFile, System.getenv(Authkey.ENV))).insecure(insecure)
-          .tls(tlsCert, tlsKey).tlsClientCa(tlsClientCa)
-          .handshakeTimeout(Duration.ofMillis(handshakeTimeoutMs)).idleTimeout(Duration.ofMillis(idleTimeoutMs))
-          .maxConnections(maxConnections).maxUnackedPerConnection(maxUnacked)
-          .maxMemoryBytes(maxMemoryBytes).maxQueueBytes(maxQueueBytes).maxPendingBytes(maxPendingBytes)
-          .maxQueues(maxQueues).maxQueuesPerConnection(maxQueuesPerConnection)
-          .maxConsumers(maxConsumers).maxConsumersPerConnection(maxConsumersPerConnection)
-          .handshakeMaxFrame(handshakeMaxFrame).maxHandshakesPerAddress(maxHandshakesPerAddress)
-          .handshakeBufferBudget(handshakeBufferBudget);
-      if (ioThreads != null) {
-        b.ioThreads(ioThreads);
-      }
-      options = b.build();
+      options = options();
     } catch (IllegalArgumentException e) {
       throw new dev.workq.cli.CliFailure(e.getMessage(), dev.workq.cli.Workq.EXIT_USAGE);
     }
@@ -225,7 +254,7 @@ public final class BrokerCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "workq-shutdown"));
     onSigterm(broker::close);
     System.out.println("workq broker listening on " + broker.address().getHostString() + ":" + broker.port()
-        + (options.tls() ? " (TLS" : " (plaintext") + (options.authkey() != null ? ", authkey required; " : ", no authkey; ")
+        + (options.security().tls() ? " (TLS" : " (plaintext") + (options.security().authkey() != null ? ", authkey required; " : ", no authkey; ")
         + (inMemory ? "in memory, no journal)" : "journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));
     if (broker.httpPort() >= 0) {
       System.out.println("dashboard and metrics on http://" + broker.address().getHostString() + ":" + broker.httpPort() + "/");

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
-import dev.workq.server.BrokerOptions;
+import dev.workq.server.ListenOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class HandshakeFloodProcessTest {
 
-  private static final int LIMIT = BrokerOptions.DEFAULT_HANDSHAKE_MAX_FRAME;
+  private static final int LIMIT = ListenOptions.DEFAULT_HANDSHAKE_MAX_FRAME;
   private static final int OLD_LIMIT = 256 * 1024;
   private static final int FROM_ONE_ADDRESS = 1000;
   private static final int OTHER_ADDRESSES = 50;

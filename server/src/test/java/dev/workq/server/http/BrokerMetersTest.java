@@ -56,7 +56,7 @@ class BrokerMetersTest {
 
   @Test
   void jvmAndProcessFamiliesAreInTheScrape() throws Exception {
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).build())) {
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).build())) {
       String text = scrape(http, b);
       for (String family : List.of("jvm_memory_used_bytes", "jvm_memory_max_bytes", "jvm_buffer_memory_used_bytes",
           "jvm_buffer_count_buffers", "jvm_buffer_total_capacity_bytes", "jvm_gc_memory_allocated_bytes_total",
@@ -72,7 +72,7 @@ class BrokerMetersTest {
   @Test
   void theStartTimeIsTheBrokersInEpochSeconds() throws Exception {
     long before = System.currentTimeMillis();
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).build())) {
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).build())) {
       long after = System.currentTimeMillis();
       double started = value(scrape(http, b), "workq_broker_start_time_seconds");
       assertTrue(started >= Math.floor(before / 1000.0) && started <= after / 1000.0 + 1, started + " not in [" + before + ", " + after + "] ms");
@@ -81,7 +81,7 @@ class BrokerMetersTest {
 
   @Test
   void theFsyncHistogramCountsEveryFsyncInItsBuckets() throws Exception {
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).dataDir(dataDir).build());
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).durability(d -> d.dataDir(dataDir)).build());
         WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
       for (int i = 0; i < 5; i++) {
         c.put("photos", i);
@@ -106,7 +106,7 @@ class BrokerMetersTest {
 
   @Test
   void theRoundTripHistogramCountsACompletedTaskAndAnAckedItem() throws Exception {
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).build());
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).build());
         WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
         WorkqClient w = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
       work(w, "jobs");

@@ -47,7 +47,7 @@ class DashboardBrowserTest {
       Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
           "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver); .ci/run installs them");
     }
-    try (Broker broker = Broker.start(BrokerOptions.builder().port(0).httpPort(0).maxAttempts(1).build());
+    try (Broker broker = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).delivery(d -> d.maxAttempts(1)).build());
         WorkqClient client = WorkqClient.connect(ClientOptions.builder().port(broker.port()).build())) {
       WebDriver browser = chrome(profile);
       try {

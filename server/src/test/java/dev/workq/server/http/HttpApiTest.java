@@ -39,7 +39,7 @@ class HttpApiTest {
 
   @Test
   void metricsAndApiReportQueuesAndActionsChangeThem() throws Exception {
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).maxAttempts(1).build());
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).delivery(d -> d.maxAttempts(1)).build());
         WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
       for (int i = 0; i < 3; i++) {
         c.put("photos", i);
@@ -84,7 +84,7 @@ class HttpApiTest {
 
   @Test
   void aQueueIsDeletedOverHttpOnlyWhenForcedWhileItHoldsItems() throws Exception {
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).build());
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).build());
         WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
       c.put("old", 1);
 
@@ -102,7 +102,7 @@ class HttpApiTest {
   @Test
   void withAnAuthkeyDataNeedsItAsABearerToken() throws Exception {
     byte[] key = "s3cret-key-for-tests".getBytes(StandardCharsets.UTF_8);
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).authkey(key).build())) {
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).authkey(key).build())) {
       assertEquals(401, call(b, "GET", "/metrics", null).statusCode());
       assertEquals(401, call(b, "GET", "/api/queues", "wrong").statusCode());
       assertEquals(200, call(b, "GET", "/metrics", "s3cret-key-for-tests").statusCode());

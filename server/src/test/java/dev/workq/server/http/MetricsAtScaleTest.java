@@ -32,7 +32,7 @@ class MetricsAtScaleTest {
 
   @Test
   void scrapesEveryQueueWhileTheCoreKeepsServing() throws Exception {
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).maxQueues(25_000).maxQueuesPerConnection(25_000).build());
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).limits(l -> l.maxQueues(25_000).maxQueuesPerConnection(25_000)).build());
         WorkqClient creator = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
         WorkqClient producer = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
         WorkqClient consumer = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {

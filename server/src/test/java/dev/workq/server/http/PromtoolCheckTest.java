@@ -38,7 +38,7 @@ class PromtoolCheckTest {
   void aScrapeOfABrokerThatRanTasksPassesPromtoolCheckMetrics() throws Exception {
     Path promtool = promtool();
     HttpClient http = HttpClient.newHttpClient();
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).dataDir(dataDir).maxAttempts(1).build());
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).durability(d -> d.dataDir(dataDir)).delivery(d -> d.maxAttempts(1)).build());
         WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
         WorkqClient w = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
       BrokerMetersTest.work(w, "jobs");

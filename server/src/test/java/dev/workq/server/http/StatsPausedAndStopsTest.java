@@ -32,7 +32,7 @@ class StatsPausedAndStopsTest {
 
   @Test
   void aPausedQueueAndItsReadyStopsShowInStatsAndTheCountFollowsDeliveries() throws Exception {
-    try (Broker b = Broker.start(BrokerOptions.builder().port(0).httpPort(0).build());
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0)).build());
         WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
       c.put("jobs", 1);
       c.stopWorkers("jobs", 2);

@@ -1,23 +1,24 @@
 package dev.workq.server.internal.journal;
 
+import dev.workq.server.DurabilityOptions;
 import dev.workq.server.FsyncPolicy;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * Immutable configuration of a {@link Journal}. Build with {@link #builder()}; every setter
- * rejects an invalid value with an {@link IllegalArgumentException} naming the argument, so a
- * bad configuration fails at startup rather than at the first append.
+ * Immutable configuration of a {@link Journal}: a view over the broker's public
+ * {@link DurabilityOptions} (directory, fsync policy and interval, which it does not copy) plus
+ * what only the journal knows (segment size, batch size, the file-system layer, instruments).
+ * Build with {@link #builder()} or {@link #builder(DurabilityOptions)}; every setter rejects an
+ * invalid value with an {@link IllegalArgumentException} naming the argument, so a bad
+ * configuration fails at startup rather than at the first append.
  */
 public final class JournalOptions {
 
   /** Default directory holding segments and snapshots: {@code ./workq-data}, relative to the working directory. */
   public static final Path DEFAULT_DATA_DIR = Path.of("workq-data");
-  /** Default fsync policy: {@link FsyncPolicy#ALWAYS}, so a confirmed record survives power loss. */
-  public static final FsyncPolicy DEFAULT_FSYNC = FsyncPolicy.ALWAYS;
-  /** Default longest delay, in milliseconds, between a write and its fsync under {@link FsyncPolicy#BATCH}: 10 ms. */
-  public static final long DEFAULT_BATCH_INTERVAL_MILLIS = 10;
   /** Default size, in bytes, after which the writer rolls to a new segment file: 64 MiB. */
   public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
   /** Default most records written per write+fsync round (group commit): 4096 records. */
@@ -27,9 +28,7 @@ public final class JournalOptions {
   /** Largest accepted segment size, in bytes: 1 GiB, which keeps a torn-tail scan at open in memory. */
   public static final long MAX_SEGMENT_BYTES = 1024L * 1024 * 1024;
 
-  private final Path dataDir;
-  private final FsyncPolicy fsync;
-  private final long batchIntervalMillis;
+  private final DurabilityOptions durability;
   private final long segmentBytes;
   private final int maxBatchRecords;
   private final Storage storage;
@@ -38,9 +37,7 @@ public final class JournalOptions {
   private final Timer fsyncTimer;
 
   private JournalOptions(Builder b) {
-    this.dataDir = b.dataDir;
-    this.fsync = b.fsync;
-    this.batchIntervalMillis = b.batchIntervalMillis;
+    this.durability = b.durability.build();
     this.segmentBytes = b.segmentBytes;
     this.maxBatchRecords = b.maxBatchRecords;
     this.storage = b.storage;
@@ -49,24 +46,32 @@ public final class JournalOptions {
     this.fsyncTimer = b.fsyncTimer;
   }
 
-  /** @return a builder holding every default */
+  /** @return a builder holding every default, journaling in {@link #DEFAULT_DATA_DIR} */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(DurabilityOptions.builder().dataDir(DEFAULT_DATA_DIR).build());
+  }
+
+  /** @return a builder journaling as {@code durability} says, which must name a data directory */
+  public static Builder builder(DurabilityOptions durability) {
+    if (durability == null || durability.dataDir() == null) {
+      throw new IllegalArgumentException("dataDir must not be null");
+    }
+    return new Builder(durability);
   }
 
   /** @return the directory holding segment and snapshot files */
   public Path dataDir() {
-    return dataDir;
+    return durability.dataDir();
   }
 
   /** @return when appended records are fsynced */
   public FsyncPolicy fsync() {
-    return fsync;
+    return durability.fsync();
   }
 
   /** @return under {@link FsyncPolicy#BATCH}, the longest delay in milliseconds from a write to its fsync */
   public long batchIntervalMillis() {
-    return batchIntervalMillis;
+    return durability.fsyncInterval().toMillis();
   }
 
   /** @return the segment size in bytes after which the writer starts a new segment */
@@ -101,16 +106,14 @@ public final class JournalOptions {
 
   @Override
   public String toString() {
-    return "JournalOptions{dataDir=" + dataDir + ", fsync=" + fsync
-        + ", batchIntervalMillis=" + batchIntervalMillis + ", segmentBytes=" + segmentBytes
+    return "JournalOptions{dataDir=" + dataDir() + ", fsync=" + fsync()
+        + ", batchIntervalMillis=" + batchIntervalMillis() + ", segmentBytes=" + segmentBytes
         + ", maxBatchRecords=" + maxBatchRecords + ", storage=" + storage.getClass().getSimpleName() + '}';
   }
 
   /** Mutable builder for {@link JournalOptions}; not thread-safe. */
   public static final class Builder {
-    private Path dataDir = DEFAULT_DATA_DIR;
-    private FsyncPolicy fsync = DEFAULT_FSYNC;
-    private long batchIntervalMillis = DEFAULT_BATCH_INTERVAL_MILLIS;
+    private final DurabilityOptions.Builder durability;
     private long segmentBytes = DEFAULT_SEGMENT_BYTES;
     private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
     private Storage storage = new FileStorage();
@@ -118,7 +121,8 @@ public final class JournalOptions {
     private LongSupplier nanoClock = System::nanoTime;
     private Timer fsyncTimer;
 
-    private Builder() {
+    private Builder(DurabilityOptions durability) {
+      this.durability = durability.toBuilder();
     }
 
     /** @param dataDir directory for journal files, created at open if missing; not null */
@@ -126,7 +130,7 @@ public final class JournalOptions {
       if (dataDir == null) {
         throw new IllegalArgumentException("dataDir must not be null");
       }
-      this.dataDir = dataDir;
+      durability.dataDir(dataDir);
       return this;
     }
 
@@ -135,16 +139,16 @@ public final class JournalOptions {
       if (fsync == null) {
         throw new IllegalArgumentException("fsync must not be null");
       }
-      this.fsync = fsync;
+      durability.fsync(fsync);
       return this;
     }
 
-    /** @param batchIntervalMillis milliseconds, at least 1 */
+    /** @param batchIntervalMillis milliseconds, 1 to 10,000 (see {@link DurabilityOptions#fsyncInterval()}) */
     public Builder batchIntervalMillis(long batchIntervalMillis) {
       if (batchIntervalMillis < 1) {
         throw new IllegalArgumentException("batchIntervalMillis must be >= 1 ms, got " + batchIntervalMillis);
       }
-      this.batchIntervalMillis = batchIntervalMillis;
+      durability.fsyncInterval(Duration.ofMillis(batchIntervalMillis));
       return this;
     }
 

@@ -49,8 +49,8 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
     this.ssl = ssl;
     this.dispatch = new DispatchHandler(core);
     this.exceptions = new ExceptionHandler(core::fail);
-    this.limit = new ConnectionLimitHandler(options.maxConnections(), ssl != null);
-    this.handshakes = new HandshakeBudget(options.maxHandshakesPerAddress(), options.handshakeBufferBudget(), ssl != null);
+    this.limit = new ConnectionLimitHandler(options.listen().maxConnections(), ssl != null);
+    this.handshakes = new HandshakeBudget(options.listen().maxHandshakesPerAddress(), options.listen().handshakeBufferBudget(), ssl != null);
   }
 
   /** What connections in their handshake hold now, and how many were closed to bound it. */
@@ -72,21 +72,21 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
     p.addLast(ConnectionLimitHandler.NAME, limit);
     if (ssl != null) {
       SslHandler tls = ssl.newHandler(ch.alloc());
-      tls.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
+      tls.setHandshakeTimeoutMillis(options.listen().handshakeTimeout().toMillis());
       p.addLast(TlsRequiredHandler.NAME, new TlsRequiredHandler());
       p.addLast("tls", tls);
     }
     // Strangers get the small limit until they are welcomed (HandshakeHandler raises it), so a
     // stalled partial frame pins a few KiB, and the budget bounds what all of them pin together.
-    FrameDecoder frames = new FrameDecoder(options.maxFrame());
-    frames.handshakeMaxFrame(options.handshakeMaxFrame());
+    FrameDecoder frames = new FrameDecoder(options.listen().maxFrame());
+    frames.handshakeMaxFrame(options.listen().handshakeMaxFrame());
     p.addLast(HandshakeBudgetHandler.NAME, new HandshakeBudgetHandler(handshakes, frames));
     p.addLast(FrameDecoder.NAME, frames);
     p.addLast(MessageDecoder.NAME, decoder)
         .addLast(MessageEncoder.NAME, encoder)
-        .addLast(IdleTimeoutHandler.NAME, new IdleTimeoutHandler(options.idleTimeout().toMillis()))
-        .addLast(HandshakeDeadlineHandler.NAME, new HandshakeDeadlineHandler(options.handshakeTimeout().toMillis()));
-    byte[] key = options.authkey();
+        .addLast(IdleTimeoutHandler.NAME, new IdleTimeoutHandler(options.listen().idleTimeout().toMillis()))
+        .addLast(HandshakeDeadlineHandler.NAME, new HandshakeDeadlineHandler(options.listen().handshakeTimeout().toMillis()));
+    byte[] key = options.security().authkey();
     if (key != null) {
       p.addLast(AuthHandler.NAME, new AuthHandler(key));
     }

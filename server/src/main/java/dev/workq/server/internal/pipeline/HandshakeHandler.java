@@ -45,14 +45,14 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
           "protocol version " + hello.version() + " is not supported; this broker speaks " + ProtocolVersion.CURRENT);
     }
     Session session = new Session(Long.toString(SESSIONS.incrementAndGet()), ctx.channel(), hello,
-        options.maxPendingPerConnection(), options.maxUnackedPerConnection(), core.inboundBudget());
+        options.limits().maxPendingPerConnection(), options.limits().maxUnackedPerConnection(), core.inboundBudget());
     ctx.channel().attr(DispatchHandler.SESSION).set(session);
     core.open(session);
-    ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, brokerName, session.id(), options.idleTimeout().toMillis()));
+    ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, brokerName, session.id(), options.listen().idleTimeout().toMillis()));
     // A welcomed peer may send frames up to max-frame; the handshake's guards stand down.
     FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
     if (frames != null) {
-      frames.maxFrame(options.maxFrame());
+      frames.maxFrame(options.listen().maxFrame());
     }
     ctx.pipeline().remove(this);
     ctx.pipeline().fireUserEventTriggered(HandshakeCompleted.INSTANCE);

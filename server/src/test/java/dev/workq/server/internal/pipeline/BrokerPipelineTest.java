@@ -58,7 +58,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BrokerPipelineTest {
 
   private static final int MAX_FRAME = 1024;
-  private static final BrokerOptions OPTIONS = BrokerOptions.builder().maxFrame(MAX_FRAME).build();
+  private static final BrokerOptions OPTIONS = BrokerOptions.builder().listen(l -> l.maxFrame(MAX_FRAME)).build();
   private static final long WAIT_MS = 5_000;
 
   private BrokerCore core;
@@ -101,7 +101,7 @@ class BrokerPipelineTest {
         IdleTimeoutHandler.NAME, DispatchHandler.NAME, ExceptionHandler.NAME), handlerNames(),
         "the handshake deadline stands down once the peer is welcomed");
     assertEquals(MAX_FRAME, channel.pipeline().get(FrameDecoder.class).maxFrame(), "max-frame applies after the handshake");
-    assertEquals(OPTIONS.idleTimeout().toMillis(), welcome.idleTimeoutMs(), "the welcome announces the idle timeout");
+    assertEquals(OPTIONS.listen().idleTimeout().toMillis(), welcome.idleTimeoutMs(), "the welcome announces the idle timeout");
     assertEquals(1, core.stats().get(WAIT_MS, TimeUnit.MILLISECONDS).clients(), "session registered with the core");
   }
 

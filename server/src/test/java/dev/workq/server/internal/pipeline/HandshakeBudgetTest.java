@@ -19,6 +19,7 @@ import dev.workq.protocol.codec.MessageDecoder;
 import dev.workq.protocol.codec.MessageEncoder;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.HandshakeStats;
+import dev.workq.server.ListenOptions;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.core.CoreConfig;
 import io.netty.buffer.ByteBuf;
@@ -209,14 +210,14 @@ class HandshakeBudgetTest {
 
   @Test
   void theOptionsAreChecked() {
-    assertEquals(8192, BrokerOptions.builder().build().handshakeMaxFrame());
-    assertEquals(2048, BrokerOptions.builder().maxFrame(2048).build().handshakeMaxFrame(), "capped at max-frame");
+    assertEquals(8192, BrokerOptions.builder().build().listen().handshakeMaxFrame());
+    assertEquals(2048, BrokerOptions.builder().listen(l -> l.maxFrame(2048)).build().listen().handshakeMaxFrame(), "capped at max-frame");
     IllegalArgumentException small = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> BrokerOptions.builder().handshakeMaxFrame(1023));
+        () -> BrokerOptions.builder().listen(l -> l.handshakeMaxFrame(1023)));
     assertTrue(small.getMessage().startsWith("handshakeMaxFrame"), small.getMessage());
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> BrokerOptions.builder().maxHandshakesPerAddress(0));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> BrokerOptions.builder().listen(l -> l.maxHandshakesPerAddress(0)));
     IllegalArgumentException budget = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> BrokerOptions.builder().handshakeMaxFrame(1 << 20).handshakeBufferBudget(1 << 20).build());
+        () -> BrokerOptions.builder().listen(l -> l.handshakeMaxFrame(1 << 20).handshakeBufferBudget(1 << 20)).build());
     assertTrue(budget.getMessage().contains("4 x handshakeMaxFrame"), budget.getMessage());
   }
 
@@ -289,7 +290,7 @@ class HandshakeBudgetTest {
   void aFrameOverTheHandshakeLimitIsRefusedFromItsLength() throws Exception {
     try (Pipelines p = new Pipelines(BrokerOptions.builder().build())) {
       EmbeddedChannel ch = p.open();
-      ch.pipeline().fireChannelRead(Unpooled.buffer(4).writeInt(BrokerOptions.DEFAULT_HANDSHAKE_MAX_FRAME + 1));
+      ch.pipeline().fireChannelRead(Unpooled.buffer(4).writeInt(ListenOptions.DEFAULT_HANDSHAKE_MAX_FRAME + 1));
       ErrorReply error = assertInstanceOf(ErrorReply.class, decode(ch.readOutbound()));
       assertEquals(ErrorCode.FRAME_TOO_LARGE, error.code());
       assertTrue(error.message().contains("limit of 8192 bytes that applies before the handshake"), error.message());
@@ -302,7 +303,7 @@ class HandshakeBudgetTest {
   @Test
   void stalledConnectionsOverTheBudgetAreClosedOldestFirst() throws Exception {
     // Room for 4 buffers of 64 KiB; 6 stalled connections each hold one.
-    try (Pipelines p = new Pipelines(BrokerOptions.builder().handshakeBufferBudget(256 * 1024).build())) {
+    try (Pipelines p = new Pipelines(BrokerOptions.builder().listen(l -> l.handshakeBufferBudget(256 * 1024)).build())) {
       List<EmbeddedChannel> stalled = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         EmbeddedChannel ch = p.open();

@@ -1,0 +1,113 @@
+package dev.workq.server;
+
+import dev.workq.protocol.Put;
+import java.time.Duration;
+
+/**
+ * How the broker hands tasks out when the task does not say otherwise: how often a task is
+ * delivered before it goes to the dead letters, how long a delivery's lease lasts, and how long
+ * a failed task waits before its retry. Immutable; build with {@link #builder()}.
+ */
+public final class DeliveryOptions {
+
+  /** Default deliveries a task gets before it goes to the dead letters: 3. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  /** Default lease of a delivery without renewal: 30 s. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
+  /** Default delay before the first retry of a failed task: 1 s, doubling per attempt. */
+  public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+  /** Default longest retry delay: 5 min. */
+  public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(5);
+
+  private final int maxAttempts;
+  private final Duration lease;
+  private final Duration retryBackoff;
+  private final Duration retryBackoffMax;
+
+  private DeliveryOptions(Builder b) {
+    this.maxAttempts = b.maxAttempts;
+    this.lease = b.lease;
+    this.retryBackoff = b.retryBackoff;
+    this.retryBackoffMax = b.retryBackoffMax;
+  }
+
+  /** A builder holding every default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding these options, to change some of them. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Deliveries a task gets before the dead letters, unless it asks otherwise; default 3. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** Lease of a delivery without renewal, unless the task asks otherwise; default 30 s. */
+  public Duration lease() {
+    return lease;
+  }
+
+  /** Delay before the first retry of a failed task, doubling per attempt with jitter; default 1 s. */
+  public Duration retryBackoff() {
+    return retryBackoff;
+  }
+
+  /** Longest retry delay; default 5 min. */
+  public Duration retryBackoffMax() {
+    return retryBackoffMax;
+  }
+
+  /** Builds {@link DeliveryOptions}; every setter checks its argument and names it in the message. */
+  public static final class Builder {
+    private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+    private Duration lease = DEFAULT_LEASE;
+    private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
+    private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
+
+    private Builder() {}
+
+    private Builder(DeliveryOptions o) {
+      this.maxAttempts = o.maxAttempts;
+      this.lease = o.lease;
+      this.retryBackoff = o.retryBackoff;
+      this.retryBackoffMax = o.retryBackoffMax;
+    }
+
+    /** See {@link DeliveryOptions#maxAttempts()}; 1..{@value Put#MAX_ATTEMPTS}. */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts < 1 || maxAttempts > Put.MAX_ATTEMPTS) {
+        throw new IllegalArgumentException("maxAttempts must be 1.." + Put.MAX_ATTEMPTS + ", got " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** See {@link DeliveryOptions#lease()}; {@value Put#MIN_LEASE_MS} ms..1 day. */
+    public Builder lease(Duration lease) {
+      if (lease == null || lease.toMillis() < Put.MIN_LEASE_MS || lease.toMillis() > Put.MAX_LEASE_MS) {
+        throw new IllegalArgumentException("lease must be " + Put.MIN_LEASE_MS + " ms.." + Put.MAX_LEASE_MS + " ms, got " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /** See {@link DeliveryOptions#retryBackoff()} and {@link DeliveryOptions#retryBackoffMax()}; 0 ≤ first ≤ max. */
+    public Builder retryBackoff(Duration first, Duration max) {
+      if (first == null || max == null || first.isNegative() || max.compareTo(first) < 0) {
+        throw new IllegalArgumentException("retryBackoff must be non-negative and at most its max, got " + first + " and " + max);
+      }
+      this.retryBackoff = first;
+      this.retryBackoffMax = max;
+      return this;
+    }
+
+    /** The immutable options. */
+    public DeliveryOptions build() {
+      return new DeliveryOptions(this);
+    }
+  }
+}
