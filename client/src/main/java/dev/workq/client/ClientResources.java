@@ -1,5 +1,6 @@
 package dev.workq.client;
 
+import dev.workq.client.internal.Logging;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -8,6 +9,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
 
 /**
  * The threads clients run on: one Netty event loop group for their connections' I/O and one
@@ -22,6 +24,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * arrive in the order the broker's answers did.
  */
 public final class ClientResources implements AutoCloseable {
+
+  /**
+   * Taken when this class initializes, before its event loop group exists: the first Netty class
+   * to log would otherwise probe SLF4J itself and, without a provider, print SLF4J's warning
+   * (see {@link Logging}).
+   */
+  private static final Logger log = Logging.logger(ClientResources.class);
 
   /** Default I/O threads: 1, which keeps up with a broker's round trips for many clients. */
   public static final int DEFAULT_IO_THREADS = 1;
@@ -90,6 +99,7 @@ public final class ClientResources implements AutoCloseable {
     }
     callbacks.shutdown();
     eventLoopGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    log.debug("client threads stopped ({} I/O, {} callback)", ioThreads, callbackThreads);
   }
 
   /** Builds {@link ClientResources}; every setter checks its argument. */

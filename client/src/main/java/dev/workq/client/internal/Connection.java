@@ -58,7 +58,8 @@ public final class Connection {
     void onClose(String reason);
   }
 
-  private Connection(Channel channel, String address, List<String> consumeHandlers) {
+  /** Made by {@link Dialer} as it assembles the channel's pipeline. */
+  Connection(Channel channel, String address, List<String> consumeHandlers) {
     this.channel = channel;
     this.address = address;
     this.consumeHandlers = consumeHandlers;
@@ -76,11 +77,6 @@ public final class Connection {
   /** This machine's host name, as workers report it in results. */
   public static String localHost() {
     return Dialer.localHost();
-  }
-
-  /** Called by {@link Dialer} as it assembles the channel's pipeline. */
-  static Connection forChannel(Channel channel, String address, List<String> consumeHandlers) {
-    return new Connection(channel, address, consumeHandlers);
   }
 
   CompletableFuture<Welcome> welcome() {

@@ -37,7 +37,8 @@ import org.slf4j.Logger;
  */
 final class Dialer {
 
-  private static final Logger log = Logging.logger(Dialer.class);
+  /** Connection's: dialing is the start of a connection's story in the log, and that is the name people filter on. */
+  private static final Logger log = Logging.logger(Connection.class);
 
   private Dialer() {}
 
@@ -82,7 +83,7 @@ final class Dialer {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            Connection c = Connection.forChannel(ch, address, identity.handlers());
+            Connection c = new Connection(ch, address, identity.handlers());
             holder[0] = c;
             Hello hello = new Hello(ProtocolVersion.CURRENT, identity.role(), identity.name(), localHost(),
                 ProcessHandle.current().pid(), List.of());
