@@ -176,8 +176,8 @@ class CliTest {
   @Test
   void deadLettersCanBeListedRequeuedAndPurgedFromTheShell() throws Exception {
     try (dev.workq.client.WorkqClient c = dev.workq.client.WorkqClient.connect(addr())) {
-      c.enqueue("imgs", "resize", java.util.Map.of("w", 1)).get(5, java.util.concurrent.TimeUnit.SECONDS);
-      c.enqueue("imgs", "resize", java.util.Map.of("w", 2)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      c.async().enqueue("imgs", "resize", java.util.Map.of("w", 1)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      c.async().enqueue("imgs", "resize", java.util.Map.of("w", 2)).get(5, java.util.concurrent.TimeUnit.SECONDS);
       try (dev.workq.client.WorkqClient w = dev.workq.client.WorkqClient.connect(addr())) {
         w.consume("imgs", 2, d -> d.fail("java.io.IOException: corrupt", true, new byte[0]));
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))

@@ -1,11 +1,9 @@
 package dev.workq.client;
 
-import dev.workq.protocol.Role;
 import dev.workq.protocol.auth.Authkey;
 import dev.workq.protocol.codec.Frames;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -23,10 +21,7 @@ public final class ClientOptions {
 
   /** Environment variable holding the broker's {@code HOST:PORT} when the program gives none. */
   public static final String ENV_BROKER = "WORKQ_BROKER";
-  /**
-   * Environment variable holding the authkey when the program gives none: the key itself, less
-   * surrounding whitespace (see {@link Authkey#ENV}).
-   */
+  /** Environment variable holding the authkey when the program gives none: the key itself, less surrounding whitespace. */
   public static final String ENV_AUTHKEY = Authkey.ENV;
 
   /** Default broker host. */
@@ -39,75 +34,21 @@ public final class ClientOptions {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
   /** Default number of submitted tasks a client keeps unconfirmed or unanswered at once in map calls. */
   public static final int DEFAULT_MAX_OUTSTANDING = 1000;
-  /** Default prefetch of the consumer that collects this client's results. */
-  public static final int DEFAULT_RESULT_PREFETCH = 1024;
-  /**
-   * Default longest time between two PINGs to the broker: 30 s. A client pings more often when the
-   * broker announces an idle timeout under three times this.
-   */
+  /** Default longest time between two PINGs: 30 s; less when the broker announces an idle timeout under three times this. */
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
+  /** Default longest silence from the broker before the connection counts as lost: 90 s, three default heartbeats. */
+  public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(90);
 
-  private final String host;
-  private final int port;
-  private final String name;
-  private final Role role;
-  private final List<String> handlers;
-  private final Duration connectTimeout;
-  private final Duration requestTimeout;
-  private final int maxOutstanding;
-  private final int maxFrame;
-  private final boolean waitWhenQueueFull;
-  private final boolean progress;
-  private final byte[] authkey;
-  private final boolean tls;
-  private final Path tlsCa;
-  private final Path tlsCert;
-  private final Path tlsKey;
-  private final Duration heartbeat;
+  /** What these options were built from: a copy no one else holds, so they never change. */
+  private final Builder values;
 
   private ClientOptions(Builder b) {
-    this.host = b.host;
-    this.port = b.port;
-    this.name = b.name;
-    this.role = b.role;
-    this.handlers = List.copyOf(b.handlers);
-    this.connectTimeout = b.connectTimeout;
-    this.requestTimeout = b.requestTimeout;
-    this.maxOutstanding = b.maxOutstanding;
-    this.maxFrame = b.maxFrame;
-    this.waitWhenQueueFull = b.waitWhenQueueFull;
-    this.progress = b.progress;
-    this.authkey = b.authkey;
-    this.tls = b.tls;
-    this.tlsCa = b.tlsCa;
-    this.tlsCert = b.tlsCert;
-    this.tlsKey = b.tlsKey;
-    this.heartbeat = b.heartbeat;
+    this.values = b.copy();
   }
 
   /** A builder holding these options, to change a few. */
   public Builder toBuilder() {
-    // These options already hold what the environment said when they were built; a second look
-    // could only disagree with them.
-    Builder b = new Builder(variable -> null);
-    b.host = host;
-    b.port = port;
-    b.name = name;
-    b.role = role;
-    b.handlers = handlers;
-    b.connectTimeout = connectTimeout;
-    b.requestTimeout = requestTimeout;
-    b.maxOutstanding = maxOutstanding;
-    b.maxFrame = maxFrame;
-    b.waitWhenQueueFull = waitWhenQueueFull;
-    b.progress = progress;
-    b.authkey = authkey;
-    b.tls = tls;
-    b.tlsCa = tlsCa;
-    b.tlsCert = tlsCert;
-    b.tlsKey = tlsKey;
-    b.heartbeat = heartbeat;
-    return b;
+    return values.copy();
   }
 
   /**
@@ -117,50 +58,27 @@ public final class ClientOptions {
    * the program set that option itself.
    */
   public static Builder builder() {
-    return builder(System::getenv);
+    return new Builder(System::getenv);
   }
 
   /** {@link #builder()} reading the environment from {@code env}, so tests need not change the real one. */
-  static Builder builder(Function<String, String> env) {
-    return new Builder(env);
-  }
-
-  /** {@link #builder(Function)} over a map of variables. */
   static Builder builder(Map<String, String> env) {
     return new Builder(env::get);
   }
 
-  /**
-   * Options for {@code host:port}, everything else default; the authkey comes from
-   * {@value #ENV_AUTHKEY} when that is set.
-   */
-  public static ClientOptions of(String host, int port) {
-    return builder().host(host).port(port).build();
-  }
-
   /** The broker's host; default the host of {@value #ENV_BROKER}, else {@value #DEFAULT_HOST}. */
   public String host() {
-    return host;
+    return values.host;
   }
 
   /** The broker's port; default the port of {@value #ENV_BROKER}, else {@value #DEFAULT_PORT}. */
   public int port() {
-    return port;
+    return values.port;
   }
 
   /** The name the broker shows for this client; default "client". */
   public String name() {
-    return name;
-  }
-
-  /** CLIENT, or WORKER for the worker runtime's own connection. */
-  public Role role() {
-    return role;
-  }
-
-  /** Handler names announced by a worker. */
-  public List<String> handlers() {
-    return handlers;
+    return values.name;
   }
 
   /**
@@ -168,21 +86,21 @@ public final class ClientOptions {
    * connection away while busy (CONNECTION_LIMIT) is tried again, with backoff, within it.
    */
   public Duration connectTimeout() {
-    return connectTimeout;
+    return values.connectTimeout;
   }
 
   public Duration requestTimeout() {
-    return requestTimeout;
+    return values.requestTimeout;
   }
 
   /** Tasks a {@code map} call keeps in flight at once; default 1000. */
   public int maxOutstanding() {
-    return maxOutstanding;
+    return values.maxOutstanding;
   }
 
   /** Largest frame accepted from the broker, in bytes; default 16 MiB. */
   public int maxFrame() {
-    return maxFrame;
+    return values.maxFrame;
   }
 
   /**
@@ -191,16 +109,7 @@ public final class ClientOptions {
    * MEMORY_LIMIT. Default false.
    */
   public boolean waitWhenQueueFull() {
-    return waitWhenQueueFull;
-  }
-
-  /**
-   * Whether {@code map} and {@code imapUnordered} report progress: a bar with rate and ETA on
-   * stderr when the program runs on a terminal, an info log line every few seconds otherwise.
-   * Default false, so a library call prints nothing unasked.
-   */
-  public boolean progress() {
-    return progress;
+    return values.waitWhenQueueFull;
   }
 
   /**
@@ -209,32 +118,40 @@ public final class ClientOptions {
    * A client with a key refuses a broker that does not prove it.
    */
   public byte[] authkey() {
-    return authkey == null ? null : authkey.clone();
+    return values.authkey == null ? null : values.authkey.clone();
   }
 
   /** Whether to connect with TLS; default false. */
   public boolean tls() {
-    return tls;
+    return values.tls;
   }
 
   /** PEM CA certificates the broker's certificate must chain to; null (default) uses the JVM's trust store. */
   public Path tlsCa() {
-    return tlsCa;
+    return values.tlsCa;
   }
 
   /** PEM client certificate chain, for brokers that require one (mutual TLS); default none. */
   public Path tlsCert() {
-    return tlsCert;
+    return values.tlsCert;
   }
 
   /** PEM (PKCS#8) private key of {@link #tlsCert()}. */
   public Path tlsKey() {
-    return tlsKey;
+    return values.tlsKey;
   }
 
   /** Longest time between two PINGs; default 30 s, less when the broker's idle timeout asks for it. */
   public Duration heartbeat() {
-    return heartbeat;
+    return values.heartbeat;
+  }
+
+  /**
+   * How long the broker may send nothing at all (no PONG, no answer, no delivery) before the client
+   * closes the connection as lost, failing what waits on it; default 90 s. Checked at each PING.
+   */
+  public Duration heartbeatTimeout() {
+    return values.heartbeatTimeout;
   }
 
   /** Builds {@link ClientOptions}; every setter checks its argument. */
@@ -242,20 +159,18 @@ public final class ClientOptions {
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private String name = "client";
-    private Role role = Role.CLIENT;
-    private List<String> handlers = List.of();
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private int maxOutstanding = DEFAULT_MAX_OUTSTANDING;
     private int maxFrame = Frames.DEFAULT_MAX_FRAME;
     private boolean waitWhenQueueFull;
-    private boolean progress;
     private byte[] authkey;
     private boolean tls;
     private Path tlsCa;
     private Path tlsCert;
     private Path tlsKey;
     private Duration heartbeat = DEFAULT_HEARTBEAT;
+    private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
     /** Why {@value ClientOptions#ENV_BROKER} is unusable; reported by build() unless the program set host and port. */
     private String brokerEnvError;
     /** Why {@value ClientOptions#ENV_AUTHKEY} is unusable; reported by build() unless the program set the key. */
@@ -263,31 +178,18 @@ public final class ClientOptions {
     private boolean hostSet;
     private boolean portSet;
 
-    public Builder progress(boolean progress) {
-      this.progress = progress;
-      return this;
-    }
-
     private Builder(Function<String, String> env) {
       // The environment fills in defaults now; setters called later simply replace them. A bad
       // variable is held back, not thrown: a program that sets the option itself must not fail
       // because of a variable it overrides.
-      String broker = env.apply(ENV_BROKER);
-      if (broker != null && !broker.isBlank()) {
-        try {
-          parseAddress(broker.strip());
-        } catch (IllegalArgumentException e) {
-          brokerEnvError = ENV_BROKER + " must be HOST:PORT with a port in 1..65535, got '" + broker + "'";
-        }
+      ClientEnvironment found = ClientEnvironment.read(env);
+      if (found.address() != null) {
+        setHost(found.address().host());
+        setPort(found.address().port());
       }
-      String key = env.apply(ENV_AUTHKEY);
-      if (key != null) {
-        try {
-          this.authkey = Authkey.resolve(null, key);
-        } catch (IllegalArgumentException e) {
-          authkeyEnvError = e.getMessage();
-        }
-      }
+      this.authkey = found.authkey();
+      this.brokerEnvError = found.brokerError();
+      this.authkeyEnvError = found.authkeyError();
     }
 
     /**
@@ -346,11 +248,21 @@ public final class ClientOptions {
       return this;
     }
 
+    /** See {@link ClientOptions#heartbeat()}; at least 10 ms. */
     public Builder heartbeat(Duration heartbeat) {
       if (heartbeat == null || heartbeat.toMillis() < 10) {
         throw new IllegalArgumentException("heartbeat must be at least 10 ms, got " + heartbeat);
       }
       this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /** See {@link ClientOptions#heartbeatTimeout()}; at least 10 ms. */
+    public Builder heartbeatTimeout(Duration timeout) {
+      if (timeout == null || timeout.toMillis() < 10) {
+        throw new IllegalArgumentException("heartbeatTimeout must be at least 10 ms, got " + timeout);
+      }
+      this.heartbeatTimeout = timeout;
       return this;
     }
 
@@ -392,36 +304,12 @@ public final class ClientOptions {
      * {@value ClientOptions#ENV_BROKER}, else {@value ClientOptions#DEFAULT_HOST}:{@value ClientOptions#DEFAULT_PORT}.
      */
     public Builder address(String hostPort) {
-      parseAddress(hostPort);
+      ClientEnvironment.HostPort parsed = ClientEnvironment.parseAddress(hostPort);
+      setHost(parsed.host());
+      setPort(parsed.port());
       hostSet = true;
       portSet = true;
       return this;
-    }
-
-    private void parseAddress(String hostPort) {
-      int colon = hostPort == null ? -1 : hostPort.lastIndexOf(':');
-      if (colon <= 0 || colon == hostPort.length() - 1) {
-        throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
-      }
-      String h = hostPort.substring(0, colon);
-      if (h.startsWith("[") && h.endsWith("]")) {
-        h = h.substring(1, h.length() - 1);
-      }
-      int p;
-      try {
-        p = Integer.parseInt(hostPort.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
-      }
-      // Both checked before either is kept, so a bad address changes nothing.
-      if (h.isBlank()) {
-        throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
-      }
-      if (p < 1 || p > 65535) {
-        throw new IllegalArgumentException("port must be 1..65535, got " + p);
-      }
-      setHost(h);
-      setPort(p);
     }
 
     public Builder name(String name) {
@@ -429,22 +317,6 @@ public final class ClientOptions {
         throw new IllegalArgumentException("name must not be blank");
       }
       this.name = name;
-      return this;
-    }
-
-    public Builder role(Role role) {
-      if (role == null) {
-        throw new IllegalArgumentException("role must not be null");
-      }
-      this.role = role;
-      return this;
-    }
-
-    public Builder handlers(List<String> handlers) {
-      if (handlers == null) {
-        throw new IllegalArgumentException("handlers must not be null");
-      }
-      this.handlers = handlers;
       return this;
     }
 
@@ -478,6 +350,29 @@ public final class ClientOptions {
       }
       this.maxFrame = maxFrame;
       return this;
+    }
+
+    /** A copy holding the same options, without what the environment said was wrong. */
+    private Builder copy() {
+      // The options already hold what the environment said when they were built; a second look
+      // could only disagree with them.
+      Builder b = new Builder(variable -> null);
+      b.host = host;
+      b.port = port;
+      b.name = name;
+      b.connectTimeout = connectTimeout;
+      b.requestTimeout = requestTimeout;
+      b.maxOutstanding = maxOutstanding;
+      b.maxFrame = maxFrame;
+      b.waitWhenQueueFull = waitWhenQueueFull;
+      b.authkey = authkey;
+      b.tls = tls;
+      b.tlsCa = tlsCa;
+      b.tlsCert = tlsCert;
+      b.tlsKey = tlsKey;
+      b.heartbeat = heartbeat;
+      b.heartbeatTimeout = heartbeatTimeout;
+      return b;
     }
 
     /**

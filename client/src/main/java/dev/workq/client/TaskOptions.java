@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * Per-task settings for {@link WorkqClient#enqueue(String, String, Object, TaskOptions)} and
- * {@link WorkqClient#submit(String, String, Object, TaskOptions)}. Immutable; every field left
+ * {@link TaskPool#submit(String, String, Object, TaskOptions)}. Immutable; every field left
  * unset takes the broker's default.
  */
 public final class TaskOptions {
@@ -35,7 +35,10 @@ public final class TaskOptions {
     return id;
   }
 
-  /** Where the result goes; null means {@code <queue>.done}. Ignored by submit, which uses its reply queue. */
+  /**
+   * Where the result goes; null means {@code <queue>.done}. For enqueue only: {@link TaskPool}
+   * refuses it, since a submitted task's result comes back to the client that submitted it.
+   */
   public String doneQueue() {
     return doneQueue;
   }
@@ -48,6 +51,16 @@ public final class TaskOptions {
   /** Lease of each delivery without renewal, in ms; null means the broker's default. */
   public Long leaseMs() {
     return leaseMs;
+  }
+
+  /** These settings with {@code id}, which the caller has checked. */
+  TaskOptions withId(String id) {
+    Builder b = new Builder();
+    b.id = id;
+    b.doneQueue = doneQueue;
+    b.maxAttempts = maxAttempts;
+    b.leaseMs = leaseMs;
+    return new TaskOptions(b);
   }
 
   /** Builds {@link TaskOptions}; every setter checks its argument. */

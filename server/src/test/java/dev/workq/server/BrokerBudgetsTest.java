@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.workq.client.BrokerStats;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqClient;
@@ -221,7 +222,7 @@ class BrokerBudgetsTest {
     broker = Broker.start(BrokerOptions.builder().port(0).listen(l -> l.maxFrame(64 * 1024)).build());
     WorkqClient client = client();
     for (int i = 0; i < 1000; i++) {
-      client.putAsync(String.format("queue-%04d", i), i);
+      client.async().put(String.format("queue-%04d", i), i);
     }
     client.put("queue-0999", "barrier");
 
@@ -237,7 +238,7 @@ class BrokerBudgetsTest {
       peer.send(new StatsRequest(3, "bogus"));
       assertEquals(ErrorCode.INVALID_REQUEST, peer.expect(ErrorReply.class).code());
     }
-    StatsReply all = client.stats();
+    BrokerStats all = client.stats();
     assertEquals(1000, all.queues().size());
     for (int i = 0; i < 1000; i++) {
       assertEquals(String.format("queue-%04d", i), all.queues().get(i).name());

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.client.ClientOptions;
+import dev.workq.client.DeadLetterPage;
 import dev.workq.client.Delivery;
 import dev.workq.client.QueueItem;
 import dev.workq.client.RemoteException;
 import dev.workq.client.TaskOptions;
 import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
-import dev.workq.protocol.DeadLettersReply;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.QueueStats;
 import dev.workq.server.internal.journal.FaultInjectingStorage;
@@ -98,9 +98,9 @@ class BrokerDurabilityTest {
     Broker first = start(options().delivery(d -> d.maxAttempts(1)));
     WorkqClient c = client(first);
     for (int i = 0; i < 10; i++) {
-      c.enqueue("jobs", "echo", i, TaskOptions.builder().id("job-" + i).build()).get(5, TimeUnit.SECONDS);
+      c.async().enqueue("jobs", "echo", i, TaskOptions.builder().id("job-" + i).build()).get(5, TimeUnit.SECONDS);
     }
-    c.enqueue("poison", "echo", 0, TaskOptions.builder().id("poison-0").build()).get(5, TimeUnit.SECONDS);
+    c.async().enqueue("poison", "echo", 0, TaskOptions.builder().id("poison-0").build()).get(5, TimeUnit.SECONDS);
     List<Delivery> held = new CopyOnWriteArrayList<>();
     WorkqClient worker = client(first);
     worker.consume("jobs", 3, held::add);
@@ -122,7 +122,7 @@ class BrokerDurabilityTest {
     WorkqClient again = client(second);
     Optional<QueueItem> first8 = again.get("jobs", Duration.ofSeconds(1));
     assertEquals("job-2", first8.orElseThrow().id(), "the task in flight at the stop is back at the front, in order");
-    DeadLettersReply dead = again.deadLetters("poison", 10);
+    DeadLetterPage dead = again.deadLetters("poison", 10);
     assertEquals(List.of("java.lang.IllegalStateException: no"), dead.items().get(0).errors());
     assertEquals(Map.of("hello", "world"), again.get("inbox", Duration.ofSeconds(1)).orElseThrow().as(Map.class));
     List<Delivery> later = new CopyOnWriteArrayList<>();
@@ -135,10 +135,10 @@ class BrokerDurabilityTest {
   void aPoisonTaskEndsInTheDeadLettersWithItsErrorsAndCanBeRequeued() throws Exception {
     Broker b = start(options().delivery(d -> d.maxAttempts(3)));
     WorkqClient c = client(b);
-    CompletableFuture<TaskResult> poison = c.submit("mixed", "poison", 1);
+    CompletableFuture<TaskResult> poison = c.tasks().submit("mixed", "poison", 1);
     List<CompletableFuture<TaskResult>> good = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      good.add(c.submit("mixed", "echo", i));
+      good.add(c.tasks().submit("mixed", "echo", i));
     }
     WorkqClient w = client(b);
     w.consume("mixed", 4, d -> {
@@ -160,7 +160,7 @@ class BrokerDurabilityTest {
       assertTrue(r.ok());
       assertEquals(1, r.attempts(), "other tasks are unaffected by the poison task's retries");
     }
-    DeadLettersReply dead = c.deadLetters("mixed", 10);
+    DeadLetterPage dead = c.deadLetters("mixed", 10);
     assertEquals(1, dead.total());
     assertEquals(List.of("java.lang.IllegalStateException: attempt 1", "java.lang.IllegalStateException: attempt 2",
         "java.lang.IllegalStateException: attempt 3"), dead.items().get(0).errors());
@@ -181,7 +181,7 @@ class BrokerDurabilityTest {
     WorkqClient w = client(b);
     w.consume("p", 1, d -> d.fail("dev.workq.worker.internal.BadPayloadException: no", true,
         ("{\"id\":\"" + d.id() + "\",\"ok\":false}").getBytes(StandardCharsets.UTF_8)));
-    TaskResult r = c.submit("p", "echo", 1).get(10, TimeUnit.SECONDS);
+    TaskResult r = c.tasks().submit("p", "echo", 1).get(10, TimeUnit.SECONDS);
     assertFalse(r.ok());
     assertEquals(1, c.deadLetters("p", 1).items().get(0).attempts());
   }
@@ -190,7 +190,7 @@ class BrokerDurabilityTest {
   void aWorkerThatDisconnectsOnEveryAttemptSendsTheTaskToTheDeadLettersAsCrashes() throws Exception {
     Broker b = start(options().delivery(d -> d.maxAttempts(2)));
     WorkqClient c = client(b);
-    CompletableFuture<TaskResult> result = c.submit("crashy", "echo", 1);
+    CompletableFuture<TaskResult> result = c.tasks().submit("crashy", "echo", 1);
     for (int attempt = 1; attempt <= 2; attempt++) {
       WorkqClient doomed = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
       List<Delivery> got = new CopyOnWriteArrayList<>();
@@ -201,7 +201,7 @@ class BrokerDurabilityTest {
     TaskResult r = result.get(10, TimeUnit.SECONDS);
     assertFalse(r.ok());
     assertTrue(r.error().contains("worker connection lost"), r.error());
-    DeadLettersReply dead = c.deadLetters("crashy", 1);
+    DeadLetterPage dead = c.deadLetters("crashy", 1);
     assertEquals(2, dead.items().get(0).crashes());
     assertEquals(2, queue(b, "crashy").redelivered());
   }
@@ -213,11 +213,11 @@ class BrokerDurabilityTest {
     open.add(b);
     WorkqClient c = client(b);
     for (int i = 0; i < 5; i++) {
-      c.enqueue("df", "echo", i).get(5, TimeUnit.SECONDS);
+      c.async().enqueue("df", "echo", i).get(5, TimeUnit.SECONDS);
     }
     storage.failWrites = true;
     java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
-        () -> c.enqueue("df", "echo", 99).get(5, TimeUnit.SECONDS));
+        () -> c.async().enqueue("df", "echo", 99).get(5, TimeUnit.SECONDS));
     RemoteException e = (RemoteException) failed.getCause();
     assertEquals(ErrorCode.STORAGE_ERROR, e.code());
     assertTrue(e.getMessage().contains("No space left on device") && e.getMessage().contains("not accepted"), e.getMessage());
@@ -231,7 +231,7 @@ class BrokerDurabilityTest {
     assertEquals(5, results.size(), "tasks accepted before the disk filled still run and their results arrive");
 
     storage.failWrites = false;
-    String id = c.enqueue("df", "echo", 100).get(5, TimeUnit.SECONDS);
+    String id = c.async().enqueue("df", "echo", 100).get(5, TimeUnit.SECONDS);
     assertFalse(id.isEmpty(), "puts are accepted again once space returns");
     await().atMost(WAIT).until(() -> {
       QueueStats done = queue(b, "df.done");
@@ -252,7 +252,7 @@ class BrokerDurabilityTest {
 
     WorkqClient patient = WorkqClient.connect(ClientOptions.builder().port(b.port()).waitWhenQueueFull(true).build());
     open.add(patient);
-    CompletableFuture<String> waiting = patient.putAsync("bounded", 4);
+    CompletableFuture<String> waiting = patient.async().put("bounded", 4);
     Thread.sleep(100);
     assertFalse(waiting.isDone(), "a waiting put stays pending while the queue is full");
     c.get("bounded", Duration.ofSeconds(1)).orElseThrow();

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.workq.client.BrokerStats;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.ConnectionClosedException;
 import dev.workq.client.Delivery;
@@ -157,12 +158,12 @@ class BrokerIntegrationTest {
     client.put("fresh", 1);
     client.consume("subscribed-only", 1, d -> { });
 
-    QueueStats fresh = find(client.stats(), "fresh");
+    dev.workq.client.QueueStats fresh = find(client.stats(), "fresh");
     assertNotNull(fresh, "queue created by its first put");
     assertEquals(1, fresh.ready());
     assertEquals(0, fresh.inFlight());
     assertEquals(0, fresh.consumers());
-    QueueStats subscribed = find(client.stats(), "subscribed-only");
+    dev.workq.client.QueueStats subscribed = find(client.stats(), "subscribed-only");
     assertNotNull(subscribed, "queue created by its first consumer");
     assertEquals(1, subscribed.consumers());
   }
@@ -185,7 +186,7 @@ class BrokerIntegrationTest {
     WorkqClient producer = client("producer");
 
     List<CompletableFuture<String>> puts = IntStream.range(0, 100)
-        .mapToObj(i -> producer.putAsync("fair", i)).toList();
+        .mapToObj(i -> producer.async().put("fair", i)).toList();
     puts.forEach(CompletableFuture::join);
 
     await().atMost(WAIT).until(() -> got1.size() + got2.size() == 100);
@@ -329,7 +330,7 @@ class BrokerIntegrationTest {
       producer.put(queue, "last");
       await().atMost(WAIT).until(() -> held.size() == 1);
       for (int i = 0; i < 200; i++) {
-        producer.putAsync(busy, i);
+        producer.async().put(busy, i);
       }
       await().atMost(WAIT).until(() -> queue(busy).completed() > 20);
 
@@ -358,7 +359,7 @@ class BrokerIntegrationTest {
       producer.put("held", i);
     }
     for (int i = 0; i < 5_000; i++) {
-      producer.putAsync("settled", i);
+      producer.async().put("settled", i);
     }
     await().atMost(WAIT).until(() -> queue("settled") != null && queue("settled").completed() == 5_000);
     await().atMost(WAIT).until(() -> held.size() == 3);
@@ -386,7 +387,7 @@ class BrokerIntegrationTest {
     WorkqClient producer = client("producer");
     Set<String> tasks = new HashSet<>();
     for (int i = 0; i < 4; i++) {
-      tasks.add(producer.enqueue("jobs", "work", i).join());
+      tasks.add(producer.async().enqueue("jobs", "work", i).join());
     }
 
     producer.stopWorkers("jobs", 2);
@@ -404,7 +405,7 @@ class BrokerIntegrationTest {
     int beforeA = gotA.size();
     int beforeB = gotB.size();
     for (int i = 0; i < 3; i++) {
-      producer.enqueue("jobs", "work", 100 + i).join();
+      producer.async().enqueue("jobs", "work", 100 + i).join();
     }
     a.stats();
     b.stats();
@@ -430,7 +431,7 @@ class BrokerIntegrationTest {
     }
     WorkqClient producer = client("producer");
     for (int i = 0; i < 4; i++) {
-      producer.enqueue("pool", "work", i).join();
+      producer.async().enqueue("pool", "work", i).join();
     }
     producer.stopWorkers("pool", 2);
 
@@ -443,7 +444,7 @@ class BrokerIntegrationTest {
     Map<Collector, Integer> sizes = stopped.stream().collect(Collectors.toMap(c -> c, Collector::size));
 
     for (int i = 0; i < 5; i++) {
-      producer.enqueue("pool", "work", 100 + i).join();
+      producer.async().enqueue("pool", "work", 100 + i).join();
     }
 
     Collector remaining = running.get(0);
@@ -462,7 +463,7 @@ class BrokerIntegrationTest {
     worker.consume("render", 1, completing(d -> new TextNode("rendered " + d.payload().utf8())));
     WorkqClient producer = client("producer");
 
-    String id = producer.enqueue("render", "thumb", 7).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    String id = producer.async().enqueue("render", "thumb", 7).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 
     await().atMost(WAIT).until(() -> queue("render.done") != null && queue("render.done").ready() == 1);
     QueueStats render = queue("render");
@@ -489,7 +490,7 @@ class BrokerIntegrationTest {
     worker.consume("resize", 1, completing(d -> IntNode.valueOf(42)));
     WorkqClient producer = client("producer");
 
-    String id = producer.enqueue("resize", "resize", 1, "resize-results").join();
+    String id = producer.async().enqueue("resize", "resize", 1, "resize-results").join();
 
     QueueItem item = producer.get("resize-results", WAIT).orElseThrow();
     assertEquals(id, item.id());
@@ -549,13 +550,13 @@ class BrokerIntegrationTest {
     WorkqClient client = client("c");
     String queue = "q".repeat(198); // valid, but "<queue>.done" is 203 characters
 
-    CompletableFuture<String> put = client.enqueue(queue, "work", 1);
+    CompletableFuture<String> put = client.async().enqueue(queue, "work", 1);
 
     ExecutionException e = assertThrows(ExecutionException.class, () -> put.get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
     RemoteException remote = assertInstanceOf(RemoteException.class, e.getCause());
     assertEquals(ErrorCode.INVALID_REQUEST, remote.code());
     assertTrue(remote.getMessage().contains("replyTo"), remote.getMessage());
-    assertNotNull(client.enqueue(queue, "work", 1, "short.done").join(), "fine with a replyTo");
+    assertNotNull(client.async().enqueue(queue, "work", 1, "short.done").join(), "fine with a replyTo");
   }
 
   @Test
@@ -613,7 +614,7 @@ class BrokerIntegrationTest {
 
     List<CompletableFuture<TaskResult>> futures = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      futures.add(client.submit("math", "square", i));
+      futures.add(client.tasks().submit("math", "square", i));
     }
     for (int i = 0; i < 8; i++) {
       TaskResult r = futures.get(i).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -622,10 +623,10 @@ class BrokerIntegrationTest {
     }
 
     List<Integer> inputs = IntStream.rangeClosed(1, 8).boxed().toList();
-    List<TaskResult> mapped = client.map("math", "square", inputs, Duration.ofSeconds(10));
+    List<TaskResult> mapped = client.tasks().map("math", "square", inputs, Duration.ofSeconds(10));
     assertEquals(inputs.stream().map(i -> i * i).toList(),
         mapped.stream().map(r -> r.valueAs(Integer.class)).toList());
-    assertEquals(0, client.duplicateResults());
+    assertEquals(0, client.tasks().duplicateResults());
     await().atMost(WAIT).until(() -> queue("math").completed() == 16);
   }
 
@@ -636,18 +637,18 @@ class BrokerIntegrationTest {
     WorkqClient alice = client("alice");
     WorkqClient bob = client("bob");
 
-    CompletableFuture<List<TaskResult>> fromAlice = CompletableFuture.supplyAsync(() -> alice.map("shared", "echo",
+    CompletableFuture<List<TaskResult>> fromAlice = CompletableFuture.supplyAsync(() -> alice.tasks().map("shared", "echo",
         IntStream.range(0, 30).mapToObj(i -> "alice-" + i).toList(), Duration.ofSeconds(10)));
-    CompletableFuture<List<TaskResult>> fromBob = CompletableFuture.supplyAsync(() -> bob.map("shared", "echo",
+    CompletableFuture<List<TaskResult>> fromBob = CompletableFuture.supplyAsync(() -> bob.tasks().map("shared", "echo",
         IntStream.range(0, 30).mapToObj(i -> "bob-" + i).toList(), Duration.ofSeconds(10)));
 
     List<String> aliceGot = fromAlice.get(15, TimeUnit.SECONDS).stream().map(r -> r.valueAs(String.class)).toList();
     List<String> bobGot = fromBob.get(15, TimeUnit.SECONDS).stream().map(r -> r.valueAs(String.class)).toList();
     assertEquals(IntStream.range(0, 30).mapToObj(i -> "alice-" + i).toList(), aliceGot);
     assertEquals(IntStream.range(0, 30).mapToObj(i -> "bob-" + i).toList(), bobGot);
-    assertEquals(0, alice.duplicateResults());
-    assertEquals(0, bob.duplicateResults());
-    assertFalse(alice.replyQueue().equals(bob.replyQueue()));
+    assertEquals(0, alice.tasks().duplicateResults());
+    assertEquals(0, bob.tasks().duplicateResults());
+    assertFalse(alice.tasks().replyQueue().equals(bob.tasks().replyQueue()));
   }
 
   @Test
@@ -655,7 +656,7 @@ class BrokerIntegrationTest {
     WorkqClient client = client("c");
     CompletableFuture<Optional<QueueItem>> waitingGet =
         CompletableFuture.supplyAsync(() -> client.get("never", Duration.ofSeconds(30)));
-    CompletableFuture<TaskResult> waitingResult = client.submit("nobody-works-here", "work", 1);
+    CompletableFuture<TaskResult> waitingResult = client.tasks().submit("nobody-works-here", "work", 1);
     await().atMost(WAIT).until(() -> queue("never") != null
         && queue("nobody-works-here") != null && queue("nobody-works-here").ready() == 1);
 
@@ -695,6 +696,10 @@ class BrokerIntegrationTest {
 
   private static QueueStats find(StatsReply stats, String name) {
     return stats.queues().stream().filter(q -> q.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static dev.workq.client.QueueStats find(BrokerStats stats, String name) {
+    return stats.queue(name).orElse(null);
   }
 
   private static int intPayload(Delivery d) {

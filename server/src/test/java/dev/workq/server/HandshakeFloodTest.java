@@ -56,10 +56,10 @@ class HandshakeFloodTest {
         WorkqClient good = WorkqClient.connect(client(broker, "good-submitter"))) {
       worker.consume("work", 16, d -> d.complete(("{\"id\":\"" + d.id() + "\",\"ok\":true,\"value\":" + d.payload().utf8()
           + ",\"error\":null,\"worker\":\"good\",\"attempts\":" + d.attempts() + ",\"elapsedMs\":0}").getBytes(StandardCharsets.UTF_8)));
-      assertTrue(good.submit("work", "echo", Map.of("before", true)).get(30, TimeUnit.SECONDS).ok());
+      assertTrue(good.tasks().submit("work", "echo", Map.of("before", true)).get(30, TimeUnit.SECONDS).ok());
       submitter = new Thread(() -> {
         for (int n = 0; submitting.get(); n++) {
-          results.add(good.submit("work", "echo", Map.of("n", n)));
+          results.add(good.tasks().submit("work", "echo", Map.of("n", n)));
           try {
             Thread.sleep(20);
           } catch (InterruptedException e) {
@@ -111,7 +111,7 @@ class HandshakeFloodTest {
       assertEquals(0, after.connections(), after.toString());
       assertEquals(0, after.bytesHeld(), after.toString());
       assertEquals(2, broker.connectionCount(), "only the two good connections remain");
-      assertTrue(good.submit("work", "echo", Map.of("after", true)).get(30, TimeUnit.SECONDS).ok());
+      assertTrue(good.tasks().submit("work", "echo", Map.of("after", true)).get(30, TimeUnit.SECONDS).ok());
     } finally {
       submitting.set(false);
       if (submitter != null) {
@@ -143,7 +143,7 @@ class HandshakeFloodTest {
   /** A new client handshakes (from 127.0.0.1, as the first attackers) and gets a task done. */
   private static void assertNewClientServed(Broker broker, String name) throws Exception {
     try (WorkqClient c = WorkqClient.connect(client(broker, name))) {
-      assertTrue(c.submit("work", "echo", Map.of("from", name)).get(30, TimeUnit.SECONDS).ok());
+      assertTrue(c.tasks().submit("work", "echo", Map.of("from", name)).get(30, TimeUnit.SECONDS).ok());
     }
   }
 

@@ -114,7 +114,7 @@ class SlowClientTest {
       long duringHeap = 0;
       int n = 0;
       while (System.nanoTime() < attackEnds) {
-        results.add(submitter.submit("work", "echo", Map.of("n", n++)));
+        results.add(submitter.tasks().submit("work", "echo", Map.of("n", n++)));
         if (n == 20) {
           duringHeap = usedHeapAfterGc(memory);
         }
@@ -129,7 +129,7 @@ class SlowClientTest {
       for (CompletableFuture<TaskResult> f : results) {
         assertTrue(f.get(10, TimeUnit.SECONDS).ok());
       }
-      assertTrue(submitter.submit("work", "echo", Map.of("after", true)).get(10, TimeUnit.SECONDS).ok());
+      assertTrue(submitter.tasks().submit("work", "echo", Map.of("after", true)).get(10, TimeUnit.SECONDS).ok());
       for (Socket s : attackers.subList(0, 10)) {
         assertClosedByBroker(s);
       }

@@ -6,9 +6,8 @@ import dev.workq.client.DeliveryListener;
 import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqClient;
 import dev.workq.client.WorkqException;
-import dev.workq.client.internal.Connection;
+import dev.workq.client.spi.WorkerConnector;
 import dev.workq.protocol.ItemKind;
-import dev.workq.protocol.Role;
 import dev.workq.worker.internal.BrokerDialer;
 import dev.workq.worker.internal.HandlerRegistry;
 import dev.workq.worker.internal.LeaseKeeper;
@@ -58,7 +57,7 @@ public final class Worker {
   public Worker(WorkerOptions options) {
     this.options = options;
     this.registry = HandlerRegistry.load(options.handlerJars(), options.allowExec());
-    this.id = Connection.localHost() + ":" + ProcessHandle.current().pid();
+    this.id = WorkerConnector.localHost() + ":" + ProcessHandle.current().pid();
   }
 
   /** {@code host:pid}, as results name this worker. */
@@ -106,13 +105,11 @@ public final class Worker {
    */
   public int run() {
     // Everything about reaching the broker (address, timeouts, authkey, TLS) comes from the
-    // client options; a worker only names itself and announces its handlers.
+    // client options; a worker only names itself and announces its handlers (BrokerDialer).
     ClientOptions co = options.client().toBuilder()
         .name("worker-" + ProcessHandle.current().pid())
-        .role(Role.WORKER)
-        .handlers(registry.names())
         .build();
-    BrokerDialer d = new BrokerDialer(co, options.reconnectTimeout(), id);
+    BrokerDialer d = new BrokerDialer(co, registry.names(), options.reconnectTimeout(), id);
     dialer = d;
     if (stopRequested) {
       d.stop();

@@ -102,7 +102,7 @@ public final class WorkqSystem implements SubmitterSystem {
       @Override
       public void submit(long id, byte[] payload) {
         TaskOptions task = TaskOptions.builder().id(prefix + id).doneQueue(DONE).build();
-        client.enqueue(QUEUE, NoopHandler.NAME, Payload.wrap(payload), task).whenComplete((ok, e) -> {
+        client.async().enqueue(QUEUE, NoopHandler.NAME, Payload.wrap(payload), task).whenComplete((ok, e) -> {
           if (e != null) {
             sink.onError(e.toString());
           }

@@ -6,7 +6,7 @@ import dev.workq.client.ClientOptions;
 import dev.workq.client.TaskOptions;
 import dev.workq.client.WorkqClient;
 import dev.workq.protocol.Payload;
-import dev.workq.protocol.QueueStats;
+import dev.workq.client.QueueStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +55,7 @@ public record MemoryCheck(long tasks, double putRate, double heapUsedMb, double 
           if (!window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             return new MemoryCheck(i, 0, 0, 0, 0, "timed out queueing after " + i + " tasks");
           }
-          c.enqueue(QUEUE, "noop", Payload.wrap(payload), TaskOptions.builder().id("m" + i).build())
+          c.async().enqueue(QUEUE, "noop", Payload.wrap(payload), TaskOptions.builder().id("m" + i).build())
               .whenComplete((id, e) -> {
                 if (e != null) {
                   errors.incrementAndGet();

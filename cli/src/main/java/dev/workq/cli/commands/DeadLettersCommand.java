@@ -3,8 +3,8 @@ package dev.workq.cli.commands;
 import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.Logging;
 import dev.workq.client.WorkqClient;
-import dev.workq.protocol.DeadLetter;
-import dev.workq.protocol.DeadLettersReply;
+import dev.workq.client.DeadLetter;
+import dev.workq.client.DeadLetterPage;
 import dev.workq.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class DeadLettersCommand {
       if (limit < 1) {
         throw new dev.workq.cli.CliFailure("--limit must be at least 1, got " + limit, dev.workq.cli.Workq.EXIT_USAGE);
       }
-      DeadLettersReply reply;
+      DeadLetterPage reply;
       try (WorkqClient client = WorkqClient.connect(target.broker.options().build())) {
         reply = client.deadLetters(target.queue, limit);
       }

@@ -66,7 +66,7 @@ public final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         Map<String, Integer> perWorker = new TreeMap<>();
         int failed = 0;
-        Iterator<TaskResult> results = client.imapUnordered(QUEUE, "pi", payloads);
+        Iterator<TaskResult> results = client.tasks().imapUnordered(QUEUE, "pi", payloads);
         while (results.hasNext()) {
           TaskResult r = results.next();
           perWorker.merge(r.worker(), 1, Integer::sum);

@@ -5,9 +5,9 @@ import dev.workq.cli.Logging;
 import dev.workq.client.WorkqClient;
 import dev.workq.protocol.Json;
 import dev.workq.protocol.QueueNames;
-import dev.workq.protocol.QueueStats;
-import dev.workq.protocol.StatsReply;
-import dev.workq.protocol.WorkerInfo;
+import dev.workq.client.QueueStats;
+import dev.workq.client.BrokerStats;
+import dev.workq.client.WorkerStats;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,7 +33,7 @@ public final class StatsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Logging.command();
-    StatsReply stats;
+    BrokerStats stats;
     try (WorkqClient client = WorkqClient.connect(broker.options().build())) {
       stats = client.stats();
     }
@@ -50,7 +50,7 @@ public final class StatsCommand implements Callable<Integer> {
   }
 
   /** The stats as aligned text: one row per queue, then one per worker. */
-  static String table(StatsReply stats) {
+  static String table(BrokerStats stats) {
     Map<String, QueueStats> byName = new HashMap<>();
     stats.queues().forEach(q -> byName.put(q.name(), q));
     List<String[]> rows = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class StatsCommand implements Callable<Integer> {
     sb.append('\n');
     List<String[]> workers = new ArrayList<>();
     workers.add(new String[] {"WORKER", "HOST", "PID", "IN-FLIGHT", "HANDLERS"});
-    for (WorkerInfo w : stats.workers()) {
+    for (WorkerStats w : stats.workers()) {
       workers.add(new String[] {w.name(), w.host(), "" + w.pid(), "" + w.inFlight(), String.join(",", w.handlers())});
     }
     sb.append(format(workers, new boolean[] {false, false, true, true, false}));

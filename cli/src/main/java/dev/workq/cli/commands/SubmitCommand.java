@@ -6,7 +6,7 @@ import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
 import dev.workq.cli.Workq;
-import dev.workq.client.Progress;
+import dev.workq.cli.Progress;
 import dev.workq.client.TaskOptions;
 import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
@@ -79,7 +79,8 @@ public final class SubmitCommand implements Callable<Integer> {
   private TaskOptions taskOptions() {
     try {
       TaskOptions.Builder b = TaskOptions.builder();
-      if (doneQueue != null) {
+      // With --wait the results come back to this command, so --done-queue does not apply.
+      if (doneQueue != null && !waitForResults) {
         b.doneQueue(doneQueue);
       }
       if (maxAttempts != null) {
@@ -120,7 +121,7 @@ public final class SubmitCommand implements Callable<Integer> {
       if (refusals.first != null) {
         break;
       }
-      window.add(client.enqueue(queue, handler, p, task));
+      window.add(client.async().enqueue(queue, handler, p, task));
       if (window.size() >= WINDOW) {
         refusals.print(window.poll());
       }
@@ -168,7 +169,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
   private int submitAndWait(WorkqClient client, List<JsonNode> payloads, TaskOptions task) {
     int failed = 0;
-    Iterator<TaskResult> results = client.imapUnordered(queue, handler, payloads, task);
+    Iterator<TaskResult> results = client.tasks().imapUnordered(queue, handler, payloads, task);
     // On a terminal, a bar on stderr; piped, the result lines themselves are the progress.
     try (Progress progress = Progress.start("tasks", payloads.size(), System.console() != null)) {
       while (results.hasNext()) {

@@ -20,7 +20,7 @@ import dev.workq.protocol.Message;
 import dev.workq.protocol.Payload;
 import dev.workq.protocol.Put;
 import dev.workq.protocol.PutOk;
-import dev.workq.protocol.QueueStats;
+import dev.workq.client.QueueStats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -212,7 +212,7 @@ class AttackProcessTest {
 
     List<CompletableFuture<TaskResult>> futures = new ArrayList<>();
     for (int i = 0; i < 300; i++) {
-      futures.add(client.submit("good", "echo", Map.of("n", i)));
+      futures.add(client.tasks().submit("good", "echo", Map.of("n", i)));
     }
     int ok = 0;
     List<String> bad = new ArrayList<>();
@@ -225,7 +225,7 @@ class AttackProcessTest {
       }
     }
     QueueStats q = client.stats().queues().stream().filter(s -> s.name().equals("good")).findFirst().orElseThrow();
-    int deadLetters = client.deadLetters("good", 100).count();
+    int deadLetters = client.deadLetters("good", 100).items().size();
     System.out.printf("hung pinging consumer: took %d deliveries; %d/300 ok; queue good: dead %d, leaseExpired %d, redelivered %d%n",
         taken.get(), ok, q.dead(), q.leaseExpired(), q.redelivered());
     assertEquals(300, ok, "failed results: " + bad);
@@ -386,7 +386,7 @@ class AttackProcessTest {
       thread = new Thread(() -> {
         for (int i = 0; !stop; i++) {
           try {
-            TaskResult r = client.submit("good", "echo", Map.of("n", i)).get(30, TimeUnit.SECONDS);
+            TaskResult r = client.tasks().submit("good", "echo", Map.of("n", i)).get(30, TimeUnit.SECONDS);
             if (r.ok() && r.value().get("n").asInt() == i) {
               successes.incrementAndGet();
             } else {

@@ -47,7 +47,7 @@ class CustomHandlerJarTest {
           && !broker.stats().workers().get(0).handlers().isEmpty());
       assertTrue(broker.stats().workers().get(0).handlers().contains("wordcount"), broker.stats().workers().toString());
       try (WorkqClient client = WorkqClient.connect(address)) {
-        TaskResult r = client.submit("tasks", "wordcount", Map.of("text", "the cat and the hat")).get(30, TimeUnit.SECONDS);
+        TaskResult r = client.tasks().submit("tasks", "wordcount", Map.of("text", "the cat and the hat")).get(30, TimeUnit.SECONDS);
         assertTrue(r.ok(), r.error());
         assertEquals(5, r.value().get("words").asInt());
         assertEquals(2, r.value().get("counts").get("the").asInt());

@@ -68,10 +68,10 @@ class HandshakeFloodProcessTest {
         WorkqClient good = WorkqClient.connect(client(broker, "good-submitter"))) {
       worker.consume("work", 16, d -> d.complete(("{\"id\":\"" + d.id() + "\",\"ok\":true,\"value\":" + d.payload().utf8()
           + ",\"error\":null,\"worker\":\"good\",\"attempts\":" + d.attempts() + ",\"elapsedMs\":0}").getBytes(StandardCharsets.UTF_8)));
-      assertTrue(good.submit("work", "echo", Map.of("before", true)).get(30, TimeUnit.SECONDS).ok());
+      assertTrue(good.tasks().submit("work", "echo", Map.of("before", true)).get(30, TimeUnit.SECONDS).ok());
       submitter = new Thread(() -> {
         for (int n = 0; submitting.get(); n++) {
-          results.add(good.submit("work", "echo", Map.of("n", n)));
+          results.add(good.tasks().submit("work", "echo", Map.of("n", n)));
           try {
             Thread.sleep(20);
           } catch (InterruptedException e) {
@@ -117,7 +117,7 @@ class HandshakeFloodProcessTest {
         s.close();
       }
       attackers.clear();
-      assertTrue(good.submit("work", "echo", Map.of("after", true)).get(30, TimeUnit.SECONDS).ok());
+      assertTrue(good.tasks().submit("work", "echo", Map.of("after", true)).get(30, TimeUnit.SECONDS).ok());
       assertNewClientServed(broker, "good-after-the-flood");
 
       assertTrue(broker.isAlive(), "the broker is still running");
@@ -162,7 +162,7 @@ class HandshakeFloodProcessTest {
 
   private static void assertNewClientServed(BrokerProcess broker, String name) throws Exception {
     try (WorkqClient c = WorkqClient.connect(client(broker, name))) {
-      assertTrue(c.submit("work", "echo", Map.of("from", name)).get(30, TimeUnit.SECONDS).ok());
+      assertTrue(c.tasks().submit("work", "echo", Map.of("from", name)).get(30, TimeUnit.SECONDS).ok());
     }
   }
 

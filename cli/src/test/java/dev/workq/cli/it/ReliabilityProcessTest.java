@@ -48,7 +48,7 @@ class ReliabilityProcessTest {
       Map<String, Integer> index = new HashMap<>();
       var futures = new java.util.ArrayList<java.util.concurrent.CompletableFuture<TaskResult>>();
       for (int i = 0; i < 150; i++) {
-        futures.add(client.submit("tasks", "sleep", Map.of("ms", 100)));
+        futures.add(client.tasks().submit("tasks", "sleep", Map.of("ms", 100)));
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> heldBy(broker.stats(), doomed.pid()) == 100);
       doomed.destroyForcibly();
@@ -69,7 +69,7 @@ class ReliabilityProcessTest {
       QueueStats q = broker.stats().queues().stream().filter(s -> s.name().equals("tasks")).findFirst().orElseThrow();
       System.out.printf("kill -9 worker holding 100 leased tasks: 150 submitted, %d results, %d lost, %d re-run elsewhere, "
           + "%d duplicate results, %d redeliveries counted by the broker%n", ids.size(), 150 - ids.size(), rerun,
-          client.duplicateResults(), q.redelivered());
+          client.tasks().duplicateResults(), q.redelivered());
       assertEquals(150, ids.size(), "lost tasks");
       assertTrue(rerun >= 95, "only " + rerun + " of the ~100 held tasks were run again");
       assertEquals(q.redelivered(), rerun, "every redelivered task ran exactly once more");
@@ -84,7 +84,7 @@ class ReliabilityProcessTest {
       String address = "127.0.0.1:" + broker.port();
       Process hung = workers.start(address, "--concurrency", "1", "--prefetch", "1");
       await().atMost(Duration.ofSeconds(60)).until(() -> broker.stats().workers().size() == 1);
-      client.enqueue("tasks", "sleep", Map.of("ms", 1500), TaskOptions.builder().id("slow-1").lease(Duration.ofMillis(500)).build())
+      client.async().enqueue("tasks", "sleep", Map.of("ms", 1500), TaskOptions.builder().id("slow-1").lease(Duration.ofMillis(500)).build())
           .get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() -> heldBy(broker.stats(), hung.pid()) == 1);
       signal("STOP", hung.pid());
@@ -159,7 +159,7 @@ class ReliabilityProcessTest {
         killer.start();
         for (int i = 0; i < most && (i < least || !killed.get()); i++, attempted++) {
           String id = "t-" + i;
-          submitter.enqueue("tasks", "echo", Map.of("i", i), TaskOptions.builder().id(id).build()).whenComplete((ok, e) -> {
+          submitter.async().enqueue("tasks", "echo", Map.of("i", i), TaskOptions.builder().id(id).build()).whenComplete((ok, e) -> {
             if (e == null) {
               confirmed.add(id);
             }

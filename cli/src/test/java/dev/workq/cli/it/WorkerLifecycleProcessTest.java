@@ -68,7 +68,7 @@ class WorkerLifecycleProcessTest {
     assertTrue(w.isAlive(), workers.log(w));
     broker = BrokerProcess.start(port, dataDir, "--in-memory");
     try (WorkqClient client = WorkqClient.connect(ClientOptions.builder().address(broker.address()).build())) {
-      TaskResult r = client.submit("tasks", "echo", Map.of("n", 7)).get(60, TimeUnit.SECONDS);
+      TaskResult r = client.tasks().submit("tasks", "echo", Map.of("n", 7)).get(60, TimeUnit.SECONDS);
       assertTrue(r.ok(), r.error());
       assertEquals(7, r.value().get("n").asInt());
     }
@@ -142,7 +142,7 @@ class WorkerLifecycleProcessTest {
     assertTrue(w.isAlive(), workers.log(w));
     broker = BrokerProcess.start(port, dataDir, "--in-memory");
     try (WorkqClient client = WorkqClient.connect(ClientOptions.builder().address(broker.address()).build())) {
-      TaskResult r = client.submit("tasks", "echo", Map.of("n", 1)).get(60, TimeUnit.SECONDS);
+      TaskResult r = client.tasks().submit("tasks", "echo", Map.of("n", 1)).get(60, TimeUnit.SECONDS);
       assertTrue(r.ok(), r.error());
     }
     assertEquals(1, count(workers.log(w), WAITING), workers.log(w));

@@ -71,7 +71,7 @@ class WorkerProcessTest {
     for (int i = 0; i < 300; i++) {
       payloads.add(Map.of("i", i));
     }
-    List<TaskResult> results = client.map("tasks", "echo", payloads, Duration.ofSeconds(60));
+    List<TaskResult> results = client.tasks().map("tasks", "echo", payloads, Duration.ofSeconds(60));
     assertEquals(300, results.size());
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < 300; i++) {
@@ -84,7 +84,7 @@ class WorkerProcessTest {
     Set<String> started = workers.all().stream().map(p -> "" + p.pid()).collect(Collectors.toSet());
     assertTrue(pids.size() > 1, "all results came from " + pids);
     assertTrue(started.containsAll(pids), pids + " are not all among " + started);
-    assertEquals(0, client.duplicateResults());
+    assertEquals(0, client.tasks().duplicateResults());
     // Nothing is left over anywhere: no stray results, nothing in flight.
     await().atMost(Duration.ofSeconds(10)).until(() -> broker.stats().queues().stream()
         .allMatch(q -> q.ready() == 0 && q.inFlight() == 0));
@@ -96,7 +96,7 @@ class WorkerProcessTest {
     awaitWorkers(1);
     List<CompletableFuture<TaskResult>> futures = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
-      futures.add(client.submit("tasks", "sleep", Map.of("ms", 200)));
+      futures.add(client.tasks().submit("tasks", "sleep", Map.of("ms", 200)));
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> heldBy(broker.stats(), doomed.pid()) == 20);
     doomed.destroyForcibly();
@@ -123,7 +123,7 @@ class WorkerProcessTest {
     Process b = workers.start(address, "--concurrency", "2", "--prefetch", "4");
     awaitWorkers(2);
     for (int i = 0; i < 8; i++) {
-      client.enqueue("tasks", "sleep", Map.of("ms", 300)).get(10, TimeUnit.SECONDS);
+      client.async().enqueue("tasks", "sleep", Map.of("ms", 300)).get(10, TimeUnit.SECONDS);
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> broker.stats().workers().stream().mapToInt(WorkerInfo::inFlight).sum() == 8);
     client.stopWorkers("tasks", 2);
@@ -147,12 +147,12 @@ class WorkerProcessTest {
   void aThrowingHandlerGivesAnErrorResultAndTheWorkerGoesOn() throws Exception {
     Process w = workers.start(address, "--concurrency", "1");
     awaitWorkers(1);
-    TaskResult failed = client.submit("tasks", "fail", Map.of("message", "boom"), TaskOptions.builder().maxAttempts(1).build())
+    TaskResult failed = client.tasks().submit("tasks", "fail", Map.of("message", "boom"), TaskOptions.builder().maxAttempts(1).build())
         .get(30, TimeUnit.SECONDS);
     assertFalse(failed.ok());
     assertEquals("java.lang.IllegalStateException: boom", failed.error());
     assertEquals(null, failed.value());
-    TaskResult echo = client.submit("tasks", "echo", List.of(1, 2)).get(30, TimeUnit.SECONDS);
+    TaskResult echo = client.tasks().submit("tasks", "echo", List.of(1, 2)).get(30, TimeUnit.SECONDS);
     assertTrue(echo.ok());
     assertEquals("[1,2]", echo.value().toString());
     assertEquals("" + w.pid(), pidOf(echo.worker()));
@@ -164,8 +164,8 @@ class WorkerProcessTest {
       throws Exception {
     workers.start(address, "--concurrency", "1");
     awaitWorkers(1);
-    CompletableFuture<TaskResult> waiting = client.submit("tasks", "wordcount", Map.of("text", "a b a"));
-    TaskResult echo = client.submit("tasks", "echo", 7).get(30, TimeUnit.SECONDS);
+    CompletableFuture<TaskResult> waiting = client.tasks().submit("tasks", "wordcount", Map.of("text", "a b a"));
+    TaskResult echo = client.tasks().submit("tasks", "echo", 7).get(30, TimeUnit.SECONDS);
     assertTrue(echo.ok(), "tasks behind the waiting one still run");
     assertEquals(1, queue("tasks").waitingForHandler());
     assertEquals(1, queue("tasks").ready());
@@ -187,7 +187,7 @@ class WorkerProcessTest {
     awaitWorkers(1);
     List<CompletableFuture<TaskResult>> futures = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      futures.add(client.submit("tasks", "sleep", Map.of("ms", 1500)));
+      futures.add(client.tasks().submit("tasks", "sleep", Map.of("ms", 1500)));
     }
     await().atMost(Duration.ofSeconds(30)).until(() -> heldBy(broker.stats(), w.pid()) == 5);
     Thread.sleep(300);

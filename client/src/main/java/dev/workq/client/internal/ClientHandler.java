@@ -1,17 +1,15 @@
 package dev.workq.client.internal;
 
 import dev.workq.protocol.Message;
-import dev.workq.protocol.Ping;
-import dev.workq.protocol.Pong;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
 import org.slf4j.Logger;
 
 /**
- * The client pipeline's last handler: answers pings, passes every other message to its
- * {@link Connection}, and is the client's one exception policy: any error closes the connection
- * once, and the connection fails everything still waiting on it.
+ * The client pipeline's last handler: passes every message to its {@link Connection}, tells it
+ * why the heartbeat closed the connection, and is the client's one exception policy: any error
+ * closes the connection once, and the connection fails everything still waiting on it.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
 
@@ -28,12 +26,16 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    Message m = (Message) msg;
-    if (m instanceof Ping p) {
-      ctx.writeAndFlush(new Pong(p.nonce()), ctx.voidPromise());
-      return;
+    connection.received((Message) msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof HeartbeatHandler.Timeout t) {
+      log.warn("closing connection to {}: {}", connection.address(), t.reason());
+      connection.heartbeatTimedOut(t.reason());
     }
-    connection.received(m);
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

@@ -5,52 +5,31 @@ import dev.workq.client.ConnectionClosedException;
 import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqException;
 import dev.workq.protocol.Deliver;
-import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
-import dev.workq.protocol.Hello;
-import dev.workq.protocol.Role;
 import dev.workq.protocol.Message;
-import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Release;
 import dev.workq.protocol.Welcome;
-import dev.workq.protocol.codec.FrameDecoder;
-import dev.workq.protocol.codec.MessageDecoder;
-import dev.workq.protocol.codec.MessageEncoder;
 import dev.workq.protocol.transport.WriteQueue;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.ssl.NotSslRecordException;
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.concurrent.ScheduledFuture;
-import dev.workq.protocol.Ping;
-import dev.workq.protocol.Pong;
-import javax.net.ssl.SSLException;
-import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 
 /**
- * One connection to the broker: the handshake, requests matched to answers by correlation id, and
- * pushed deliveries routed to their consumer. Outbound messages from any thread go through a
- * {@link WriteQueue}; inbound ones are handled on the connection's event loop.
+ * One connection to the broker: it dials and assembles the pipeline (TLS, framing, codec, authkey,
+ * handshake, dispatch; the handshake handler installs the heartbeat), then matches requests to
+ * answers by correlation id and routes pushed deliveries to their consumer. Outbound messages from
+ * any thread go through a {@link WriteQueue}; inbound ones are handled on the connection's event
+ * loop.
  */
 public final class Connection {
 
@@ -63,16 +42,13 @@ public final class Connection {
   private final Map<Long, CompletableFuture<Message>> pending = new ConcurrentHashMap<>();
   private final Map<Long, DeliverySink> consumers = new ConcurrentHashMap<>();
   /** The handlers a worker's consumers offer, sent with each CONSUME; null for a plain client. */
-  private volatile List<String> consumeHandlers;
+  private final List<String> consumeHandlers;
   private final Map<Long, DeliverySink> pendingSinks = new ConcurrentHashMap<>();
   private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile String closeReason;
   /** Set by {@link #close()}: deliveries still arriving are dropped; the broker requeues them. */
   private volatile boolean closing;
-  private final long heartbeatMs;
-  private ScheduledFuture<?> heartbeat;
-  private long pings;
   private volatile Consumer<ErrorReply> errorListener = e -> log.warn("broker: {}", e.describe());
 
   /** Where a consumer's deliveries go; called on the event loop, so it must not block. */
@@ -82,140 +58,29 @@ public final class Connection {
     void onClose(String reason);
   }
 
-  private Connection(Channel channel, String address, long heartbeatMs) {
+  /** Made by {@link Dialer} as it assembles the channel's pipeline. */
+  Connection(Channel channel, String address, List<String> consumeHandlers) {
     this.channel = channel;
     this.address = address;
-    this.heartbeatMs = heartbeatMs;
+    this.consumeHandlers = consumeHandlers;
     this.out = new WriteQueue(channel);
   }
 
   /**
    * Connects and completes the handshake, or fails within the connect timeout with a
-   * {@link WorkqException} that says what went wrong. A broker that turns the connection away
-   * because it is busy (CONNECTION_LIMIT: at its connection cap, or closing connections still in
-   * their handshake during a flood) is tried again, with backoff, until the connect timeout.
+   * {@link WorkqException} that says what went wrong (see {@link Dialer}).
    */
-  public static Connection open(ClientOptions options, EventLoopGroup group, Class<? extends SocketChannel> channelType) {
-    long deadline = System.nanoTime() + options.connectTimeout().toNanos();
-    long backoffMs = 50;
-    while (true) {
-      try {
-        return openOnce(options, group, channelType);
-      } catch (WorkqException e) {
-        long leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (!(e.getCause() instanceof RemoteException r) || r.code() != ErrorCode.CONNECTION_LIMIT || leftMs <= backoffMs) {
-          throw e;
-        }
-        log.debug("{}; trying again in {} ms", e.getMessage(), backoffMs);
-        try {
-          Thread.sleep(backoffMs);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-        backoffMs = Math.min(1000, backoffMs * 2);
-      }
-    }
-  }
-
-  private static Connection openOnce(ClientOptions options, EventLoopGroup group, Class<? extends SocketChannel> channelType) {
-    String address = options.host() + ":" + options.port();
-    SslContext ssl = options.tls() ? Tls.clientContext(options) : null;
-    Connection[] holder = new Connection[1];
-    Bootstrap bootstrap = new Bootstrap()
-        .group(group)
-        .channel(channelType == null ? NioSocketChannel.class : channelType)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            Connection c = new Connection(ch, address, options.heartbeat().toMillis());
-            holder[0] = c;
-            if (ssl != null) {
-              // Host name verification is on (see Tls): the certificate must name the host we dial.
-              ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), options.host(), options.port()));
-            }
-            ch.pipeline()
-                .addLast(FrameDecoder.NAME, new FrameDecoder(options.maxFrame()))
-                .addLast(MessageDecoder.NAME, new MessageDecoder())
-                .addLast(MessageEncoder.NAME, new MessageEncoder())
-                .addLast(ClientAuthHandler.NAME, new ClientAuthHandler(options.authkey(), c))
-                .addLast(ClientHandler.NAME, new ClientHandler(c));
-          }
-        });
-    ChannelFuture connect = bootstrap.connect(options.host(), options.port());
-    try {
-      if (!connect.await(options.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS)) {
-        connect.channel().close();
-        throw new WorkqException("cannot reach broker at " + address + ": timed out after " + options.connectTimeout().toMillis() + " ms");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      connect.channel().close();
-      throw new WorkqException("interrupted while connecting to " + address, e);
-    }
-    if (!connect.isSuccess()) {
-      throw new WorkqException("cannot reach broker at " + address + ": " + describe(connect.cause()), connect.cause());
-    }
-    Connection c = holder[0];
-    c.consumeHandlers = options.role() == Role.WORKER ? options.handlers() : null;
-    // The handler list goes with each CONSUME, not in the HELLO: the broker keeps frames before
-    // the handshake small, and a long list would not fit.
-    c.send(new Hello(ProtocolVersion.CURRENT, options.role(), options.name(), localHost(), ProcessHandle.current().pid(), List.of()));
-    try {
-      c.welcome.get(options.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      c.close();
-      throw new WorkqException("interrupted while connecting to " + address, e);
-    } catch (ExecutionException e) {
-      c.close();
-      Throwable cause = e.getCause();
-      if (cause instanceof RemoteException) {
-        throw new WorkqException("broker at " + address + " refused the connection: " + cause.getMessage(), cause);
-      }
-      throw new WorkqException(cause.getMessage(), cause);
-    } catch (TimeoutException e) {
-      c.close();
-      throw new WorkqException("broker at " + address + " did not answer the handshake within " + options.connectTimeout().toMillis() + " ms");
-    }
-    log.debug("connected to {} as {} '{}'", address, options.role(), options.name());
-    return c;
-  }
-
-  private static String describe(Throwable t) {
-    for (Throwable x = t; x != null; x = x.getCause()) {
-      if (x instanceof NotSslRecordException) {
-        return "the broker does not speak TLS (drop --tls, or start the broker with --tls-cert and --tls-key)";
-      }
-      if (x instanceof SSLException) {
-        Throwable root = x;
-        while (root.getCause() != null && root.getCause() != root) {
-          root = root.getCause();
-        }
-        String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return "TLS failed: " + m.lines().findFirst().orElse(m)
-            + (m.contains("certification path") ? " (the broker's certificate is not signed by a CA we trust: give --tls-ca)" : "");
-      }
-    }
-    if (t instanceof ConnectException) {
-      return "connection refused";
-    }
-    if (t instanceof UnknownHostException) {
-      return "unknown host";
-    }
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
+  public static Connection open(ClientOptions options, Identity identity, EventLoopGroup group) {
+    return Dialer.open(options, identity, group);
   }
 
   /** This machine's host name, as workers report it in results. */
   public static String localHost() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      return "localhost";
-    }
+    return Dialer.localHost();
+  }
+
+  CompletableFuture<Welcome> welcome() {
+    return welcome;
   }
 
   /** Sends a request built with a fresh correlation id; the future completes with its answer. */
@@ -309,12 +174,7 @@ public final class Connection {
   // Event-loop side, called by ClientHandler.
 
   void received(Message m) {
-    if (m instanceof Welcome w) {
-      startHeartbeat(w);
-      welcome.complete(w);
-    } else if (m instanceof Pong) {
-      return;
-    } else if (m instanceof Deliver d) {
+    if (m instanceof Deliver d) {
       received(d);
     } else if (m instanceof ErrorReply e) {
       received(e);
@@ -370,33 +230,24 @@ public final class Connection {
     }
   }
 
-  /**
-   * Pings the broker at least every third of its idle timeout, so that a client waiting quietly
-   * (for results, for a long task) is not taken for a dead or malicious one. Event loop.
-   */
-  private void startHeartbeat(Welcome w) {
-    long every = heartbeatMs;
-    if (w.idleTimeoutMs() != null && w.idleTimeoutMs() > 0) {
-      every = Math.max(10, Math.min(every, w.idleTimeoutMs() / 3));
-    }
-    heartbeat = channel.eventLoop().scheduleAtFixedRate(() -> channel.writeAndFlush(new Ping(++pings), channel.voidPromise()),
-        every, every, TimeUnit.MILLISECONDS);
-  }
-
   /** The authkey handshake failed on our side: fail the connect with {@code reason}. Event loop. */
   void handshakeFailed(String reason) {
     closeReason = "broker at " + address + ": " + reason;
     welcome.completeExceptionally(new WorkqException(closeReason));
   }
 
-  void closedByTransport(Throwable cause) {
-    if (heartbeat != null) {
-      heartbeat.cancel(false);
+  /** The heartbeat heard nothing for too long and is closing the connection. Event loop. */
+  void heartbeatTimedOut(String reason) {
+    if (closeReason == null) {
+      closeReason = "connection to broker at " + address + " lost: " + reason;
     }
+  }
+
+  void closedByTransport(Throwable cause) {
     if (closeReason == null) {
       closeReason = cause == null
           ? "connection to broker at " + address + " was lost"
-          : "connection to broker at " + address + " failed: " + describe(cause);
+          : "connection to broker at " + address + " failed: " + Dialer.describe(cause);
     }
     String reason = closeReason;
     welcome.completeExceptionally(new ConnectionClosedException(reason));

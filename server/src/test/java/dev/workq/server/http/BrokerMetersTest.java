@@ -110,7 +110,7 @@ class BrokerMetersTest {
         WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
         WorkqClient w = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
       work(w, "jobs");
-      c.submit("jobs", "h", 7).get(10, TimeUnit.SECONDS);
+      c.tasks().submit("jobs", "h", 7).get(10, TimeUnit.SECONDS);
       c.put("plain", 1);
       assertTrue(c.get("plain", Duration.ofSeconds(5)).isPresent());
       await().atMost(Duration.ofSeconds(5)).until(() -> value(scrape(http, b), "workq_round_trip_seconds_count{kind=\"data\"}") == 1);

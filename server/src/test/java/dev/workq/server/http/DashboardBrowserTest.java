@@ -60,7 +60,7 @@ class DashboardBrowserTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> depthShown(browser, "images").equals("5"));
 
         // A task that fails permanently lands in the dead letters; the page lists it.
-        client.enqueue("thumbs", "resize", Map.of("w", 64)).get(5, TimeUnit.SECONDS);
+        client.async().enqueue("thumbs", "resize", Map.of("w", 64)).get(5, TimeUnit.SECONDS);
         WorkqClient failing = WorkqClient.connect(ClientOptions.builder().port(broker.port()).build());
         failing.consume("thumbs", 1, d -> d.fail("java.io.IOException: corrupt image", true,
             ("{\"id\":\"" + d.id() + "\",\"ok\":false}").getBytes(StandardCharsets.UTF_8)));

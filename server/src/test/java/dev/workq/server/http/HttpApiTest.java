@@ -68,7 +68,7 @@ class HttpApiTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 3);
       assertEquals(404, call(b, "POST", "/api/queues/nope/pause", null).statusCode());
 
-      c.enqueue("jobs", "x", 1).get(5, TimeUnit.SECONDS);
+      c.async().enqueue("jobs", "x", 1).get(5, TimeUnit.SECONDS);
       WorkqClient w = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
       w.consume("jobs", 1, d -> d.fail("java.lang.RuntimeException: no", true, "{}".getBytes(StandardCharsets.UTF_8)));
       await().atMost(Duration.ofSeconds(5)).until(() -> Json.mapper().readTree(call(b, "GET", "/api/dead-letters?queue=jobs", null).body())

@@ -39,7 +39,7 @@ class MetricsAtScaleTest {
       for (int i = 0; i < QUEUES; i += 1000) {
         List<CompletableFuture<String>> puts = new ArrayList<>();
         for (int j = i; j < i + 1000; j++) {
-          puts.add(creator.putAsync("q-" + j, j));
+          puts.add(creator.async().put("q-" + j, j));
         }
         CompletableFuture.allOf(puts.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
       }

@@ -43,7 +43,7 @@ class PromtoolCheckTest {
         WorkqClient w = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
       BrokerMetersTest.work(w, "jobs");
       for (int i = 0; i < 5; i++) {
-        c.submit("jobs", "h", i).get(10, TimeUnit.SECONDS);
+        c.tasks().submit("jobs", "h", i).get(10, TimeUnit.SECONDS);
       }
       c.put("photos", 1);
       c.put("images:small.v-2", 2);

@@ -5,10 +5,12 @@ import dev.workq.client.ConnectionClosedException;
 import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqClient;
 import dev.workq.client.WorkqException;
+import dev.workq.client.spi.WorkerConnector;
 import dev.workq.protocol.ErrorCode;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -40,6 +42,7 @@ public final class BrokerDialer {
   private static final Logger log = LoggerFactory.getLogger(BrokerDialer.class);
 
   private final ClientOptions options;
+  private final List<String> handlers;
   private final Duration window;
   private final String workerId;
   private final Object lock = new Object();
@@ -56,8 +59,10 @@ public final class BrokerDialer {
     }
   }
 
-  public BrokerDialer(ClientOptions options, Duration window, String workerId) {
+  /** Dials as the worker {@code options.name()}, offering {@code handlers}. */
+  public BrokerDialer(ClientOptions options, List<String> handlers, Duration window, String workerId) {
     this.options = options;
+    this.handlers = List.copyOf(handlers);
     this.window = window;
     this.workerId = workerId;
   }
@@ -127,7 +132,7 @@ public final class BrokerDialer {
           backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
           leftMs = window.toMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
         }
-        client = WorkqClient.connect(attemptOptions(leftMs));
+        client = WorkerConnector.connect(attemptOptions(leftMs), handlers);
       } catch (InterruptedException e) {
         // stop(): leave() below returns null.
       } catch (WorkqException e) {

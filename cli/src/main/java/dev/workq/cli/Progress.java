@@ -1,6 +1,5 @@
-package dev.workq.client;
+package dev.workq.cli;
 
-import dev.workq.client.internal.Logging;
 import java.io.PrintStream;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -16,7 +15,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class Progress implements AutoCloseable {
 
-  private static final org.slf4j.Logger log = Logging.logger(Progress.class);
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Progress.class);
   static final long LINE_EVERY_NANOS = 5_000_000_000L;
   /** How often the bar redraws, whether or not anything completed. */
   static final int REDRAW_EVERY_MILLIS = 1000;

@@ -1,4 +1,4 @@
-package dev.workq.client;
+package dev.workq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
