@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -24,10 +25,22 @@ class AsyncClientTest {
 
   @Test
   void futuresCompleteOnTheCallbackExecutorNotTheIoThread() throws Exception {
-    try (WorkqClient client = WorkqClient.connect(broker.options().build())) {
+    try (ClientResources resources = ClientResources.builder().callbackThreads(1).build();
+        WorkqClient client = WorkqClient.connect(broker.options().build(), resources)) {
+      // Hold the one callback thread, so the future cannot complete before its action is attached
+      // (an action attached to a completed future runs on the caller's thread, proving nothing).
+      CountDownLatch hold = new CountDownLatch(1);
+      resources.callbackExecutor().execute(() -> {
+        try {
+          hold.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
       CompletableFuture<String> thread = new CompletableFuture<>();
-      String id = client.async().put("q", 1).whenComplete((v, e) -> thread.complete(Thread.currentThread().getName()))
-          .get(5, TimeUnit.SECONDS);
+      CompletableFuture<String> put = client.async().put("q", 1).whenComplete((v, e) -> thread.complete(Thread.currentThread().getName()));
+      hold.countDown();
+      String id = put.get(5, TimeUnit.SECONDS);
       assertTrue(id.startsWith("item-"), id);
       assertTrue(thread.get(5, TimeUnit.SECONDS).startsWith("workq-client-callbacks"), thread.get());
     }

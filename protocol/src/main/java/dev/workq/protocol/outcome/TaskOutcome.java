@@ -22,6 +22,13 @@ import dev.workq.protocol.Payload;
  */
 public record TaskOutcome(String id, boolean ok, Payload value, String error, String worker, int attempts, long elapsedMs) {
 
+  public TaskOutcome {
+    // JSON null, no bytes and no value are one thing: none.
+    if (value != null && (value.length() == 0 || value.length() == 4 && "null".equals(value.utf8()))) {
+      value = null;
+    }
+  }
+
   /** A handler's normal return of {@code value} (compact JSON bytes; null for none). */
   public static TaskOutcome success(String id, Payload value, String worker, int attempts, long elapsedMs) {
     return new TaskOutcome(id, true, value, null, worker, attempts, elapsedMs);

@@ -1,15 +1,15 @@
 package dev.workq.worker.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.workq.client.Delivery;
 import dev.workq.client.TaskResult;
 import dev.workq.protocol.Json;
+import dev.workq.protocol.Payload;
+import dev.workq.protocol.outcome.TaskOutcome;
 import dev.workq.worker.api.TaskContext;
 import dev.workq.worker.api.TaskHandler;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Runs one task delivery: finds its handler, maps the payload to the handler's input type, calls
@@ -32,14 +32,8 @@ public final class TaskRunner {
   public void run(Delivery delivery) {
     Outcome outcome = execute(new Task(delivery.id(), delivery.queue(), delivery.handler(), delivery.attempts(),
         delivery.payload().bytes()));
-    TaskResult result = outcome.result();
-    byte[] bytes;
-    try {
-      bytes = MAPPER.writeValueAsBytes(result);
-    } catch (JsonProcessingException e) {
-      result = new TaskResult(result.id(), false, null, describe(e), worker, result.attempts(), result.elapsedMs());
-      bytes = result.toJson().getBytes(StandardCharsets.UTF_8);
-    }
+    TaskOutcome result = outcome.result().outcome();
+    byte[] bytes = result.encode().bytes();
     if (result.ok()) {
       delivery.complete(bytes);
     } else {
@@ -59,17 +53,20 @@ public final class TaskRunner {
   /** Runs one task and returns its outcome; never throws. */
   public Outcome execute(Task task) {
     long start = System.nanoTime();
-    JsonNode value = null;
+    Payload value = null;
     Throwable failure = null;
     try {
-      value = MAPPER.valueToTree(invoke(task));
+      // Straight to bytes: the value travels as the JSON written here, to the submitter.
+      value = Payload.wrap(MAPPER.writeValueAsBytes(invoke(task)));
     } catch (Throwable t) {
       failure = t;
     }
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
     String error = failure == null ? null : describe(failure);
-    TaskResult result = new TaskResult(task.id(), failure == null, failure == null ? value : null, error, worker, task.attempts(), elapsedMs);
-    return new Outcome(result, failure instanceof BadPayloadException);
+    TaskOutcome result = failure == null
+        ? TaskOutcome.success(task.id(), value, worker, task.attempts(), elapsedMs)
+        : TaskOutcome.failure(task.id(), error, worker, task.attempts(), elapsedMs);
+    return new Outcome(TaskResult.of(result), failure instanceof BadPayloadException);
   }
 
   @SuppressWarnings("unchecked")
