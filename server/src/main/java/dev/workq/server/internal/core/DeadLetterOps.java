@@ -3,6 +3,7 @@ package dev.workq.server.internal.core;
 import dev.workq.protocol.DeadLetter;
 import dev.workq.protocol.DeadLetters;
 import dev.workq.protocol.DeadLettersReply;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -21,7 +22,7 @@ final class DeadLetterOps {
    * Carries out {@code request}. A LIST stops at its limit, and before its payloads would add up to
    * {@code maxBytes}, so the answer always fits a frame.
    */
-  static DeadLettersReply apply(BrokerCore core, QueueState q, DeadLetters request, int maxBytes) {
+  static DeadLettersReply apply(Failures failures, QueueState q, DeadLetters request, int maxBytes) {
     if (request.action() == DeadLetters.Action.LIST) {
       int limit = request.limit() == 0 ? DEFAULT_LIMIT : request.limit();
       long bytes = 0;
@@ -31,7 +32,7 @@ final class DeadLetterOps {
         if (items.size() >= limit || (bytes > maxBytes / 2 && !items.isEmpty())) {
           break;
         }
-        items.add(new DeadLetter(i.id, i.handler, i.attempts, i.crashes, i.errors, BrokerCore.utf8(i.payload)));
+        items.add(new DeadLetter(i.id, i.handler, i.attempts, i.crashes, i.errors, new String(i.payload.bytes(), StandardCharsets.UTF_8)));
       }
       return new DeadLettersReply(request.corr(), q.name, q.dead.size(), items.size(), items);
     }
@@ -45,13 +46,13 @@ final class DeadLetterOps {
       it.remove();
       count++;
       if (request.action() == DeadLetters.Action.REQUEUE) {
-        core.requeueDead(q, dead);
+        failures.requeueDead(q, dead);
       } else {
-        core.purgeDead(q, dead);
+        failures.purgeDead(q, dead);
       }
     }
     if (request.action() == DeadLetters.Action.REQUEUE && count > 0) {
-      core.dispatch(q);
+      failures.requeued(q);
     }
     return new DeadLettersReply(request.corr(), q.name, q.dead.size(), count, List.of());
   }

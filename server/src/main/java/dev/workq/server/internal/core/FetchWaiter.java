@@ -1,14 +1,12 @@
 package dev.workq.server.internal.core;
 
-import java.util.concurrent.ScheduledFuture;
-
 /** A {@code FETCH} waiting for an item, until its timeout fires. Core thread only. */
 final class FetchWaiter {
 
   final Session session;
   final QueueState queue;
   final long corr;
-  ScheduledFuture<?> timeout;
+  CoreClock.Cancellable timeout;
   boolean done;
 
   FetchWaiter(Session session, QueueState queue, long corr) {

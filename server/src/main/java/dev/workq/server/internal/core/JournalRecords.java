@@ -52,6 +52,15 @@ final class JournalRecords {
     }, item.payload.length());
   }
 
+  /** A PUT of an item captured for a snapshot: the same bytes as {@link #put(Item)} of that item then. */
+  static byte[] put(Snapshotter.LiveItem item) {
+    return write(out -> {
+      out.writeByte(PUT);
+      writeItem(out, item.seq(), item.queue(), item.kind(), item.state(), item.id(), item.handler(), item.replyTo(),
+          item.maxAttempts(), item.leaseMs(), item.attempts(), item.crashes(), item.notBefore(), item.errors(), item.payload());
+    }, item.payload().length());
+  }
+
   static byte[] remove(long seq) {
     return write(out -> {
       out.writeByte(REMOVE);
@@ -112,25 +121,33 @@ final class JournalRecords {
   }
 
   private static void writeItem(DataOutputStream out, Item i) throws IOException {
-    out.writeLong(i.seq);
-    out.writeUTF(i.queue);
-    out.writeByte(i.kind.ordinal());
-    out.writeByte(i.state.ordinal());
-    out.writeUTF(i.id);
-    writeOptional(out, i.handler);
-    writeOptional(out, i.replyTo);
-    out.writeInt(i.maxAttempts);
-    out.writeLong(i.leaseMs);
-    out.writeInt(i.attempts);
-    out.writeInt(i.crashes);
-    out.writeLong(i.notBefore);
-    out.writeShort(i.errors.size());
-    for (String e : i.errors) {
+    writeItem(out, i.seq, i.queue, i.kind, i.state, i.id, i.handler, i.replyTo, i.maxAttempts, i.leaseMs, i.attempts,
+        i.crashes, i.notBefore, i.errors, i.payload);
+  }
+
+  /** The item's fields one by one, so a live {@link Item} and a captured one encode alike. */
+  private static void writeItem(DataOutputStream out, long seq, String queue, ItemKind kind, Item.State state, String id,
+      String handler, String replyTo, int maxAttempts, long leaseMs, int attempts, int crashes, long notBefore,
+      List<String> errors, Payload payload) throws IOException {
+    out.writeLong(seq);
+    out.writeUTF(queue);
+    out.writeByte(kind.ordinal());
+    out.writeByte(state.ordinal());
+    out.writeUTF(id);
+    writeOptional(out, handler);
+    writeOptional(out, replyTo);
+    out.writeInt(maxAttempts);
+    out.writeLong(leaseMs);
+    out.writeInt(attempts);
+    out.writeInt(crashes);
+    out.writeLong(notBefore);
+    out.writeShort(errors.size());
+    for (String e : errors) {
       // writeUTF takes at most 65535 bytes; errors are capped far below that.
       out.writeUTF(e.length() > 4000 ? e.substring(0, 4000) : e);
     }
-    out.writeInt(i.payload.length());
-    out.write(i.payload.bytes());
+    out.writeInt(payload.length());
+    out.write(payload.bytes());
   }
 
   private static Item readItem(DataInputStream in) throws IOException {

@@ -3,7 +3,6 @@ package dev.workq.server.internal.core;
 import dev.workq.server.internal.journal.Journal;
 import dev.workq.server.internal.journal.JournalOptions;
 import java.io.IOException;
-import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +22,8 @@ final class Persistence implements AutoCloseable {
 
   private final Journal journal;
   private final long minCompactBytes;
-  private long lastSnapshotBytes;
+  /** Bytes of the last snapshot's records; set on the compactor thread once it is written. */
+  private volatile long lastSnapshotBytes;
 
   private Persistence(Journal journal, long minCompactBytes) {
     this.journal = journal;
@@ -71,8 +71,11 @@ final class Persistence implements AutoCloseable {
     }
   }
 
-  /** Compacts if the journal has grown enough; {@code snapshot} is called only then. */
-  void compactIfDue(Supplier<List<byte[]>> snapshot) {
+  /**
+   * Compacts if the journal has grown enough; {@code snapshot} is called only then, on the
+   * caller's (the core) thread, and the journal encodes and writes what it captured on its own.
+   */
+  void compactIfDue(Supplier<Snapshotter.LiveState> snapshot) {
     if (journal == null) {
       return;
     }
@@ -80,11 +83,13 @@ final class Persistence implements AutoCloseable {
     if (grown < minCompactBytes || grown < 4 * lastSnapshotBytes) {
       return;
     }
-    List<byte[]> records = snapshot.get();
-    lastSnapshotBytes = records.stream().mapToLong(r -> r.length + 8L).sum();
-    log.info("compacting the journal: {} bytes since the last snapshot, {} live records ({} bytes)", grown, records.size(),
-        lastSnapshotBytes);
-    journal.compact(records);
+    Snapshotter.LiveState state = snapshot.get();
+    int records = state.records();
+    log.info("compacting the journal: {} bytes since the last snapshot, {} live records", grown, records);
+    journal.compactAsync(state).thenAccept(bytes -> {
+      lastSnapshotBytes = bytes;
+      log.info("journal snapshot written: {} live records ({} bytes)", records, bytes);
+    });
   }
 
   /** The journal's counters, or null in memory. */

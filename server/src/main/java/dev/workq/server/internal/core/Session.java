@@ -3,10 +3,6 @@ package dev.workq.server.internal.core;
 import dev.workq.protocol.Hello;
 import dev.workq.protocol.Message;
 import dev.workq.protocol.Role;
-import dev.workq.protocol.transport.WriteQueue;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -20,14 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One connected peer after its HELLO. The fields below the marker belong to the core thread; the
  * pending counters (requests, and their bytes against the broker's {@link InboundBudget}) are how
- * the I/O thread and the core agree on inbound backpressure.
+ * the I/O thread and the core agree on inbound backpressure. It reaches its peer through a
+ * {@link Connection}, so nothing here depends on Netty.
  */
 public final class Session {
 
   private final String id;
-  private final Channel channel;
+  private final Connection connection;
   private final Hello hello;
-  private final WriteQueue out;
   private final int maxPending;
   private final InboundBudget budget;
   /** The most distinct handler names one connection may offer, over all its consumers. */
@@ -65,14 +61,13 @@ public final class Session {
   // Event loop only.
   private boolean unwritable;
 
-  public Session(String id, Channel channel, Hello hello, int maxPending, int maxUnacked, InboundBudget budget) {
+  public Session(String id, Connection connection, Hello hello, int maxPending, int maxUnacked, InboundBudget budget) {
     this.id = id;
-    this.channel = channel;
+    this.connection = connection;
     this.hello = hello;
     this.maxPending = maxPending;
     this.maxUnacked = maxUnacked;
     this.budget = budget;
-    this.out = new WriteQueue(channel);
     hello.handlers().forEach(offered::add);
   }
 
@@ -123,7 +118,7 @@ public final class Session {
 
   void send(Message message) {
     if (!closed) {
-      out.enqueue(message);
+      connection.send(message);
     }
   }
 
@@ -132,7 +127,7 @@ public final class Session {
    * (the shutdown error) is not cut off by the close.
    */
   void closeAfterSent() {
-    out.afterQueued(() -> channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+    connection.closeAfterSent();
   }
 
   /**
@@ -154,7 +149,7 @@ public final class Session {
   void requestDone(long bytes) {
     budget.release(bytes);
     if (pending.decrementAndGet() <= maxPending / 4 && paused.get()) {
-      channel.eventLoop().execute(() -> {
+      connection.execute(() -> {
         if (paused.compareAndSet(true, false)) {
           updateAutoRead();
         }
@@ -164,7 +159,7 @@ public final class Session {
 
   /** The inbound budget has room again: read again (unless held back for another reason). */
   void budgetRecovered() {
-    channel.eventLoop().execute(() -> {
+    connection.execute(() -> {
       if (parked.compareAndSet(true, false)) {
         updateAutoRead();
       }
@@ -185,7 +180,7 @@ public final class Session {
 
   /** Event loop only: read while the core keeps up and the peer reads what we write. */
   private void updateAutoRead() {
-    channel.config().setAutoRead(!paused.get() && !parked.get() && !unwritable);
+    connection.setAutoRead(!paused.get() && !parked.get() && !unwritable);
   }
 
   @Override

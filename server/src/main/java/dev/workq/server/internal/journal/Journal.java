@@ -127,15 +127,24 @@ public final class Journal implements AutoCloseable {
    * snapshot is durable and older files are deleted, or exceptionally if compaction failed.
    */
   public CompletableFuture<Void> compactAsync(List<byte[]> snapshotRecords) {
-    List<byte[]> copy = List.copyOf(snapshotRecords);
-    CompletableFuture<Void> done = new CompletableFuture<>();
+    return compactAsync(SnapshotSource.of(snapshotRecords)).thenApply(bytes -> null);
+  }
+
+  /**
+   * Like {@link #compactAsync(List)}, with the records encoded on the compactor thread: the
+   * caller only hands over what is live, which must not change afterwards. The future completes
+   * with the bytes of the snapshot's framed records.
+   */
+  public CompletableFuture<Long> compactAsync(SnapshotSource snapshot) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    CompletableFuture<Long> done = new CompletableFuture<>();
     if (closed.get()) {
       done.completeExceptionally(new IllegalStateException("journal is closed"));
       return done;
     }
     // Reset now, not when the snapshot lands, so the broker does not ask again meanwhile.
     snapshotMark = appendedBytes.get();
-    writer.enqueue(JournalWriter.Request.compact(copy, done));
+    writer.enqueue(JournalWriter.Request.compact(snapshot, done));
     return done;
   }
 

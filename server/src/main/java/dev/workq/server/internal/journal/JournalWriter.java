@@ -3,7 +3,6 @@ package dev.workq.server.internal.journal;
 import dev.workq.server.FsyncPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +26,11 @@ final class JournalWriter implements Runnable {
   static final class Request {
     final byte[] record;
     final Journal.AppendCallback callback;
-    final List<byte[]> snapshot;
-    final CompletableFuture<Void> compaction;
+    final SnapshotSource snapshot;
+    final CompletableFuture<Long> compaction;
 
     private Request(byte[] record, Journal.AppendCallback callback,
-            List<byte[]> snapshot, CompletableFuture<Void> compaction) {
+            SnapshotSource snapshot, CompletableFuture<Long> compaction) {
       this.record = record;
       this.callback = callback;
       this.snapshot = snapshot;
@@ -42,7 +41,7 @@ final class JournalWriter implements Runnable {
       return new Request(record, callback, null, null);
     }
 
-    static Request compact(List<byte[]> snapshot, CompletableFuture<Void> done) {
+    static Request compact(SnapshotSource snapshot, CompletableFuture<Long> done) {
       return new Request(null, null, snapshot, done);
     }
 

@@ -43,8 +43,11 @@ final class SnapshotWriter implements AutoCloseable {
     this.closedBytes = closedBytes;
   }
 
-  /** Writes snapshot {@code seq} from {@code records} in the background, then completes {@code done}. */
-  void submit(long seq, List<byte[]> records, CompletableFuture<Void> done) {
+  /**
+   * Encodes and writes snapshot {@code seq} from {@code records} in the background, then completes
+   * {@code done} with the bytes of its framed records.
+   */
+  void submit(long seq, SnapshotSource records, CompletableFuture<Long> done) {
     try {
       executor.execute(() -> run(seq, records, done));
     } catch (RejectedExecutionException e) {
@@ -53,9 +56,10 @@ final class SnapshotWriter implements AutoCloseable {
     }
   }
 
-  private void run(long seq, List<byte[]> records, CompletableFuture<Void> done) {
+  private void run(long seq, SnapshotSource records, CompletableFuture<Long> done) {
+    long body;
     try {
-      write(seq, records);
+      body = write(seq, records);
     } catch (IOException | RuntimeException e) {
       metrics.compactionFailures.incrementAndGet();
       LOG.error("Writing {} failed; the journal keeps its segments", JournalFormat.snapshotName(seq), e);
@@ -64,39 +68,25 @@ final class SnapshotWriter implements AutoCloseable {
     }
     metrics.compactions.incrementAndGet();
     deleteObsolete(seq);
-    done.complete(null);
+    done.complete(body);
   }
 
-  private void write(long seq, List<byte[]> records) throws IOException {
+  /**
+   * Streams the records behind the header's place, then writes the header (their count and
+   * length are known only then). The header is written last, but before the force and the
+   * rename: until both, the file has its {@code .tmp} name, which recovery ignores.
+   */
+  private long write(long seq, SnapshotSource records) throws IOException {
     Path target = dir.resolve(JournalFormat.snapshotName(seq));
     Path temp = dir.resolve(JournalFormat.snapshotName(seq) + JournalFormat.TEMP_SUFFIX);
-    long body = 0;
-    for (byte[] r : records) {
-      body += JournalFormat.RECORD_HEADER_BYTES + r.length;
-    }
+    long body;
     try (Storage.WritableFile file = storage.openWritable(temp)) {
       file.truncate(0);
-      long pos = 0;
-      ByteBuffer header = JournalFormat.snapshotHeader(seq, records.size(), body);
-      file.write(header, pos);
-      pos += JournalFormat.SNAPSHOT_HEADER_BYTES;
-      ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
-      for (byte[] r : records) {
-        int framed = JournalFormat.RECORD_HEADER_BYTES + r.length;
-        if (framed > buffer.remaining()) {
-          pos += writeOut(file, buffer, pos);
-        }
-        int crc = JournalFormat.recordCrc(r.length, r, 0);
-        if (framed <= buffer.remaining()) {
-          buffer.putInt(r.length).putInt(crc).put(r);
-        } else {
-          buffer.putInt(r.length).putInt(crc);
-          pos += writeOut(file, buffer, pos);
-          file.write(ByteBuffer.wrap(r), pos);
-          pos += r.length;
-        }
-      }
-      writeOut(file, buffer, pos);
+      BodyWriter out = new BodyWriter(file, JournalFormat.SNAPSHOT_HEADER_BYTES);
+      records.writeTo(out);
+      out.flush();
+      body = out.pos - JournalFormat.SNAPSHOT_HEADER_BYTES;
+      file.write(JournalFormat.snapshotHeader(seq, out.count, body), 0);
       metrics.timedForce(file);
     } catch (IOException | RuntimeException e) {
       try {
@@ -110,6 +100,42 @@ final class SnapshotWriter implements AutoCloseable {
     // Only a durable rename makes the snapshot replace the segments; deletion must wait for it.
     storage.forceDirectory(dir);
     closedBytes.addAndGet(JournalFormat.SNAPSHOT_HEADER_BYTES + body);
+    return body;
+  }
+
+  /** Frames records into a buffer and writes it out whenever the next record does not fit. */
+  private static final class BodyWriter implements SnapshotSource.Sink {
+    private final Storage.WritableFile file;
+    private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
+    long pos;
+    long count;
+
+    BodyWriter(Storage.WritableFile file, long start) {
+      this.file = file;
+      this.pos = start;
+    }
+
+    @Override
+    public void accept(byte[] r) throws IOException {
+      count++;
+      int framed = JournalFormat.RECORD_HEADER_BYTES + r.length;
+      if (framed > buffer.remaining()) {
+        flush();
+      }
+      int crc = JournalFormat.recordCrc(r.length, r, 0);
+      if (framed <= buffer.remaining()) {
+        buffer.putInt(r.length).putInt(crc).put(r);
+      } else {
+        buffer.putInt(r.length).putInt(crc);
+        flush();
+        file.write(ByteBuffer.wrap(r), pos);
+        pos += r.length;
+      }
+    }
+
+    void flush() throws IOException {
+      pos += writeOut(file, buffer, pos);
+    }
   }
 
   private static int writeOut(Storage.WritableFile file, ByteBuffer buffer, long pos) throws IOException {

@@ -8,6 +8,7 @@ import dev.workq.protocol.codec.FrameDecoder;
 import dev.workq.protocol.codec.ProtocolException;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.internal.core.BrokerCore;
+import dev.workq.server.internal.core.ChannelConnection;
 import dev.workq.server.internal.core.Session;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -44,7 +45,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION,
           "protocol version " + hello.version() + " is not supported; this broker speaks " + ProtocolVersion.CURRENT);
     }
-    Session session = new Session(Long.toString(SESSIONS.incrementAndGet()), ctx.channel(), hello,
+    Session session = new Session(Long.toString(SESSIONS.incrementAndGet()), new ChannelConnection(ctx.channel()), hello,
         options.limits().maxPendingPerConnection(), options.limits().maxUnackedPerConnection(), core.inboundBudget());
     ctx.channel().attr(DispatchHandler.SESSION).set(session);
     core.open(session);

@@ -66,6 +66,6 @@ class InboundBudgetTest {
   }
 
   private Session session(EmbeddedChannel channel) {
-    return new Session(channel.id().asShortText(), channel, new Hello(1, Role.CLIENT, "c", "h", 1, List.of()), 4096, 100, budget);
+    return new Session(channel.id().asShortText(), new ChannelConnection(channel), new Hello(1, Role.CLIENT, "c", "h", 1, List.of()), 4096, 100, budget);
   }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The dispatch index: idle and starving consumers cost dispatch nothing; an item wakes one that can run it. */
 class QueueConsumersTest {
 
-  private final Session session = new Session("1", new EmbeddedChannel(), new Hello(1, Role.WORKER, "w", "h", 1, List.of()),
+  private final Session session = new Session("1", new ChannelConnection(new EmbeddedChannel()), new Hello(1, Role.WORKER, "w", "h", 1, List.of()),
       16, 1_000_000, new InboundBudget(1 << 20));
   private final QueueState queue = new QueueState("tasks");
   private long ids;

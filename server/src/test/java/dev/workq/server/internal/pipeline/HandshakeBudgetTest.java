@@ -130,7 +130,7 @@ class HandshakeBudgetTest {
     budget.admit(second, "10.0.0.1");
     // The eviction of the first was decided under the lock; before it runs on the first's event
     // loop, the first finishes its handshake there.
-    first.attr(DispatchHandler.SESSION).set(new dev.workq.server.internal.core.Session("1", first,
+    first.attr(DispatchHandler.SESSION).set(new dev.workq.server.internal.core.Session("1", new dev.workq.server.internal.core.ChannelConnection(first),
         new dev.workq.protocol.Hello(1, dev.workq.protocol.Role.CLIENT, "c", "h", 1, List.of()), 16, 16,
         new dev.workq.server.internal.core.InboundBudget(1 << 20)));
     runEvictions();

@@ -1,0 +1,232 @@
+package dev.workq.server.internal.core;
+
+import dev.workq.protocol.Cancel;
+import dev.workq.protocol.CancelOk;
+import dev.workq.protocol.Consume;
+import dev.workq.protocol.ConsumeOk;
+import dev.workq.protocol.Deliver;
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.ErrorReply;
+import dev.workq.protocol.Fetch;
+import dev.workq.protocol.FetchEmpty;
+import dev.workq.protocol.ItemKind;
+import java.util.ArrayList;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who gets which ready item: consumers (their prefetch credit, their handlers, round robin
+ * between them) and waiting fetches; a delivery's start (its tag and lease) and the end of its
+ * hold on its consumer's credit. It adds deliveries to the {@link LeaseHeap} and takes them out
+ * again; what happens when a lease runs out is {@link Leases}'s business. Core thread only.
+ */
+final class Dispatcher {
+
+  /** The core's log lines keep the core's logger, so a log configuration naming it still applies. */
+  private static final Logger log = LoggerFactory.getLogger(BrokerCore.class);
+
+  private final Queues queues;
+  private final LeaseHeap leases;
+  private final Budgets budgets;
+  private final Persistence persistence;
+  private final CoreClock clock;
+  private final CoreThread thread;
+  private long nextTag;
+  private long nextConsumer = 1;
+
+  /** @param firstTag the first delivery tag of this broker run (tags carry the run's epoch) */
+  Dispatcher(long firstTag, Queues queues, LeaseHeap leases, Budgets budgets, Persistence persistence, CoreClock clock,
+      CoreThread thread) {
+    this.nextTag = firstTag;
+    this.queues = queues;
+    this.leases = leases;
+    this.budgets = budgets;
+    this.persistence = persistence;
+    this.clock = clock;
+    this.thread = thread;
+  }
+
+  void consume(Session s, Consume c) {
+    ErrorReply refused = budgets.refuseConsumer(s, c.corr());
+    if (refused != null) {
+      s.send(refused);
+      return;
+    }
+    Set<String> handlers = null;
+    if (s.isWorker()) {
+      handlers = s.handlerSet(c.handlers() != null ? c.handlers() : s.hello().handlers());
+      if (handlers == null) {
+        s.send(new ErrorReply(c.corr(), ErrorCode.INVALID_REQUEST, "this connection offers too many handlers: at most "
+            + Session.MAX_HANDLERS + " names in at most " + Session.MAX_HANDLER_SETS + " different lists", false));
+        return;
+      }
+    }
+    QueueState q = queues.queueFor(s, c.queue(), c.corr());
+    if (q == null) {
+      return;
+    }
+    Consumer consumer = new Consumer(nextConsumer++, s, q, c.prefetch(), handlers);
+    s.consumers.put(consumer.id, consumer);
+    budgets.consumerAdded();
+    q.consumers.add(consumer);
+    s.send(new ConsumeOk(c.corr(), consumer.id));
+    dispatch(q);
+  }
+
+  void cancel(Session s, Cancel c) {
+    Consumer consumer = s.consumers.remove(c.consumer());
+    if (consumer == null) {
+      s.send(new ErrorReply(c.corr(), ErrorCode.UNKNOWN_CONSUMER, "no consumer " + c.consumer() + " on this connection", false));
+      return;
+    }
+    detach(consumer);
+    queues.collectIfIdle(consumer.queue);
+    s.send(new CancelOk(c.corr()));
+  }
+
+  void fetch(Session s, Fetch f) {
+    if (s.held.size() + s.waiters.size() >= s.maxUnacked) {
+      s.send(new ErrorReply(f.corr(), ErrorCode.UNACKED_LIMIT, "this connection holds " + s.held.size() + " unacked deliveries and "
+          + s.waiters.size() + " waiting fetches (max-unacked " + s.maxUnacked + "); ack or complete some first", false));
+      return;
+    }
+    QueueState q = queues.queueFor(s, f.queue(), f.corr());
+    if (q == null) {
+      return;
+    }
+    if (!q.ready.isEmpty() && q.waiters.isEmpty() && !q.paused) {
+      deliver(s, null, f.corr(), q, q.ready.pollFirst());
+      return;
+    }
+    FetchWaiter w = new FetchWaiter(s, q, f.corr());
+    q.waiters.addLast(w);
+    s.waiters.add(w);
+    w.timeout = clock.schedule(() -> {
+      if (!w.done) {
+        w.done = true;
+        q.waiters.remove(w);
+        s.waiters.remove(w);
+        s.send(new FetchEmpty(f.corr()));
+        queues.collectIfIdle(q);
+      }
+    }, f.timeoutMs());
+  }
+
+  /** Pauses or resumes deliveries from queue {@code name}; false if there is no such queue. */
+  boolean setPaused(String name, boolean paused) {
+    QueueState q = queues.get(name);
+    if (q == null) {
+      return false;
+    }
+    q.paused = paused;
+    log.info("queue '{}' {}", name, paused ? "paused" : "resumed");
+    if (!paused) {
+      dispatch(q);
+    }
+    return true;
+  }
+
+  /**
+   * Hands ready items to waiting fetches first, then round robin to consumers with credit, each
+   * getting the oldest item it can run: a worker only gets tasks for handlers it offers, so a task
+   * nobody can run waits for a worker that can instead of failing.
+   */
+  void dispatch(QueueState q) {
+    while (!q.ready.isEmpty() && !q.paused) {
+      FetchWaiter w = q.waiters.pollFirst();
+      if (w != null) {
+        if (!w.done) {
+          w.done = true;
+          w.timeout.cancel();
+          w.session.waiters.remove(w);
+          deliver(w.session, null, w.corr, q, q.ready.pollFirst());
+        }
+        continue;
+      }
+      Consumer c = q.consumers.next();
+      if (c == null) {
+        return;
+      }
+      if (!c.canTake()) {
+        continue;
+      }
+      Item item = q.ready.pollFor(c.handlers);
+      if (item == null) {
+        q.consumers.starve(c);
+        continue;
+      }
+      deliver(c.session, c, 0, q, item);
+      if (!c.cancelled) {
+        q.consumers.requeue(c);
+      }
+    }
+  }
+
+  private void deliver(Session s, Consumer c, long corr, QueueState q, Item item) {
+    item.attempts++;
+    long tag = nextTag++;
+    q.delivered++;
+    boolean stop = item.kind == ItemKind.STOP;
+    s.send(new Deliver(corr, c == null ? 0 : c.id, tag, q.name, item.kind, item.id, item.handler, item.replyTo,
+        item.attempts, stop ? 0 : item.leaseMs, item.payload));
+    if (stop) {
+      // A STOP is consumed by its delivery, and it ends the consumer that took it: nothing after
+      // the sentinel reaches that worker, just as multiprocessing's worker loop ends at STOP.
+      q.completed++;
+      budgets.refund(q, item);
+      persistence.appendQuietly(JournalRecords.remove(item.seq));
+      if (c != null) {
+        s.consumers.remove(c.id);
+        detach(c);
+        queues.collectIfIdle(q);
+      }
+      return;
+    }
+    Delivery d = new Delivery(tag, item, q, c, s, clock.nanoTime());
+    s.held.put(tag, d);
+    leases.add(d);
+    q.inFlight++;
+    if (c != null) {
+      c.held++;
+    }
+  }
+
+  /**
+   * {@code d} is no longer held (settled, expired or its connection closed; the caller has taken
+   * it out of its session): its lease ends and its consumer has the credit back.
+   */
+  void unhold(Delivery d) {
+    leases.remove(d);
+    d.queue.inFlight--;
+    if (d.consumer != null) {
+      d.consumer.held--;
+      d.consumer.queue.consumers.arm(d.consumer);
+    }
+    Session s = d.session;
+    if (!s.closed && s.held.size() == s.maxUnacked - 1) {
+      // The connection was at its cap of unacked deliveries, which stalls its consumers of every
+      // queue, not only this one: let each of them take again. Deferred, so that the request being
+      // handled finishes first.
+      thread.execute(() -> rearm(s));
+    }
+  }
+
+  /** Something that kept every consumer of {@code session} from taking has passed: re-arm them and dispatch. */
+  void rearm(Session session) {
+    for (Consumer c : new ArrayList<>(session.consumers.values())) {
+      c.queue.consumers.arm(c);
+      dispatch(c.queue);
+    }
+  }
+
+  /**
+   * Takes {@code c} out of its queue's dispatch (the caller has taken it out of its session):
+   * cancelled, or its connection closed. The caller decides whether its queue may be collected.
+   */
+  void detach(Consumer c) {
+    c.cancelled = true;
+    c.queue.consumers.remove(c);
+    budgets.consumerRemoved();
+  }
+}
