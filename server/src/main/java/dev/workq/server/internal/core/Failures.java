@@ -1,11 +1,10 @@
 package dev.workq.server.internal.core;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.workq.protocol.DeadLetters;
 import dev.workq.protocol.DeadLettersReply;
 import dev.workq.protocol.ItemKind;
-import dev.workq.protocol.Json;
 import dev.workq.protocol.Payload;
+import dev.workq.protocol.outcome.TaskOutcome;
 import java.util.List;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -124,20 +123,9 @@ final class Failures {
     return failedResult(task, task.errors.isEmpty() ? "dev.workq.WorkerLost" : task.errors.get(task.errors.size() - 1));
   }
 
-  /**
-   * The failed result the broker writes itself, for an attempt that produced no usable one. The
-   * one place that knows the result's JSON: the task-outcome codec replaces it.
-   */
+  /** The failed result the broker writes itself, for an attempt that produced no usable one. */
   static Payload failedResult(Item task, String error) {
-    ObjectNode r = Json.mapper().createObjectNode();
-    r.put("id", task.id);
-    r.put("ok", false);
-    r.putNull("value");
-    r.put("error", error);
-    r.putNull("worker");
-    r.put("attempts", task.attempts);
-    r.put("elapsedMs", 0);
-    return Payload.ofUtf8(r.toString());
+    return TaskOutcome.fromBroker(task.id, error, task.attempts).encode();
   }
 
   /** Carries out a dead-letters request; a queue that does not exist has none (and is not created). */
