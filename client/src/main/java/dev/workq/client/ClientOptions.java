@@ -1,5 +1,6 @@
 package dev.workq.client;
 
+import dev.workq.protocol.Checks;
 import dev.workq.protocol.auth.Authkey;
 import dev.workq.protocol.codec.Frames;
 import java.nio.file.Path;
@@ -286,16 +287,12 @@ public final class ClientOptions {
     }
 
     private void setHost(String host) {
-      if (host == null || host.isBlank()) {
-        throw new IllegalArgumentException("host must not be blank");
-      }
+      Checks.notBlank("host", host);
       this.host = host;
     }
 
     private void setPort(int port) {
-      if (port < 1 || port > 65535) {
-        throw new IllegalArgumentException("port must be 1..65535, got " + port);
-      }
+      Checks.range("port", port, 1, 65535);
       this.port = port;
     }
 
@@ -313,41 +310,31 @@ public final class ClientOptions {
     }
 
     public Builder name(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
+      Checks.notBlank("name", name);
       this.name = name;
       return this;
     }
 
     public Builder connectTimeout(Duration timeout) {
-      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("connectTimeout must be positive, got " + timeout);
-      }
+      Checks.positive("connectTimeout", timeout);
       this.connectTimeout = timeout;
       return this;
     }
 
     public Builder requestTimeout(Duration timeout) {
-      if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("requestTimeout must be positive, got " + timeout);
-      }
+      Checks.positive("requestTimeout", timeout);
       this.requestTimeout = timeout;
       return this;
     }
 
     public Builder maxOutstanding(int maxOutstanding) {
-      if (maxOutstanding < 1) {
-        throw new IllegalArgumentException("maxOutstanding must be at least 1, got " + maxOutstanding);
-      }
+      Checks.atLeast("maxOutstanding", maxOutstanding, 1);
       this.maxOutstanding = maxOutstanding;
       return this;
     }
 
     public Builder maxFrame(int maxFrame) {
-      if (maxFrame < 1024) {
-        throw new IllegalArgumentException("maxFrame must be at least 1024 bytes, got " + maxFrame);
-      }
+      Checks.atLeast("maxFrame", maxFrame, 1024, "bytes");
       this.maxFrame = maxFrame;
       return this;
     }

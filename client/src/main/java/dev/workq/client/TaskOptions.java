@@ -1,5 +1,6 @@
 package dev.workq.client;
 
+import dev.workq.protocol.Checks;
 import dev.workq.protocol.Put;
 import dev.workq.protocol.Validate;
 import java.time.Duration;
@@ -86,9 +87,7 @@ public final class TaskOptions {
     }
 
     public Builder maxAttempts(int maxAttempts) {
-      if (maxAttempts < 1 || maxAttempts > Put.MAX_ATTEMPTS) {
-        throw new IllegalArgumentException("maxAttempts must be 1.." + Put.MAX_ATTEMPTS + ", got " + maxAttempts);
-      }
+      Checks.range("maxAttempts", maxAttempts, 1, Put.MAX_ATTEMPTS);
       this.maxAttempts = maxAttempts;
       return this;
     }

@@ -1,5 +1,6 @@
 package dev.workq.server;
 
+import dev.workq.protocol.Checks;
 import dev.workq.protocol.Put;
 import java.time.Duration;
 
@@ -79,9 +80,7 @@ public final class DeliveryOptions {
 
     /** See {@link DeliveryOptions#maxAttempts()}; 1..{@value Put#MAX_ATTEMPTS}. */
     public Builder maxAttempts(int maxAttempts) {
-      if (maxAttempts < 1 || maxAttempts > Put.MAX_ATTEMPTS) {
-        throw new IllegalArgumentException("maxAttempts must be 1.." + Put.MAX_ATTEMPTS + ", got " + maxAttempts);
-      }
+      Checks.range("maxAttempts", maxAttempts, 1, Put.MAX_ATTEMPTS);
       this.maxAttempts = maxAttempts;
       return this;
     }

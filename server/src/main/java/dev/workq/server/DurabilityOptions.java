@@ -1,5 +1,6 @@
 package dev.workq.server;
 
+import dev.workq.protocol.Checks;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -113,9 +114,7 @@ public final class DurabilityOptions {
 
     /** See {@link DurabilityOptions#compactMinBytes()}; at least 1024. */
     public Builder compactMinBytes(long bytes) {
-      if (bytes < 1024) {
-        throw new IllegalArgumentException("compactMinBytes must be at least 1024, got " + bytes);
-      }
+      Checks.atLeast("compactMinBytes", bytes, 1024);
       this.compactMinBytes = bytes;
       return this;
     }

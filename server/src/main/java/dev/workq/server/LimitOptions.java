@@ -1,5 +1,6 @@
 package dev.workq.server;
 
+import dev.workq.protocol.Checks;
 /**
  * The budgets that keep the broker's memory bounded whatever its peers send: items per queue,
  * bytes of items per queue and over the broker, bytes of requests not yet handled, queues,
@@ -164,18 +165,14 @@ public final class LimitOptions {
 
     /** See {@link LimitOptions#maxQueueLength()}; at least 1. */
     public Builder maxQueueLength(int maxQueueLength) {
-      if (maxQueueLength < 1) {
-        throw new IllegalArgumentException("maxQueueLength must be at least 1, got " + maxQueueLength);
-      }
+      Checks.atLeast("maxQueueLength", maxQueueLength, 1);
       this.maxQueueLength = maxQueueLength;
       return this;
     }
 
     /** See {@link LimitOptions#maxPendingPerConnection()}; at least 16. */
     public Builder maxPendingPerConnection(int maxPending) {
-      if (maxPending < 16) {
-        throw new IllegalArgumentException("maxPendingPerConnection must be at least 16, got " + maxPending);
-      }
+      Checks.atLeast("maxPendingPerConnection", maxPending, 16);
       this.maxPendingPerConnection = maxPending;
       return this;
     }

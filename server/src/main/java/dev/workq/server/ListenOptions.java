@@ -1,5 +1,6 @@
 package dev.workq.server;
 
+import dev.workq.protocol.Checks;
 import dev.workq.protocol.codec.Frames;
 import java.time.Duration;
 
@@ -169,36 +170,28 @@ public final class ListenOptions {
 
     /** See {@link ListenOptions#host()}; not blank. */
     public Builder host(String host) {
-      if (host == null || host.isBlank()) {
-        throw new IllegalArgumentException("host must not be blank");
-      }
+      Checks.notBlank("host", host);
       this.host = host;
       return this;
     }
 
     /** See {@link ListenOptions#port()}; 0..65535. */
     public Builder port(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port must be 0..65535, got " + port);
-      }
+      Checks.range("port", port, 0, 65535);
       this.port = port;
       return this;
     }
 
     /** See {@link ListenOptions#ioThreads()}; 1..256. */
     public Builder ioThreads(int ioThreads) {
-      if (ioThreads < 1 || ioThreads > 256) {
-        throw new IllegalArgumentException("ioThreads must be 1..256, got " + ioThreads);
-      }
+      Checks.range("ioThreads", ioThreads, 1, 256);
       this.ioThreads = ioThreads;
       return this;
     }
 
     /** See {@link ListenOptions#maxFrame()}; at least 1024 bytes. */
     public Builder maxFrame(int maxFrame) {
-      if (maxFrame < 1024) {
-        throw new IllegalArgumentException("maxFrame must be at least 1024 bytes, got " + maxFrame);
-      }
+      Checks.atLeast("maxFrame", maxFrame, 1024, "bytes");
       this.maxFrame = maxFrame;
       return this;
     }
@@ -223,9 +216,7 @@ public final class ListenOptions {
 
     /** See {@link ListenOptions#maxConnections()}; at least 1. */
     public Builder maxConnections(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxConnections must be at least 1, got " + max);
-      }
+      Checks.atLeast("maxConnections", max, 1);
       this.maxConnections = max;
       return this;
     }
@@ -241,9 +232,7 @@ public final class ListenOptions {
 
     /** See {@link ListenOptions#maxHandshakesPerAddress()}; at least 1. */
     public Builder maxHandshakesPerAddress(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxHandshakesPerAddress must be at least 1, got " + max);
-      }
+      Checks.atLeast("maxHandshakesPerAddress", max, 1);
       this.maxHandshakesPerAddress = max;
       return this;
     }

@@ -1,6 +1,7 @@
 package dev.workq.worker;
 
 import dev.workq.client.ClientOptions;
+import dev.workq.protocol.Checks;
 import dev.workq.protocol.Validate;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,17 +97,13 @@ public final class WorkerOptions {
     private Builder() {}
 
     public Builder gracePeriod(Duration grace) {
-      if (grace == null || grace.isNegative()) {
-        throw new IllegalArgumentException("gracePeriod must be zero or positive, got " + grace);
-      }
+      Checks.notNegative("gracePeriod", grace);
       this.gracePeriod = grace;
       return this;
     }
 
     public Builder reconnectTimeout(Duration timeout) {
-      if (timeout == null || timeout.isNegative()) {
-        throw new IllegalArgumentException("reconnectTimeout must be zero or positive, got " + timeout);
-      }
+      Checks.notNegative("reconnectTimeout", timeout);
       this.reconnectTimeout = timeout;
       return this;
     }
@@ -125,9 +122,7 @@ public final class WorkerOptions {
     }
 
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > 1024) {
-        throw new IllegalArgumentException("concurrency must be 1..1024, got " + concurrency);
-      }
+      Checks.range("concurrency", concurrency, 1, 1024);
       this.concurrency = concurrency;
       return this;
     }
