@@ -3,6 +3,8 @@ package dev.workq.worker.internal;
 import dev.workq.worker.HandlerJarException;
 import dev.workq.worker.WorkerException;
 import dev.workq.worker.api.TaskHandler;
+import dev.workq.protocol.Printable;
+import dev.workq.protocol.Validate;
 import dev.workq.worker.handlers.ExecHandler;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -63,6 +65,13 @@ public final class HandlerRegistry {
     try {
       for (TaskHandler<?, ?> h : ServiceLoader.load(TaskHandler.class, loader)) {
         String name = h.name();
+        try {
+          // The broker refuses a HELLO whose handler names break the queue-name rules; failing
+          // here names the handler's class instead of a protocol error at connect time.
+          Validate.name("handler name", name);
+        } catch (IllegalArgumentException e) {
+          throw new WorkerException("handler " + h.getClass().getName() + " has an invalid name: " + e.getMessage());
+        }
         if (ExecHandler.NAME.equals(name) && !allowExec) {
           exec = true;
           continue;
@@ -130,7 +139,7 @@ public final class HandlerRegistry {
     if (ExecHandler.NAME.equals(name) && execAvailable) {
       throw new UnknownHandlerException("handler 'exec' is disabled on this worker: start it with --allow-exec to run commands");
     }
-    throw new UnknownHandlerException("no handler named '" + name + "' on this worker (it has: " + String.join(", ", handlers.keySet()) + ")");
+    throw new UnknownHandlerException("no handler named '" + Printable.escape(name, 64) + "' on this worker (it has: " + String.join(", ", handlers.keySet()) + ")");
   }
 
   public List<String> names() {
