@@ -77,8 +77,13 @@ public final class Printable {
     return true;
   }
 
-  /** A character that is not itself part of a valid surrogate pair, and that must not reach a log or terminal raw. */
-  private static boolean unsafe(char c) {
+  /**
+   * Whether {@code c} must not reach a log or a terminal raw: a control character, a line or
+   * paragraph separator, a bidirectional override or isolate, or a surrogate (which is safe only
+   * as half of a valid pair: {@link #escape} keeps those). Public so that other escapers (the
+   * CLI's JSON output) apply the same rule.
+   */
+  public static boolean unsafe(char c) {
     return c < 0x20 || (c >= 0x7f && c <= 0x9f)
         || c == '\u2028' || c == '\u2029'
         || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069')
