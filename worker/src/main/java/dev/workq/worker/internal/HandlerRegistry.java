@@ -64,14 +64,7 @@ public final class HandlerRegistry {
     boolean exec = false;
     try {
       for (TaskHandler<?, ?> h : ServiceLoader.load(TaskHandler.class, loader)) {
-        String name = h.name();
-        try {
-          // The broker refuses a HELLO whose handler names break the queue-name rules; failing
-          // here names the handler's class instead of a protocol error at connect time.
-          Validate.name("handler name", name);
-        } catch (IllegalArgumentException e) {
-          throw new WorkerException("handler " + h.getClass().getName() + " has an invalid name: " + e.getMessage());
-        }
+        String name = checkName(h);
         if (ExecHandler.NAME.equals(name) && !allowExec) {
           exec = true;
           continue;
@@ -86,6 +79,20 @@ public final class HandlerRegistry {
       throw new WorkerException("cannot load a handler: " + e.getMessage(), e);
     }
     return new HandlerRegistry(found, exec);
+  }
+
+  /**
+   * {@code h}'s name, if it follows the queue-name rules ({@link Validate#name}), the rule the
+   * broker applies to HELLO and CONSUME: failing here names the handler's class, where the broker
+   * would only refuse the worker's connection.
+   */
+  static String checkName(TaskHandler<?, ?> h) {
+    String name = h.name();
+    try {
+      return Validate.name("handler name", name);
+    } catch (IllegalArgumentException e) {
+      throw new WorkerException("handler " + h.getClass().getName() + " has an invalid name: " + e.getMessage());
+    }
   }
 
   /**
