@@ -1,5 +1,6 @@
 package dev.workq.cli;
 
+import dev.workq.protocol.Printable;
 import dev.workq.cli.commands.BrokerCommand;
 import dev.workq.cli.commands.DeadLettersCommand;
 import dev.workq.cli.commands.DemoCommand;
@@ -89,6 +90,8 @@ public final class Workq implements Runnable {
       m = t.getClass().getSimpleName();
     }
     int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    // Messages quote the broker and the workers (refusals, dead-letter errors): the rest of the
+    // line is escaped so that none of them can move the cursor or colour the terminal.
+    return Printable.escape(nl < 0 ? m : m.substring(0, nl), 4096);
   }
 }

@@ -1,5 +1,6 @@
 package dev.workq.client;
 
+import dev.workq.protocol.Printable;
 import dev.workq.client.internal.Connection;
 import dev.workq.client.internal.Logging;
 import dev.workq.protocol.ItemKind;
@@ -230,7 +231,7 @@ public final class TaskPool {
     try {
       result = TaskResult.parse(delivery.payload());
     } catch (WorkqException e) {
-      log.warn("dropping item {} on {}: {}", delivery.id(), replyQueue, e.getMessage());
+      log.warn("dropping item {} on {}: {}", Printable.escape(delivery.id()), replyQueue, Printable.escape(e.getMessage()));
       delivery.ack();
       return;
     }
@@ -238,7 +239,7 @@ public final class TaskPool {
     CompletableFuture<TaskResult> f = awaiting.remove(result.id());
     if (f == null) {
       duplicateResults.incrementAndGet();
-      log.debug("result for task {} arrived again; ignored", result.id());
+      log.debug("result for task {} arrived again; ignored", Printable.escape(result.id()));
       return;
     }
     callbacks.execute(() -> f.complete(result));

@@ -10,7 +10,8 @@ import java.util.List;
  * @param name free-form name of the peer, for stats and logs
  * @param host the peer's host name
  * @param pid the peer's process id
- * @param handlers handler names a worker offers (empty for clients)
+ * @param handlers handler names a worker offers (empty for clients); each follows the queue-name
+ *     rules ({@link Validate#name}), so a name is safe in logs, stats and terminals
  */
 public record Hello(int version, Role role, String name, String host, long pid, List<String> handlers)
     implements Message {
@@ -25,5 +26,6 @@ public record Hello(int version, Role role, String name, String host, long pid, 
     if (handlers.size() > 1024) {
       throw new IllegalArgumentException("handlers: at most 1024, got " + handlers.size());
     }
+    handlers.forEach(h -> Validate.name("handlers", h));
   }
 }

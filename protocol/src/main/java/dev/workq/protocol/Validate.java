@@ -24,13 +24,18 @@ public final class Validate {
       boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
           || c == '.' || c == '_' || c == '-' || c == ':';
       if (!ok) {
-        throw new IllegalArgumentException(field + ": '" + value + "' has a character outside A-Z a-z 0-9 . _ - :");
+        // The value goes back to the peer and into the broker's log: escaped, so it cannot forge a line.
+        throw new IllegalArgumentException(field + ": '" + Printable.escape(value, 64)
+            + "' has a character outside A-Z a-z 0-9 . _ - : (at index " + i + ")");
       }
     }
     return value;
   }
 
-  /** Handler names follow the queue-name rules. */
+  /**
+   * Handler names follow the queue-name rules: the worker's {@code --handlers}, its handler
+   * registry, HELLO and CONSUME all check them here, so one place defines what a handler name is.
+   */
   public static String name(String field, String value) {
     return queue(field, value);
   }

@@ -76,6 +76,20 @@ final class RawPeer implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends one frame of {@code type} with {@code headerJson} as its header, byte for byte: for
+   * headers the message records would refuse to build (a HELLO with a bad handler name).
+   */
+  void sendRaw(dev.workq.protocol.MessageType type, String headerJson) {
+    byte[] header = headerJson.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    io.netty.buffer.ByteBuf frame = channel.alloc().buffer();
+    frame.writeInt(1 + 4 + header.length);
+    frame.writeByte(type.code());
+    frame.writeInt(header.length);
+    frame.writeBytes(header);
+    channel.writeAndFlush(frame).syncUninterruptibly();
+  }
+
   void send(Message m) {
     channel.writeAndFlush(m).syncUninterruptibly();
   }

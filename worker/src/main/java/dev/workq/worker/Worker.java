@@ -1,5 +1,6 @@
 package dev.workq.worker;
 
+import dev.workq.protocol.Printable;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.Delivery;
 import dev.workq.client.DeliveryListener;
@@ -132,7 +133,7 @@ public final class Worker {
         client = d.reconnect(lostAt);
       }
     } catch (BrokerDialer.GaveUpException e) {
-      log.error(e.getMessage());
+      log.error(Printable.escape(e.getMessage()));
       return EXIT_BROKER_LOST;
     } finally {
       dialer = null;
@@ -166,7 +167,7 @@ public final class Worker {
         // The broker is there and says no (a consumer budget, a bad queue name): not a loss.
         throw e;
       } catch (WorkqException e) {
-        log.warn("worker {} lost the broker while subscribing: {}", id, e.getMessage());
+        log.warn("worker {} lost the broker while subscribing: {}", id, Printable.escape(e.getMessage()));
         return SessionEnd.LOST_SUBSCRIBING;
       }
       log.info("worker {} taking tasks from '{}' (concurrency {}, prefetch {}, handlers {})", id, options.queue(),
@@ -233,7 +234,7 @@ public final class Worker {
       @Override
       public void onClose(String reason) {
         if (!end.isDone()) {
-          log.warn("worker {} lost the broker: {}; tasks it held go back to the queue", id, reason);
+          log.warn("worker {} lost the broker: {}; tasks it held go back to the queue", id, Printable.escape(reason));
           end.complete(false);
         }
       }

@@ -1,11 +1,11 @@
 package dev.workq.cli.commands;
 
+import dev.workq.cli.TerminalJson;
 import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.Logging;
 import dev.workq.client.WorkqClient;
 import dev.workq.client.DeadLetter;
 import dev.workq.client.DeadLetterPage;
-import dev.workq.protocol.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -49,7 +49,8 @@ public final class DeadLettersCommand {
         reply = client.deadLetters(target.queue, limit);
       }
       for (DeadLetter d : reply.items()) {
-        System.out.println(Json.mapper().writeValueAsString(d));
+        // Error messages come from workers: TerminalJson escapes what Jackson leaves raw (C1, DEL, U+2028).
+        System.out.println(TerminalJson.write(d));
       }
       System.err.println(reply.items().size() + " of " + reply.total() + " dead letters on '" + target.queue + "'");
       return 0;

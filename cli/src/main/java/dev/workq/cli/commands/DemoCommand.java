@@ -1,5 +1,6 @@
 package dev.workq.cli.commands;
 
+import dev.workq.protocol.Printable;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
 import dev.workq.client.ClientOptions;
@@ -76,7 +77,8 @@ public final class DemoCommand implements Callable<Integer> {
                 pi.substring(0, 12), pi.substring(pi.length() - 6), pidOf(r.worker()), r.elapsedMs());
           } else {
             failed++;
-            System.out.println("task " + r.id() + " failed on worker " + r.worker() + ": " + r.error());
+            System.out.println("task " + Printable.escape(r.id()) + " failed on worker " + Printable.escape(r.worker()) + ": "
+                + Printable.escape(r.error()));
           }
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

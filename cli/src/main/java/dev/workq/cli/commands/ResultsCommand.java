@@ -1,5 +1,6 @@
 package dev.workq.cli.commands;
 
+import dev.workq.protocol.Printable;
 import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
@@ -69,7 +70,9 @@ public final class ResultsCommand implements Callable<Integer> {
           throw new CliFailure(reason + " after " + taken + " of " + count + " results");
         }
         Delivery d = (Delivery) o;
-        System.out.println(d.payload().utf8());
+        // One result per line, as a worker sent it, but never a raw control character: compact JSON
+        // (what workers send) is unchanged, and a payload with newlines or ESC is shown escaped.
+        System.out.println(Printable.escape(d.payload().utf8(), Integer.MAX_VALUE));
         System.out.flush();
         d.ack();
         taken++;

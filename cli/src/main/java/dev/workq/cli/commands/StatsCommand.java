@@ -1,9 +1,10 @@
 package dev.workq.cli.commands;
 
+import dev.workq.protocol.Printable;
+import dev.workq.cli.TerminalJson;
 import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.Logging;
 import dev.workq.client.WorkqClient;
-import dev.workq.protocol.Json;
 import dev.workq.protocol.QueueNames;
 import dev.workq.client.QueueStats;
 import dev.workq.client.BrokerStats;
@@ -42,7 +43,7 @@ public final class StatsCommand implements Callable<Integer> {
       out.put("queues", stats.queues());
       out.put("workers", stats.workers());
       out.put("clients", stats.clients());
-      System.out.println(Json.mapper().writeValueAsString(out));
+      System.out.println(TerminalJson.write(out));
       return 0;
     }
     System.out.print(table(stats));
@@ -58,7 +59,7 @@ public final class StatsCommand implements Callable<Integer> {
         "DELAYED", "DEAD", "NO-HANDLER", "STOPS"});
     for (QueueStats q : stats.queues()) {
       QueueStats done = byName.get(q.name() + QueueNames.DONE_SUFFIX);
-      rows.add(new String[] {q.paused() ? q.name() + " (PAUSED)" : q.name(), "" + q.ready(), "" + q.inFlight(), "" + q.consumers(),
+      rows.add(new String[] {Printable.escape(q.paused() ? q.name() + " (PAUSED)" : q.name()), "" + q.ready(), "" + q.inFlight(), "" + q.consumers(),
           done == null ? "-" : "" + done.ready(), "" + q.delivered(), "" + q.completed(), "" + q.failed(), "" + q.delayed(),
           "" + q.dead(), "" + q.waitingForHandler(), "" + q.stops()});
     }
@@ -67,7 +68,9 @@ public final class StatsCommand implements Callable<Integer> {
     List<String[]> workers = new ArrayList<>();
     workers.add(new String[] {"WORKER", "HOST", "PID", "IN-FLIGHT", "HANDLERS"});
     for (WorkerStats w : stats.workers()) {
-      workers.add(new String[] {w.name(), w.host(), "" + w.pid(), "" + w.inFlight(), String.join(",", w.handlers())});
+      // Names, hosts and handlers come from the workers' HELLOs: escaped so none can rewrite the terminal.
+      workers.add(new String[] {Printable.escape(w.name()), Printable.escape(w.host()), "" + w.pid(), "" + w.inFlight(),
+          Printable.escape(String.join(",", w.handlers()), 4096)});
     }
     sb.append(format(workers, new boolean[] {false, false, true, true, false}));
     sb.append('\n').append(stats.workers().size()).append(" workers, ").append(stats.clients()).append(" clients connected");

@@ -1,5 +1,6 @@
 package dev.workq.cli.commands;
 
+import dev.workq.cli.TerminalJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.workq.cli.BrokerAddress;
@@ -177,7 +178,7 @@ public final class SubmitCommand implements Callable<Integer> {
         if (!r.ok()) {
           failed++;
         }
-        progress.println(r.toJson());
+        progress.println(TerminalJson.write(r));
         progress.step();
       }
     }

@@ -169,6 +169,11 @@ public final class BrokerProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** What the broker has written to stderr so far: its log alone, which only grows. */
+  public String stderr() throws IOException {
+    return Files.readString(log);
+  }
+
   /**
    * What the broker wrote to stderr (its log), then to stdout (the banner, and what the JVM
    * itself prints there, such as "Terminating due to java.lang.OutOfMemoryError").

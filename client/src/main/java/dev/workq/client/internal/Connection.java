@@ -1,5 +1,6 @@
 package dev.workq.client.internal;
 
+import dev.workq.protocol.Printable;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.ConnectionClosedException;
 import dev.workq.client.RemoteException;
@@ -49,7 +50,7 @@ public final class Connection {
   private volatile String closeReason;
   /** Set by {@link #close()}: deliveries still arriving are dropped; the broker requeues them. */
   private volatile boolean closing;
-  private volatile Consumer<ErrorReply> errorListener = e -> log.warn("broker: {}", e.describe());
+  private volatile Consumer<ErrorReply> errorListener = e -> log.warn("broker: {}", Printable.escape(e.describe()));
 
   /** Where a consumer's deliveries go; called on the event loop, so it must not block. */
   public interface DeliverySink {

@@ -1,5 +1,6 @@
 package dev.workq.client.internal;
 
+import dev.workq.protocol.Printable;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqException;
@@ -59,7 +60,7 @@ final class Dialer {
         if (!(e.getCause() instanceof RemoteException r) || r.code() != ErrorCode.CONNECTION_LIMIT || leftMs <= backoffMs) {
           throw e;
         }
-        log.debug("{}; trying again in {} ms", e.getMessage(), backoffMs);
+        log.debug("{}; trying again in {} ms", Printable.escape(e.getMessage()), backoffMs);
         try {
           Thread.sleep(backoffMs);
         } catch (InterruptedException interrupted) {

@@ -8,8 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +39,10 @@ import org.slf4j.LoggerFactory;
  * {@code tryLock} (it gets {@link OverlappingFileLockException}), and closing its channel would
  * silently drop the first broker's lock. So directories held in this JVM are also kept in a set,
  * checked before any file is opened.
+ *
+ * <p>The directory is created 0700 and {@code LOCK} 0600 ({@link PrivateFiles}), so no other local
+ * user can open {@code LOCK} and hold a lock on it that would block the broker's restart; see
+ * {@code openLockFile} for a {@code LOCK} that already exists with a looser mode or another owner.
  */
 public final class DataDirLock implements AutoCloseable {
 
@@ -48,6 +55,7 @@ public final class DataDirLock implements AutoCloseable {
   public static final String WATCH_MILLIS_PROPERTY = "workq.dataDirLock.watchMillis";
 
   static final String FILE_NAME = "LOCK";
+  private static final Set<StandardOpenOption> CREATE_WRITE = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
 
   private static final Logger LOG = LoggerFactory.getLogger(DataDirLock.class);
   /** Identities of the directories a DataDirLock in this JVM holds. */
@@ -108,14 +116,15 @@ public final class DataDirLock implements AutoCloseable {
 
   /** As {@link #acquire(Path)}, with the watcher checking every {@code watchInterval} (zero: no watcher). */
   static DataDirLock acquire(Path dir, Duration watchInterval) throws IOException {
-    Files.createDirectories(dir);
+    PrivateFiles.createDirectories(dir);
+    PrivateFiles.warnIfOpen(dir);
     Object identity = identity(dir);
     if (!HELD_IN_THIS_JVM.add(identity)) {
       throw new IOException("another broker is using " + dir + " (in this process)");
     }
     Path path = dir.resolve(FILE_NAME);
     try {
-      FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel = openLockFile(dir, path);
       FileLock lock = tryLock(channel);
       if (lock == null) {
         channel.close();
@@ -142,7 +151,7 @@ public final class DataDirLock implements AutoCloseable {
       if (current != null && current.equals(lockedKey)) {
         return Status.HELD;
       }
-      FileChannel fresh = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel fresh = PrivateFiles.open(path, CREATE_WRITE);
       FileLock freshLock;
       try {
         freshLock = tryLock(fresh);
@@ -211,6 +220,57 @@ public final class DataDirLock implements AutoCloseable {
       }
       closeQuietly(channel);
       HELD_IN_THIS_JVM.remove(dirIdentity);
+    }
+  }
+
+  /**
+   * Opens {@code LOCK}, creating it 0600 if missing. A lock can be blocked by anyone who can open
+   * the file, if only for reading (a shared lock conflicts with the exclusive one), so a {@code
+   * LOCK} that others could open is not used as it is: one owned by another user than the
+   * directory's owner is refused (that user made it, and may hold it); one with group or other
+   * bits (made by a broker before 0600, or by hand) is replaced by a fresh 0600 file, since a
+   * descriptor someone opened earlier would survive a chmod. Replacing it does not let two
+   * brokers run: a broker still running on the old file holds its journal segment locked, and the
+   * journal refuses to open under it. A symbolic link or other non-regular file is refused.
+   */
+  private static FileChannel openLockFile(Path dir, Path path) throws IOException {
+    if (!PrivateFiles.posix()) {
+      return PrivateFiles.open(path, CREATE_WRITE);
+    }
+    PosixFileAttributes attrs = posixAttributes(path);
+    if (attrs != null && !attrs.isRegularFile()) {
+      throw new IOException(path + " is not a regular file (" + (attrs.isSymbolicLink() ? "a symbolic link" : "a "
+          + (attrs.isDirectory() ? "directory" : "special file")) + "); remove it if no broker is running on " + dir);
+    }
+    if (attrs != null) {
+      UserPrincipal dirOwner = Files.getOwner(dir);
+      if (!attrs.owner().equals(dirOwner)) {
+        throw new IOException(path + " belongs to user " + attrs.owner().getName() + ", not to " + dirOwner.getName()
+            + " who owns " + dir + ": another user made it and can hold a lock on it that stops this broker from starting."
+            + " If no broker is running on " + dir + ", remove " + path);
+      }
+      if (PrivateFiles.hasGroupOrOther(attrs.permissions())) {
+        replaceWithPrivateFile(path, attrs);
+      }
+    }
+    // NOFOLLOW: a link planted between the check above and here fails the open instead of being followed.
+    return PrivateFiles.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  private static void replaceWithPrivateFile(Path path, PosixFileAttributes loose) throws IOException {
+    Path fresh = path.resolveSibling(FILE_NAME + ".new");
+    Files.deleteIfExists(fresh);
+    PrivateFiles.open(fresh, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)).close();
+    Files.move(fresh, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    LOG.warn("{} had mode {}: any local user could open it and hold a lock on it that stops the broker from starting;"
+        + " replaced it with a file of mode 0600", path, PrivateFiles.octal(loose.permissions()));
+  }
+
+  private static PosixFileAttributes posixAttributes(Path file) throws IOException {
+    try {
+      return Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (NoSuchFileException e) {
+      return null;
     }
   }
 

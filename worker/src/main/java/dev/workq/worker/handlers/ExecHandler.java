@@ -10,11 +10,15 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code exec}: runs {@code {"argv": [...], "timeoutMs": N}} and returns its exit code, stdout and
  * stderr. This is remote command execution, so a worker offers it only when started with
- * {@code --allow-exec}. Output is capped at {@link #MAX_OUTPUT} bytes per stream.
+ * {@code --allow-exec}. Output is capped at {@link #MAX_OUTPUT} bytes per stream. A command that
+ * runs over its limit (or whose task is interrupted) is killed with everything it started, not
+ * only the process itself: see {@link ProcessTree}.
  */
 public final class ExecHandler implements TaskHandler<ExecHandler.Input, ExecHandler.Output> {
 
@@ -23,6 +27,10 @@ public final class ExecHandler implements TaskHandler<ExecHandler.Input, ExecHan
   public static final int MAX_OUTPUT = 1 << 20;
   /** Default time limit: 60 s. */
   public static final long DEFAULT_TIMEOUT_MS = 60_000;
+  /** How long a timed-out command's processes get to disappear after SIGKILL before a WARN: 2 s. */
+  static final long KILL_WAIT_MS = 2_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(ExecHandler.class);
 
   public record Input(List<String> argv, Long timeoutMs) {
     public Input {
@@ -50,19 +58,28 @@ public final class ExecHandler implements TaskHandler<ExecHandler.Input, ExecHan
 
   @Override
   public Output handle(Input input, TaskContext context) throws Exception {
-    Process p = new ProcessBuilder(input.argv()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+    Process p = ProcessTree.start(input.argv(), new java.io.File("/dev/null"));
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
     CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
     long timeout = input.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : input.timeoutMs();
     try {
       if (!p.waitFor(timeout, TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
+        killTree(p);
         throw new IllegalStateException("command " + input.argv().get(0) + " ran over its " + timeout + " ms limit and was killed");
       }
       return new Output(p.exitValue(), out.get(5, TimeUnit.SECONDS), err.get(5, TimeUnit.SECONDS));
     } catch (InterruptedException | ExecutionException e) {
-      p.destroyForcibly();
+      killTree(p);
       throw e;
+    }
+  }
+
+  /** Kills the command and all it started (see {@link ProcessTree}), waiting briefly for them to go. */
+  private static void killTree(Process p) {
+    List<ProcessHandle> left = ProcessTree.kill(p, KILL_WAIT_MS);
+    if (!left.isEmpty()) {
+      LOG.warn("exec: {} process(es) of a killed command still run after {} ms: pids {}", left.size(), KILL_WAIT_MS,
+          left.stream().map(h -> Long.toString(h.pid())).toList());
     }
   }
 

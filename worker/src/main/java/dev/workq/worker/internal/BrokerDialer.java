@@ -1,5 +1,6 @@
 package dev.workq.worker.internal;
 
+import dev.workq.protocol.Printable;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.ConnectionClosedException;
 import dev.workq.client.RemoteException;
@@ -162,11 +163,11 @@ public final class BrokerDialer {
       lastFailure = shortReason(failure);
       if (atStart && !waitLogged) {
         // Once: a worker started before its broker (compose, Kubernetes) is normal, not an error.
-        log.info("worker {} waiting for the broker at {} ({}); retrying for up to {} s", workerId, address(), lastFailure,
+        log.info("worker {} waiting for the broker at {} ({}); retrying for up to {} s", workerId, address(), Printable.escape(lastFailure),
             window.toSeconds());
         waitLogged = true;
       } else {
-        log.debug("connecting to {} failed: {}", address(), failure.getMessage());
+        log.debug("connecting to {} failed: {}", address(), Printable.escape(failure.getMessage()));
       }
     }
   }

@@ -3,6 +3,8 @@ package dev.workq.worker.internal;
 import dev.workq.worker.HandlerJarException;
 import dev.workq.worker.WorkerException;
 import dev.workq.worker.api.TaskHandler;
+import dev.workq.protocol.Printable;
+import dev.workq.protocol.Validate;
 import dev.workq.worker.handlers.ExecHandler;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -62,7 +64,7 @@ public final class HandlerRegistry {
     boolean exec = false;
     try {
       for (TaskHandler<?, ?> h : ServiceLoader.load(TaskHandler.class, loader)) {
-        String name = h.name();
+        String name = checkName(h);
         if (ExecHandler.NAME.equals(name) && !allowExec) {
           exec = true;
           continue;
@@ -77,6 +79,20 @@ public final class HandlerRegistry {
       throw new WorkerException("cannot load a handler: " + e.getMessage(), e);
     }
     return new HandlerRegistry(found, exec);
+  }
+
+  /**
+   * {@code h}'s name, if it follows the queue-name rules ({@link Validate#name}), the rule the
+   * broker applies to HELLO and CONSUME: failing here names the handler's class, where the broker
+   * would only refuse the worker's connection.
+   */
+  static String checkName(TaskHandler<?, ?> h) {
+    String name = h.name();
+    try {
+      return Validate.name("handler name", name);
+    } catch (IllegalArgumentException e) {
+      throw new WorkerException("handler " + h.getClass().getName() + " has an invalid name: " + e.getMessage());
+    }
   }
 
   /**
@@ -130,7 +146,7 @@ public final class HandlerRegistry {
     if (ExecHandler.NAME.equals(name) && execAvailable) {
       throw new UnknownHandlerException("handler 'exec' is disabled on this worker: start it with --allow-exec to run commands");
     }
-    throw new UnknownHandlerException("no handler named '" + name + "' on this worker (it has: " + String.join(", ", handlers.keySet()) + ")");
+    throw new UnknownHandlerException("no handler named '" + Printable.escape(name, 64) + "' on this worker (it has: " + String.join(", ", handlers.keySet()) + ")");
   }
 
   public List<String> names() {

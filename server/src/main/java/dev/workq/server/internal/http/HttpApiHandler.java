@@ -1,5 +1,6 @@
 package dev.workq.server.internal.http;
 
+import dev.workq.protocol.Printable;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.workq.protocol.DeadLetters;
 import dev.workq.protocol.DeleteQueue;
@@ -106,11 +107,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       if (e != null) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof RejectedExecutionException) {
-          log.debug("HTTP {} {} refused", method, path, cause);
+          log.debug("HTTP {} {} refused", Printable.escape(method.name()), Printable.escape(path), cause);
           out = json(HttpResponseStatus.SERVICE_UNAVAILABLE,
               Map.of("error", "UNAVAILABLE: the broker is busy or stopping; try again"));
         } else {
-          log.warn("HTTP {} {} failed", method, path, e);
+          log.warn("HTTP {} {} failed", Printable.escape(method.name()), Printable.escape(path), e);
           out = json(HttpResponseStatus.INTERNAL_SERVER_ERROR, Map.of("error", String.valueOf(cause.getMessage())));
         }
       }

@@ -1,5 +1,6 @@
 package dev.workq.server.internal.journal;
 
+import dev.workq.server.internal.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * {@link Storage} on the local file system through {@link FileChannel}. Stateless apart from the
+ * {@link Storage} on the local file system through {@link FileChannel}. Directories it creates
+ * are 0700 and files 0600, from the moment they exist ({@link PrivateFiles}). Stateless apart from the
  * JVM-wide set of files it has locked, so one instance can serve any number of journals.
  *
  * <p>Locks are POSIX (fcntl) locks: they belong to the process, not the channel, and the OS drops
@@ -44,8 +46,9 @@ public final class FileStorage implements Storage {
     if (key != null && LOCKED_IN_THIS_JVM.contains(key)) {
       throw new IOException(file + " is locked by another journal in this process");
     }
-    return new ChannelFile(file, FileChannel.open(file,
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ));
+    // Segments and snapshots hold payloads and results: created 0600 (see PrivateFiles).
+    return new ChannelFile(file, PrivateFiles.open(file,
+        Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ)));
   }
 
   @Override
@@ -121,7 +124,7 @@ public final class FileStorage implements Storage {
 
   @Override
   public void createDirectories(Path dir) throws IOException {
-    Files.createDirectories(dir);
+    PrivateFiles.createDirectories(dir);
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * First in every pipeline: counts the broker's connections and turns away those over the cap
@@ -30,6 +31,7 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
   private final int max;
   private final boolean tls;
   private final AtomicInteger open = new AtomicInteger();
+  private final LogRateLimit refusals = LogRateLimit.withDefaults("connection-refused lines", Level.WARN);
 
   public ConnectionLimitHandler(int max, boolean tls) {
     this.max = max;
@@ -49,7 +51,9 @@ public final class ConnectionLimitHandler extends ChannelInboundHandlerAdapter {
       ctx.fireChannelActive();
       return;
     }
-    log.warn("refusing {}: {} connections open (max-connections {})", ctx.channel().remoteAddress(), n - 1, max);
+    // One line per refused connection would let a flood of connections flood the log too.
+    refusals.log(log, ctx.channel().eventLoop(), () ->
+        log.warn("refusing {}: {} connections open (max-connections {})", ctx.channel().remoteAddress(), n - 1, max));
     ctx.channel().config().setAutoRead(false);
     if (tls) {
       ctx.close();

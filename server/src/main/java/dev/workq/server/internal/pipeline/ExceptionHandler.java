@@ -2,6 +2,7 @@ package dev.workq.server.internal.pipeline;
 
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
+import dev.workq.protocol.Printable;
 import dev.workq.protocol.codec.ProtocolException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The last handler: the broker's one policy for failures on a connection. A protocol violation
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * a VirtualMachineError (out of memory, heap or direct) leaves the whole JVM in doubt, so it is
  * reported as fatal to the broker, which stops; anything else is a bug, logged loudly, and closes
  * the connection. Reading stops at once so a broken stream produces one error, not one per frame.
+ * The INFO line for a protocol violation is bounded broker-wide ({@link LogRateLimit}): strangers
+ * can cause one per connection.
  */
 @ChannelHandler.Sharable
 public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
@@ -34,10 +38,18 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
   static final long LINGER_MS = 2000;
 
   private final java.util.function.Consumer<Error> fatal;
+  /** One for the broker (this handler is shared by all its connections), so the bound is broker-wide. */
+  private final LogRateLimit closingLines;
 
   /** {@code fatal} is told of an Error that must stop the broker. */
   public ExceptionHandler(java.util.function.Consumer<Error> fatal) {
+    this(fatal, LogRateLimit.withDefaults("connection-closing lines", Level.INFO));
+  }
+
+  /** As {@link #ExceptionHandler(java.util.function.Consumer)}, with the bound on its "closing" lines. */
+  ExceptionHandler(java.util.function.Consumer<Error> fatal, LogRateLimit closingLines) {
     this.fatal = fatal;
+    this.closingLines = closingLines;
   }
 
   /** A handler for a pipeline without a broker to stop (tests of the pipeline alone). */
@@ -56,10 +68,13 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
       ctx.close();
       fatal.accept(vm);
     } else if (pe != null) {
-      log.info("closing {}: {}: {}", ctx.channel().remoteAddress(), pe.code(), pe.getMessage());
+      // A stranger can provoke this line once per connection before authenticating: bounded
+      // broker-wide, and the message (which can quote what the peer sent) escaped.
+      closingLines.log(log, ctx.channel().eventLoop(), () ->
+          log.info("closing {}: {}: {}", ctx.channel().remoteAddress(), pe.code(), Printable.escape(pe.getMessage())));
       closeAfter(ctx, new ErrorReply(0, pe.code(), pe.getMessage(), true));
     } else if (find(cause, IOException.class) != null) {
-      log.debug("closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      log.debug("closing {}: {}", ctx.channel().remoteAddress(), Printable.escape(cause.toString()));
       ctx.close();
     } else {
       log.warn("closing {} after an unexpected error", ctx.channel().remoteAddress(), cause);
