@@ -35,7 +35,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,8 +96,6 @@ class LogInjectionProcessTest {
   }
 
   @Test
-  @Disabled("needs the core's dead-letter log line escaped (BrokerCore: \"task {} on '{}' moved to the dead letters"
-      + " ...: {}\", its last argument); applied at merge")
   void aWorkersFailureMessageCannotForgeLinesThroughTheDeadLetterLog() throws Exception {
     int from = broker.stderr().length();
     try (Peer worker = new Peer(broker.port()); Peer client = new Peer(broker.port())) {

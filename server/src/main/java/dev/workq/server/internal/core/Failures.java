@@ -4,6 +4,7 @@ import dev.workq.protocol.DeadLetters;
 import dev.workq.protocol.DeadLettersReply;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Payload;
+import dev.workq.protocol.Printable;
 import dev.workq.protocol.outcome.TaskOutcome;
 import java.util.List;
 import java.util.Random;
@@ -111,8 +112,9 @@ final class Failures {
     persistence.appendQuietly(JournalRecords.replace(task.seq, result == null ? List.of(dead) : List.of(dead, result)));
     QueueState q = queues.queue(task.queue);
     q.dead.put(dead.seq, dead);
-    log.info("task {} on '{}' moved to the dead letters after {} attempts ({} lost workers): {}", task.id, q.name,
-        task.attempts, task.crashes, task.errors.isEmpty() ? "-" : task.errors.get(task.errors.size() - 1));
+    // The error is a worker's text: escaped, so a newline in it cannot forge a log line.
+    log.info("task {} on '{}' moved to the dead letters after {} attempts ({} lost workers): {}", Printable.escape(task.id), q.name,
+        task.attempts, task.crashes, task.errors.isEmpty() ? "-" : Printable.escape(task.errors.get(task.errors.size() - 1)));
     if (result != null) {
       intake.offerResult(result);
     }

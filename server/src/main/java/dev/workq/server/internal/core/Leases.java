@@ -1,5 +1,6 @@
 package dev.workq.server.internal.core;
 
+import dev.workq.protocol.Printable;
 import dev.workq.protocol.Renew;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,7 +66,7 @@ final class Leases {
       dispatcher.unhold(d);
       d.queue.leaseExpired++;
       log.info("lease of task {} on '{}' held by {} expired after {} ms without renewal; the task goes back to the queue",
-          d.item.id, d.queue.name, d.session, d.item.leaseMs);
+          Printable.escape(d.item.id), d.queue.name, d.session, d.item.leaseMs);
       failures.lost(d, "lease expired after " + d.item.leaseMs + " ms without renewal");
       dispatcher.dispatch(d.queue);
     }

@@ -2,6 +2,7 @@ package dev.workq.server.internal.core;
 
 import dev.workq.protocol.Hello;
 import dev.workq.protocol.Message;
+import dev.workq.protocol.Printable;
 import dev.workq.protocol.Role;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -185,6 +186,8 @@ public final class Session {
 
   @Override
   public String toString() {
-    return hello.role().name().toLowerCase() + " " + hello.name() + " (" + hello.host() + ":" + hello.pid() + ", session " + id + ")";
+    // The peer chose its name and host: escaped, as this goes into log lines.
+    return hello.role().name().toLowerCase() + " " + Printable.escape(hello.name()) + " (" + Printable.escape(hello.host()) + ":"
+        + hello.pid() + ", session " + id + ")";
   }
 }
