@@ -28,7 +28,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,29 +57,16 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private final BrokerCore core;
   private final HttpPlane plane;
-  private final byte[] token;
 
-  /** {@code token}: the broker's authkey, required as a bearer token for data; null when it has none. */
-  HttpApiHandler(BrokerCore core, HttpPlane plane, byte[] token) {
+  /** Who may ask is settled before this handler (see {@link TokenAuthHandler} and {@link HostOriginGuard}). */
+  HttpApiHandler(BrokerCore core, HttpPlane plane) {
     this.core = core;
     this.plane = plane;
-    this.token = token;
   }
 
-  /**
-   * With a key, everything but the dashboard's static files and the health check (which hold no
-   * data) needs {@code Authorization: Bearer <key>}, compared in constant time.
-   */
-  private boolean authorized(FullHttpRequest req, String path) {
-    if (token == null || STATIC.containsKey(path) || path.equals(HEALTH_PATH)) {
-      return true;
-    }
-    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return java.security.MessageDigest.isEqual(given, token);
+  /** Whether a GET of {@code path} needs no token: the dashboard's files and the health check hold no data. */
+  static boolean isPublic(String path) {
+    return STATIC.containsKey(path) || path.equals(HEALTH_PATH);
   }
 
   @Override
@@ -89,12 +75,6 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     String path = uri.path();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     CompletableFuture<FullHttpResponse> response;
-    if (!authorized(req, path)) {
-      FullHttpResponse denied = json(HttpResponseStatus.UNAUTHORIZED, Map.of("error", "AUTH_FAILED: send the broker's authkey as 'Authorization: Bearer <key>'"));
-      denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"workq\"");
-      send(ctx, denied, keepAlive);
-      return;
-    }
     try {
       response = route(req.method(), path, uri.parameters());
     } catch (IllegalArgumentException e) {
