@@ -296,6 +296,37 @@ class CliTest {
   }
 
   @Test
+  void anHttpTokenFileOthersCanReadOrAShortTokenIsAUsageError(@TempDir Path dir) throws Exception {
+    Path open = Files.writeString(dir.resolve("http-token"), "a-token-of-at-least-16-bytes\n");
+    Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    assertEquals(2, run("broker", "--port", "0", "--in-memory", "--http-port", "0", "--http-token-file", open.toString()));
+    assertOneLineError("HTTP token file " + open + " has mode 640; it must be readable by its owner only (chmod 600 " + open + ")");
+    Path shortToken = Files.writeString(dir.resolve("short"), "short\n");
+    Files.setPosixFilePermissions(shortToken, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(2, run("broker", "--port", "0", "--in-memory", "--http-port", "0", "--http-admin-token-file", shortToken.toString()));
+    assertOneLineError("httpAdminToken must be 16..4096 bytes, got 5");
+  }
+
+  @Test
+  void aShortAuthkeyIsAUsageErrorForTheBroker(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "secret\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(2, run("broker", "--port", "0", "--in-memory", "--authkey-file", key.toString()));
+    assertOneLineError("authkey has 6 bytes; an authkey needs at least 16");
+  }
+
+  @Test
+  void aPlaintextHttpPortBeyondLoopbackIsRefused(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "a-secret-of-24-bytes-ok\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Path token = Files.writeString(dir.resolve("http-token"), "a-token-of-at-least-16-bytes\n");
+    Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(1, run("broker", "--host", "0.0.0.0", "--port", "0", "--in-memory", "--authkey-file", key.toString(),
+        "--http-port", "0", "--http-token-file", token.toString()));
+    assertOneLineError("refusing to serve HTTP on 0.0.0.0:0 in plaintext");
+  }
+
+  @Test
   void aKeyTheBrokerDoesNotHaveIsOneAuthFailedLine(@TempDir Path dir) throws Exception {
     Path key = Files.writeString(dir.resolve("key"), "secret\n");
     Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
