@@ -45,7 +45,9 @@ public final class BrokerCommand implements Callable<Integer> {
   Integer ioThreads;
 
   @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + HttpOptions.DEFAULT_PORT,
-      description = "Serve Prometheus metrics (/metrics), the JSON API (/api) and the dashboard (/) on this port; -1 turns it off (default: ${DEFAULT-VALUE}).")
+      description = "Serve Prometheus metrics (/metrics), the JSON API (/api) and the dashboard (/) on this port: HTTPS with --tls-cert's "
+          + "certificate when there is one, plaintext on a loopback --host only; beyond loopback or with an authkey it needs "
+          + "--http-token-file and/or --http-admin-token-file; -1 turns it off (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "workq-data",
