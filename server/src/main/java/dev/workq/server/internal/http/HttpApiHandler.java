@@ -263,9 +263,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
+  /**
+   * The last handler: expected failures (a peer gone, a plaintext or failed TLS handshake on the
+   * HTTPS port, which any stranger can cause) are logged at DEBUG; anything else loudly.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
+    boolean tls = cause instanceof io.netty.handler.ssl.NotSslRecordException
+        || cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException;
+    if (cause instanceof IOException || tls) {
+      log.debug("HTTP connection {} failed", ctx.channel().remoteAddress(), cause);
+    } else {
       log.warn("HTTP connection {} failed", ctx.channel().remoteAddress(), cause);
     }
     ctx.close();
