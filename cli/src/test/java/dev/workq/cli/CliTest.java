@@ -128,7 +128,7 @@ class CliTest {
       c.put("open", 1);
       java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
           .newBuilder(java.net.URI.create("http://127.0.0.1:" + b.httpPort() + "/api/queues/held/pause"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+          .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), r.body());
       assertEquals(0, run("stats", "--broker", "127.0.0.1:" + b.port()), err());
       java.util.List<String> lines = out().lines().toList();
@@ -292,7 +292,38 @@ class CliTest {
     Path key = Files.writeString(dir.resolve("key"), "secret\n");
     Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     assertEquals(2, run("stats", "--broker", addr(), "--authkey-file", key.toString()));
-    assertOneLineError("readable by every user; run chmod 600");
+    assertOneLineError("has mode 644; it must be readable by its owner only (chmod 600 " + key + ")");
+  }
+
+  @Test
+  void anHttpTokenFileOthersCanReadOrAShortTokenIsAUsageError(@TempDir Path dir) throws Exception {
+    Path open = Files.writeString(dir.resolve("http-token"), "a-token-of-at-least-16-bytes\n");
+    Files.setPosixFilePermissions(open, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+    assertEquals(2, run("broker", "--port", "0", "--in-memory", "--http-port", "0", "--http-token-file", open.toString()));
+    assertOneLineError("HTTP token file " + open + " has mode 640; it must be readable by its owner only (chmod 600 " + open + ")");
+    Path shortToken = Files.writeString(dir.resolve("short"), "short\n");
+    Files.setPosixFilePermissions(shortToken, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(2, run("broker", "--port", "0", "--in-memory", "--http-port", "0", "--http-admin-token-file", shortToken.toString()));
+    assertOneLineError("httpAdminToken must be 16..4096 bytes, got 5");
+  }
+
+  @Test
+  void aShortAuthkeyIsAUsageErrorForTheBroker(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "secret\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(2, run("broker", "--port", "0", "--in-memory", "--authkey-file", key.toString()));
+    assertOneLineError("authkey has 6 bytes; an authkey needs at least 16");
+  }
+
+  @Test
+  void aPlaintextHttpPortBeyondLoopbackIsRefused(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("key"), "a-secret-of-24-bytes-ok\n");
+    Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    Path token = Files.writeString(dir.resolve("http-token"), "a-token-of-at-least-16-bytes\n");
+    Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    assertEquals(1, run("broker", "--host", "0.0.0.0", "--port", "0", "--in-memory", "--authkey-file", key.toString(),
+        "--http-port", "0", "--http-token-file", token.toString()));
+    assertOneLineError("refusing to serve HTTP on 0.0.0.0:0 in plaintext");
   }
 
   @Test
@@ -305,9 +336,9 @@ class CliTest {
 
   @Test
   void aKeyedBrokerServesTheSameKeyFromAFile(@TempDir Path dir) throws Exception {
-    Path key = Files.writeString(dir.resolve("key"), "secret\n");
+    Path key = Files.writeString(dir.resolve("key"), "a-secret-of-24-bytes-ok\n");
     Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-    try (Broker keyed = Broker.start(BrokerOptions.builder().port(0).authkey("secret".getBytes(StandardCharsets.UTF_8)).build())) {
+    try (Broker keyed = Broker.start(BrokerOptions.builder().port(0).authkey("a-secret-of-24-bytes-ok".getBytes(StandardCharsets.UTF_8)).build())) {
       assertEquals(0, run("stats", "--broker", "127.0.0.1:" + keyed.port(), "--authkey-file", key.toString()), err());
       assertEquals(1, run("stats", "--broker", "127.0.0.1:" + keyed.port()));
       assertOneLineError("AUTH_FAILED: the broker requires an authkey");

@@ -60,6 +60,7 @@ public final class Broker implements AutoCloseable {
 
   private final BrokerCore core;
   private final HttpServer http;
+  private final boolean https;
   private final Channel serverChannel;
   private final BrokerChannelInitializer initializer;
   /** Everything {@link #start} started, closed in reverse by {@link #close()}. */
@@ -68,7 +69,8 @@ public final class Broker implements AutoCloseable {
   private volatile Throwable fatal;
 
   private Broker(BrokerCore core, Channel serverChannel, BrokerChannelInitializer initializer, HttpServer http,
-      Resources resources) {
+      boolean https, Resources resources) {
+    this.https = https;
     this.core = core;
     this.serverChannel = serverChannel;
     this.initializer = initializer;
@@ -120,6 +122,8 @@ public final class Broker implements AutoCloseable {
       }
     }
     checkExposure(options);
+    // Checked before anything listens: an HTTP plane weaker than the broker port is refused.
+    HttpStart.Prepared httpSetup = options.http().enabled() ? HttpStart.prepare(options) : null;
     SslContext ssl = options.security().tls() ? Tls.serverContext(options.security()) : null;
     BrokerCore core = started.add("the core", createCore(options, storage, meters));
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-accept"), NioIoHandler.newFactory());
@@ -140,17 +144,18 @@ public final class Broker implements AutoCloseable {
         .childHandler(initializer));
     started.onClose("the listener", () -> channel.close().syncUninterruptibly());
     HttpServer http = null;
-    if (options.http().enabled()) {
+    if (httpSetup != null) {
       int httpPort = options.http().port();
       try {
         http = started.add("the HTTP listener", HttpServer.start(listen.host(), httpPort, boss, io, core,
-            options.security().authkey(), initializer::handshakeStats, meters));
+            httpSetup.access(), httpSetup.ssl(), initializer::handshakeStats, meters));
       } catch (Exception e) {
         throw new BrokerException("cannot listen for HTTP on " + listen.host() + ":" + httpPort + ": " + e.getMessage(), e);
       }
-      log.info("workq HTTP (metrics, API, dashboard) on http://{}:{}/", listen.host(), http.port());
+      log.info("workq HTTP (metrics, API, dashboard) on {}://{}:{}/{}", httpSetup.ssl() != null ? "https" : "http", listen.host(),
+          http.port(), httpSetup.access().readToken() == null && httpSetup.access().adminToken() == null ? ", no tokens" : "");
     }
-    Broker broker = new Broker(core, channel, initializer, http, started);
+    Broker broker = new Broker(core, channel, initializer, http, httpSetup != null && httpSetup.ssl() != null, started);
     core.onFatal(broker::stopAfterFatal);
     log.info("workq broker listening on {}{}{}", channel.localAddress(), options.security().tls() ? " with TLS" : "",
         options.security().authkey() != null ? ", authkey required" : ", no authkey");
@@ -239,6 +244,11 @@ public final class Broker implements AutoCloseable {
   /** The HTTP port actually bound, or -1 when HTTP is off. */
   public int httpPort() {
     return http == null ? -1 : http.port();
+  }
+
+  /** Whether the HTTP port speaks HTTPS (false when HTTP is off). */
+  public boolean httpsEnabled() {
+    return https;
   }
 
   /** Connections open now, handshaken or not. */

@@ -85,10 +85,14 @@ public final class SecurityOptions {
       this.tlsClientCa = o.tlsClientCa;
     }
 
-    /** The shared secret (see {@link SecurityOptions#authkey()}); null for none, else not empty. */
+    /**
+     * The shared secret (see {@link SecurityOptions#authkey()}); null for none, else at least
+     * {@link dev.workq.protocol.auth.Authkey#MIN_KEY_BYTES} bytes: a shorter key is refused, not
+     * warned about, since one recorded handshake lets anyone test guesses offline.
+     */
     public Builder authkey(byte[] authkey) {
-      if (authkey != null && authkey.length == 0) {
-        throw new IllegalArgumentException("authkey must not be empty");
+      if (authkey != null) {
+        dev.workq.protocol.auth.Authkey.requireStrong(authkey, "authkey");
       }
       this.authkey = authkey == null ? null : authkey.clone();
       return this;

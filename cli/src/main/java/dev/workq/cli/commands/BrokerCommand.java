@@ -2,6 +2,7 @@ package dev.workq.cli.commands;
 
 import dev.workq.cli.Logging;
 import dev.workq.protocol.auth.Authkey;
+import dev.workq.protocol.auth.SecretFile;
 import dev.workq.server.Broker;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.DeliveryOptions;
@@ -44,7 +45,9 @@ public final class BrokerCommand implements Callable<Integer> {
   Integer ioThreads;
 
   @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "" + HttpOptions.DEFAULT_PORT,
-      description = "Serve Prometheus metrics (/metrics), the JSON API (/api) and the dashboard (/) on this port; -1 turns it off (default: ${DEFAULT-VALUE}).")
+      description = "Serve Prometheus metrics (/metrics), the JSON API (/api) and the dashboard (/) on this port: HTTPS with --tls-cert's "
+          + "certificate when there is one, plaintext on a loopback --host only; beyond loopback or with an authkey it needs "
+          + "--http-token-file and/or --http-admin-token-file; -1 turns it off (default: ${DEFAULT-VALUE}).")
   int httpPort;
 
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "workq-data",
@@ -98,6 +101,28 @@ public final class BrokerCommand implements Callable<Integer> {
 
   @Option(names = "--tls-client-ca", paramLabel = "PEM", description = "Require client certificates signed by these CAs (mutual TLS).")
   Path tlsClientCa;
+
+  @Option(names = "--http-token-file", paramLabel = "FILE",
+      description = "File holding the HTTP read token (at least 16 bytes; /metrics and the API's GETs; not readable by other users); "
+          + "default: $" + HttpOptions.TOKEN_ENV + ", else none. Never the authkey.")
+  Path httpTokenFile;
+
+  @Option(names = "--http-admin-token-file", paramLabel = "FILE",
+      description = "File holding the HTTP admin token (at least 16 bytes; reads and actions: pause, resume, requeue, purge, delete); "
+          + "default: $" + HttpOptions.ADMIN_TOKEN_ENV + ", else none. Never the authkey.")
+  Path httpAdminTokenFile;
+
+  @Option(names = "--http-allow-host", paramLabel = "NAME",
+      description = "Another name the HTTP port answers for in the Host header (repeatable); by default it answers for the bound "
+          + "address, localhost, 127.0.0.1, [::1] and this machine's host name.")
+  java.util.List<String> httpAllowHosts = new java.util.ArrayList<>();
+
+  @Option(names = "--http-tls-cert", paramLabel = "PEM",
+      description = "Certificate chain (PEM) for HTTPS on the HTTP port, with --http-tls-key (default: --tls-cert's).")
+  Path httpTlsCert;
+
+  @Option(names = "--http-tls-key", paramLabel = "PEM", description = "Private key (PKCS#8 PEM) of --http-tls-cert.")
+  Path httpTlsKey;
 
   @Option(names = "--handshake-timeout-ms", paramLabel = "MS",
       description = "Time a connection has to finish TLS, the authkey exchange and HELLO (default: ${DEFAULT-VALUE}).")
@@ -235,7 +260,14 @@ public final class BrokerCommand implements Callable<Integer> {
             .maxMemoryBytes(maxMemoryBytes).maxQueueBytes(maxQueueBytes).maxPendingBytes(maxPendingBytes)
             .maxQueues(maxQueues).maxQueuesPerConnection(maxQueuesPerConnection)
             .maxConsumers(maxConsumers).maxConsumersPerConnection(maxConsumersPerConnection))
-        .http(h -> h.port(httpPort))
+        .http(h -> {
+          h.port(httpPort).tls(httpTlsCert, httpTlsKey)
+              .readToken(SecretFile.resolve(httpTokenFile, HttpOptions.TOKEN_ENV, System.getenv(HttpOptions.TOKEN_ENV),
+                  "HTTP token", HttpOptions.MAX_TOKEN_BYTES))
+              .adminToken(SecretFile.resolve(httpAdminTokenFile, HttpOptions.ADMIN_TOKEN_ENV, System.getenv(HttpOptions.ADMIN_TOKEN_ENV),
+                  "HTTP admin token", HttpOptions.MAX_TOKEN_BYTES));
+          httpAllowHosts.forEach(h::allowHost);
+        })
         .build();
   }
 
@@ -257,7 +289,7 @@ public final class BrokerCommand implements Callable<Integer> {
         + (options.security().tls() ? " (TLS" : " (plaintext") + (options.security().authkey() != null ? ", authkey required; " : ", no authkey; ")
         + (inMemory ? "in memory, no journal)" : "journal in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + ")"));
     if (broker.httpPort() >= 0) {
-      System.out.println("dashboard and metrics on http://" + broker.address().getHostString() + ":" + broker.httpPort() + "/");
+      System.out.println("dashboard and metrics on " + (broker.httpsEnabled() ? "https://" : "http://") + broker.address().getHostString() + ":" + broker.httpPort() + "/");
     }
     System.out.flush();
     try {

@@ -65,7 +65,12 @@ class ReadmeShellTest {
           "needs the wordcount worker above; CustomHandlerJarTest submits this task"),
       entry("head -c 32 /dev/urandom | base64 > key && chmod 600 key",
           "writes ./key for the TLS recipe after it, which needs certificates this checkout has not got"),
-      entry("bin/workq broker --host 0.0.0.0 --authkey-file key --tls-cert broker.pem --tls-key broker.key",
+      entry("head -c 32 /dev/urandom | base64 > http-token && chmod 600 http-token",
+          "writes ./http-token for the TLS recipe after it, which needs certificates this checkout has not got"),
+      entry("head -c 32 /dev/urandom | base64 > http-admin-token && chmod 600 http-admin-token",
+          "writes ./http-admin-token for the TLS recipe after it, which needs certificates this checkout has not got"),
+      entry("bin/workq broker --host 0.0.0.0 --authkey-file key --tls-cert broker.pem --tls-key broker.key --http-port 8443 "
+          + "--http-token-file http-token --http-admin-token-file http-admin-token",
           "needs broker.pem and broker.key, and listens on every interface"),
       entry("java -XX:+ExitOnOutOfMemoryError -jar workq.jar worker --broker broker-host:7070 --authkey-file key --tls-ca ca.pem",
           "needs a TLS broker on a host named broker-host and its ca.pem"),

@@ -1,17 +1,11 @@
 package dev.workq.protocol.auth;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.Arrays;
 import java.util.Base64;
-import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -39,6 +33,8 @@ public final class Authkey {
   public static final String CLIENT_LABEL = "workq-auth-v1:client-challenge:";
   /** Bytes of each nonce. */
   public static final int NONCE_BYTES = 32;
+  /** Shortest key the broker accepts, in bytes: {@value}. */
+  public static final int MIN_KEY_BYTES = 16;
   /** Longest key accepted, in bytes. */
   public static final int MAX_KEY_BYTES = 4096;
 
@@ -118,33 +114,25 @@ public final class Authkey {
   }
 
   /**
-   * Reads a key file: its bytes less trailing whitespace (the newline an editor adds). Refuses a
-   * missing or empty file and, on POSIX systems, one that other users can read: a key everyone on
-   * the machine can read protects nothing from them.
+   * Reads a key file through {@link SecretFile}: its bytes less trailing whitespace. Refuses a
+   * missing or empty file and, on POSIX systems, one with any group or other permission bit.
    */
   public static byte[] readFile(Path file) {
-    byte[] bytes;
-    try {
-      if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (perms.contains(PosixFilePermission.OTHERS_READ)) {
-          throw new IllegalArgumentException("authkey file " + file + " is readable by every user; run chmod 600 " + file);
-        }
-      }
-      if (Files.size(file) > MAX_KEY_BYTES + 64) {
-        throw new IllegalArgumentException("authkey file " + file + " is over " + MAX_KEY_BYTES + " bytes");
-      }
-      bytes = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("cannot read authkey file " + file + ": no such file");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read authkey file " + file + ": " + e.getMessage());
+    return check(SecretFile.read(file, "authkey", MAX_KEY_BYTES), "authkey file " + file);
+  }
+
+  /**
+   * Refuses a key shorter than {@link #MIN_KEY_BYTES}: one observed handshake lets anyone test
+   * guesses offline, and a short key falls in seconds. The broker applies this to its own key.
+   *
+   * @throws IllegalArgumentException naming {@code where} and the length
+   */
+  public static byte[] requireStrong(byte[] key, String where) {
+    if (key.length < MIN_KEY_BYTES) {
+      throw new IllegalArgumentException(where + " has " + key.length + " bytes; an authkey needs at least " + MIN_KEY_BYTES
+          + " (make one of 32 random bytes: head -c 32 /dev/urandom | base64 > key && chmod 600 key)");
     }
-    int end = bytes.length;
-    while (end > 0 && Character.isWhitespace(bytes[end - 1])) {
-      end--;
-    }
-    return check(Arrays.copyOf(bytes, end), "authkey file " + file);
+    return key;
   }
 
   private static byte[] check(byte[] key, String where) {

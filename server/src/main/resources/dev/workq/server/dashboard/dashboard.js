@@ -4,20 +4,49 @@
 const HISTORY = 120;          // samples kept per queue: two minutes at one a second
 const history = new Map();    // queue -> {depth: [], rate: [], lastDelivered, lastTime}
 
-// A broker with an authkey wants it as a bearer token; asked once, kept for this tab only.
+// The HTTP port's token (read or admin; never the authkey): asked once in the page's form, kept
+// for this tab only, sent as a header, never in a URL. Actions are JSON POSTs: a cross-site form
+// cannot send one, so the broker refuses anything else.
+const TOKEN_KEY = 'workq-token';
+let asking = false;
+let actionError = null;       // why the last action failed ("needs the admin token"), shown until one succeeds
+
 function authHeaders() {
-  const key = sessionStorage.getItem('workq-key');
-  return key ? {'Authorization': 'Bearer ' + key} : {};
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? {'Authorization': 'Bearer ' + token} : {};
 }
 
+function askForToken(why) {
+  asking = true;
+  const form = document.getElementById('login');
+  if (why) document.getElementById('login-why').textContent = why;
+  form.hidden = false;
+  document.getElementById('token').focus();
+}
+
+document.getElementById('login').addEventListener('submit', event => {
+  event.preventDefault();
+  const input = document.getElementById('token');
+  const token = input.value.trim();
+  input.value = '';
+  if (!token) return;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  document.getElementById('login').hidden = true;
+  asking = false;
+  actionError = null;
+  refresh();
+});
+document.getElementById('change-token').onclick = () => askForToken('Token for this tab (the admin token allows actions):');
+
 async function api(path, options) {
-  const response = await fetch(path, Object.assign({}, options, {headers: authHeaders()}));
+  const headers = Object.assign({'Content-Type': 'application/json'}, authHeaders());
+  const response = await fetch(path, Object.assign({}, options, {headers, credentials: 'omit'}));
   if (response.status === 401) {
-    const key = prompt('This broker needs its authkey:');
-    if (key) {
-      sessionStorage.setItem('workq-key', key.trim());
-      return api(path, options);
-    }
+    askForToken(sessionStorage.getItem(TOKEN_KEY) ? 'That token was refused; enter the read or admin token:' : null);
+    throw new Error('needs a token');
+  }
+  if (response.status === 403) {
+    throw new Error('needs the admin token');
   }
   if (!response.ok) {
     throw new Error(path + ': HTTP ' + response.status);
@@ -145,9 +174,13 @@ async function renderDead() {
 
 async function act(path) {
   try {
-    await api(path, {method: 'POST'});
+    await api(path, {method: 'POST', body: '{}'});
+    actionError = null;
   } catch (e) {
+    // Kept on screen through the redraws until an action succeeds or another token is given.
+    actionError = e;
     showError(e);
+    return;
   }
   refresh();
 }
@@ -159,12 +192,13 @@ function showError(e) {
 }
 
 async function refresh() {
+  if (asking) return;
   try {
     const [queues, workers] = await Promise.all([api('/api/queues'), api('/api/workers')]);
     renderQueues(queues);
     renderWorkers(workers);
     await renderDead();
-    showError(null);
+    showError(actionError);
   } catch (e) {
     showError(e);
   }

@@ -26,7 +26,7 @@ class StatsPausedAndStopsTest {
 
   private static int post(Broker b, String path) throws Exception {
     HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + b.httpPort() + path))
-        .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.noBody()).build();
     return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 

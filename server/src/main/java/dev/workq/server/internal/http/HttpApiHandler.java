@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,29 +58,16 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private final BrokerCore core;
   private final HttpPlane plane;
-  private final byte[] token;
 
-  /** {@code token}: the broker's authkey, required as a bearer token for data; null when it has none. */
-  HttpApiHandler(BrokerCore core, HttpPlane plane, byte[] token) {
+  /** Who may ask is settled before this handler (see {@link TokenAuthHandler} and {@link HostOriginGuard}). */
+  HttpApiHandler(BrokerCore core, HttpPlane plane) {
     this.core = core;
     this.plane = plane;
-    this.token = token;
   }
 
-  /**
-   * With a key, everything but the dashboard's static files and the health check (which hold no
-   * data) needs {@code Authorization: Bearer <key>}, compared in constant time.
-   */
-  private boolean authorized(FullHttpRequest req, String path) {
-    if (token == null || STATIC.containsKey(path) || path.equals(HEALTH_PATH)) {
-      return true;
-    }
-    String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return java.security.MessageDigest.isEqual(given, token);
+  /** Whether a GET of {@code path} needs no token: the dashboard's files and the health check hold no data. */
+  static boolean isPublic(String path) {
+    return STATIC.containsKey(path) || path.equals(HEALTH_PATH);
   }
 
   @Override
@@ -90,12 +76,6 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     String path = uri.path();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     CompletableFuture<FullHttpResponse> response;
-    if (!authorized(req, path)) {
-      FullHttpResponse denied = json(HttpResponseStatus.UNAUTHORIZED, Map.of("error", "AUTH_FAILED: send the broker's authkey as 'Authorization: Bearer <key>'"));
-      denied.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"workq\"");
-      send(ctx, denied, keepAlive);
-      return;
-    }
     try {
       response = route(req.method(), path, uri.parameters());
     } catch (IllegalArgumentException e) {
@@ -284,9 +264,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
+  /**
+   * The last handler: expected failures (a peer gone, a plaintext or failed TLS handshake on the
+   * HTTPS port, which any stranger can cause) are logged at DEBUG; anything else loudly.
+   */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (!(cause instanceof IOException)) {
+    boolean tls = cause instanceof io.netty.handler.ssl.NotSslRecordException
+        || cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException;
+    if (cause instanceof IOException || tls) {
+      log.debug("HTTP connection {} failed", ctx.channel().remoteAddress(), cause);
+    } else {
       log.warn("HTTP connection {} failed", ctx.channel().remoteAddress(), cause);
     }
     ctx.close();

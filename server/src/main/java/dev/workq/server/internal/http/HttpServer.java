@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -19,8 +20,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's HTTP listener (metrics, API, dashboard), sharing the broker's event loops and bound
- * to the broker's host. With an authkey, data needs it as a bearer token. Request bodies are capped
- * at 64 KiB and a connection idle for 60 s is closed. Owns the "workq-http" thread that builds the
+ * to the broker's host; HTTPS when given a TLS context. Each request passes, in order: the decoder
+ * guard (malformed: 400), the Host/Origin guard (rebinding: 421, CSRF: 403/415), the token check
+ * (401/403), then the API; every answer gets the security headers. Request bodies are capped at
+ * 64 KiB and a connection idle for 60 s is closed. Owns the "workq-http" thread that builds the
  * answers and the JVM meters ({@link JvmMeters}); {@link #close()} stops and unbinds them.
  */
 public final class HttpServer implements AutoCloseable {
@@ -38,9 +41,13 @@ public final class HttpServer implements AutoCloseable {
     this.jvm = jvm;
   }
 
-  /** Binds {@code host:port}; throws if it cannot. {@code /metrics} serves {@code meters}' registry. */
-  public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core, byte[] token,
-      java.util.function.Supplier<dev.workq.server.HandshakeStats> handshakes, BrokerMeters meters) throws InterruptedException {
+  /**
+   * Binds {@code host:port}; throws if it cannot. {@code /metrics} serves {@code meters}' registry.
+   * {@code ssl}: HTTPS with this context, or null for plaintext (which the broker allows on loopback only).
+   */
+  public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core, HttpAccess access,
+      SslContext ssl, java.util.function.Supplier<dev.workq.server.HandshakeStats> handshakes, BrokerMeters meters)
+      throws InterruptedException {
     // One thread builds every answer drawn from the core (see HttpPlane): not the core, not an event loop.
     ExecutorService executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
         new ArrayBlockingQueue<>(MAX_QUEUED_ANSWERS), new DefaultThreadFactory("workq-http", true));
@@ -51,11 +58,18 @@ public final class HttpServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            if (ssl != null) {
+              ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+            }
             ch.pipeline()
                 .addLast("read-timeout", new ReadTimeoutHandler(60))
                 .addLast("http-codec", new HttpServerCodec())
                 .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                .addLast("http-api", new HttpApiHandler(core, plane, token));
+                .addLast(SecurityHeadersHandler.NAME, SecurityHeadersHandler.INSTANCE)
+                .addLast(DecodeFailureHandler.NAME, new DecodeFailureHandler())
+                .addLast(HostOriginGuard.NAME, new HostOriginGuard(access))
+                .addLast(TokenAuthHandler.NAME, new TokenAuthHandler(access))
+                .addLast("http-api", new HttpApiHandler(core, plane));
           }
         });
     try {

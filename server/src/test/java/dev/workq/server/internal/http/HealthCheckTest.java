@@ -31,6 +31,11 @@ class HealthCheckTest {
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The HTTP plane with {@code token} as its read token (none when null), answering for 127.0.0.1. */
+  private static HttpAccess access(byte[] token) {
+    return new HttpAccess(token, null, java.util.Set.of("127.0.0.1"), false);
+  }
+
   private static BrokerCore core() {
     return BrokerCore.inMemory(CoreConfig.unbounded(1000, 64 * 1024, 3, 30_000, 1000, 60_000));
   }
@@ -39,7 +44,7 @@ class HealthCheckTest {
   void servesWithoutTheTokenWhileTheCoreAnswers() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     BrokerCore core = core();
-    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, KEY, () -> null, new BrokerMeters(System.currentTimeMillis()))) {
+    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, access(KEY), null, () -> null, new BrokerMeters(System.currentTimeMillis()))) {
       HttpResponse<String> r = get(server, "/healthz");
       assertEquals(200, r.statusCode(), r.body());
       assertTrue(r.body().startsWith("{\"status\":\"serving\""), r.body());
@@ -55,7 +60,7 @@ class HealthCheckTest {
   void aStoppedCoreIsNotServing() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     BrokerCore core = core();
-    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, null, () -> null, new BrokerMeters(System.currentTimeMillis()))) {
+    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, access(null), null, () -> null, new BrokerMeters(System.currentTimeMillis()))) {
       core.close();
       HttpResponse<String> r = get(server, "/healthz");
       assertEquals(503, r.statusCode(), r.body());
