@@ -169,7 +169,7 @@ class CliTest {
 
   @Test
   void portInUseIsAOneLineError() {
-    assertEquals(1, run("broker", "--port", "" + broker.port()));
+    assertEquals(1, run("broker", "--in-memory", "--port", "" + broker.port()));
     assertOneLineError("cannot listen on 127.0.0.1:" + broker.port());
   }
 

@@ -1,16 +1,19 @@
 package dev.workq.client;
 
 import dev.workq.protocol.ErrorCode;
-import dev.workq.protocol.ErrorReply;
 
-/** The broker refused a request; {@link #code()} says why (QUEUE_FULL, INVALID_REQUEST, ...). */
+/**
+ * The broker refused a request; {@link #code()} says why (QUEUE_FULL, INVALID_REQUEST, ...) and
+ * the message is {@code "CODE: the broker's explanation"}.
+ */
 public final class RemoteException extends WorkqException {
 
   private final ErrorCode code;
 
-  public RemoteException(ErrorReply error) {
-    super(error.describe());
-    this.code = error.code();
+  /** A refusal with {@code code} and the broker's {@code explanation} of it. */
+  public RemoteException(ErrorCode code, String explanation) {
+    super(code + ": " + explanation);
+    this.code = code;
   }
 
   public ErrorCode code() {

@@ -221,11 +221,11 @@ public final class Connection {
     if (e.corr() != 0) {
       CompletableFuture<Message> f = pending.remove(e.corr());
       if (f != null) {
-        f.completeExceptionally(new RemoteException(e));
+        f.completeExceptionally(new RemoteException(e.code(), e.message()));
       }
     } else if (e.fatal()) {
       closeReason = "broker at " + address + " closed the connection: " + e.describe();
-      welcome.completeExceptionally(new RemoteException(e));
+      welcome.completeExceptionally(new RemoteException(e.code(), e.message()));
     } else {
       errorListener.accept(e);
     }

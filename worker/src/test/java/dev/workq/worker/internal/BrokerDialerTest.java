@@ -7,7 +7,6 @@ import dev.workq.client.ConnectionClosedException;
 import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqException;
 import dev.workq.protocol.ErrorCode;
-import dev.workq.protocol.ErrorReply;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import javax.net.ssl.SSLHandshakeException;
@@ -26,14 +25,14 @@ class BrokerDialerTest {
     assertTrue(BrokerDialer.isTransient(because(new UnknownHostException("broker"))));
     assertTrue(BrokerDialer.isTransient(because(new ConnectionClosedException("connection to broker at h:1 was lost"))));
     assertTrue(BrokerDialer.isTransient(new WorkqException("broker at h:1 did not answer the handshake within 10000 ms")));
-    assertTrue(BrokerDialer.isTransient(because(new RemoteException(new ErrorReply(0, ErrorCode.CONNECTION_LIMIT, "busy", true)))));
-    assertTrue(BrokerDialer.isTransient(because(new RemoteException(new ErrorReply(0, ErrorCode.SHUTTING_DOWN, "bye", true)))));
+    assertTrue(BrokerDialer.isTransient(because(new RemoteException(ErrorCode.CONNECTION_LIMIT, "busy"))));
+    assertTrue(BrokerDialer.isTransient(because(new RemoteException(ErrorCode.SHUTTING_DOWN, "bye"))));
   }
 
   @Test
   void aWrongAuthkeyTlsOrVersionFailsAtOnce() {
-    assertFalse(BrokerDialer.isTransient(because(new RemoteException(new ErrorReply(0, ErrorCode.AUTH_FAILED, "no", true)))));
-    assertFalse(BrokerDialer.isTransient(because(new RemoteException(new ErrorReply(0, ErrorCode.UNSUPPORTED_VERSION, "v9", true)))));
+    assertFalse(BrokerDialer.isTransient(because(new RemoteException(ErrorCode.AUTH_FAILED, "no"))));
+    assertFalse(BrokerDialer.isTransient(because(new RemoteException(ErrorCode.UNSUPPORTED_VERSION, "v9"))));
     assertFalse(BrokerDialer.isTransient(because(new io.netty.handler.codec.DecoderException(new SSLHandshakeException("PKIX")))));
     // The client's own authkey check (the broker proved nothing) has a cause with no IO in it.
     assertFalse(BrokerDialer.isTransient(because(new WorkqException("broker at h:1: AUTH_FAILED: the broker did not prove the authkey"))));
