@@ -1,6 +1,14 @@
 package dev.workq.client;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.workq.protocol.Json;
 import dev.workq.protocol.Payload;
 import dev.workq.protocol.outcome.TaskOutcome;
@@ -11,8 +19,11 @@ import java.util.Objects;
 /**
  * A task's result record, as it sits on a done queue and as the CLI prints it: the client's view
  * of a {@link TaskOutcome}. The value stays the JSON bytes the worker wrote until it is asked for,
- * as a tree ({@link #value()}) or mapped straight to a type ({@link #valueAs}).
+ * as a tree ({@link #value()}) or mapped straight to a type ({@link #valueAs}). Jackson writes and
+ * reads it as the record itself, so it can sit inside an application's own JSON.
  */
+@JsonSerialize(using = TaskResult.AsRecord.class)
+@JsonDeserialize(using = TaskResult.FromRecord.class)
 public final class TaskResult {
 
   private final TaskOutcome outcome;
@@ -140,5 +151,30 @@ public final class TaskResult {
   @Override
   public String toString() {
     return toJson();
+  }
+
+  /** Writes a result as its record's JSON. */
+  static final class AsRecord extends StdSerializer<TaskResult> {
+    AsRecord() {
+      super(TaskResult.class);
+    }
+
+    @Override
+    public void serialize(TaskResult result, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeRawValue(result.toJson());
+    }
+  }
+
+  /** Reads a result from its record's JSON. */
+  static final class FromRecord extends StdDeserializer<TaskResult> {
+    FromRecord() {
+      super(TaskResult.class);
+    }
+
+    @Override
+    public TaskResult deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      JsonNode tree = ctxt.readTree(p);
+      return parse(Payload.wrap(Json.mapper().writeValueAsBytes(tree)));
+    }
   }
 }
