@@ -209,10 +209,12 @@ class TlsSelfSignedTest {
       tmf.init(trust);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(null, tmf.getTrustManagers(), null);
-      HttpClient https = HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(5)).build();
+      // Generous: the connect timeout covers the TLS handshake, the broker JVM's first, which on
+      // two cores busy with the rest of the suite has taken over 5 s.
+      HttpClient https = HttpClient.newBuilder().sslContext(ctx).connectTimeout(Duration.ofSeconds(30)).build();
       // localhost: the client checks the host name against the certificate's names.
       HttpResponse<String> metrics = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + b.httpPort() + "/metrics"))
-          .header("Authorization", "Bearer read-token-0123456789").timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+          .header("Authorization", "Bearer read-token-0123456789").timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
       assertEquals(200, metrics.statusCode(), metrics.body());
       assertTrue(metrics.body().contains("workq_"), "a Prometheus scrape");
       assertTrue(b.log().contains("https://"), b.log());
