@@ -9,6 +9,7 @@ import dev.workq.cli.commands.ResultsCommand;
 import dev.workq.cli.commands.StatsCommand;
 import dev.workq.cli.commands.StopCommand;
 import dev.workq.cli.commands.SubmitCommand;
+import dev.workq.cli.commands.TlsCommand;
 import dev.workq.cli.commands.WorkerCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
     description = "A distributed work queue: a broker holds named task queues and done queues, "
         + "worker processes run the tasks, clients submit and collect.",
     subcommands = {BrokerCommand.class, WorkerCommand.class, SubmitCommand.class, ResultsCommand.class,
-        StatsCommand.class, StopCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        StatsCommand.class, StopCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, TlsCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Workq implements Runnable {
 
   /** Exit status for bad usage. */

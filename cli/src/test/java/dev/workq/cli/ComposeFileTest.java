@@ -1,6 +1,7 @@
 package dev.workq.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,8 +19,9 @@ import picocli.CommandLine;
 
 /**
  * docker-compose.yml and the Dockerfile stay true to the CLI: Compose itself validates the file
- * (there is no Docker engine here to run it), and every service's command is parsed by the real
- * {@code workq} command line, so a renamed or removed flag fails this test.
+ * (there is no Docker engine here to run it), every service's command is parsed by the real
+ * {@code workq} command line, so a renamed or removed flag fails this test, and the broker's HTTP
+ * port gets its certificate and tokens the way docs/SECURITY.md requires beyond loopback.
  */
 class ComposeFileTest {
 
@@ -30,7 +32,7 @@ class ComposeFileTest {
     Path compose = ROOT.resolve("docker-compose.yml");
     JsonNode config = new ObjectMapper(new YAMLFactory()).readTree(dockerComposeConfig(compose));
     JsonNode services = config.get("services");
-    assertTrue(services.has("broker") && services.has("worker") && services.has("submitter"), services.toString());
+    assertTrue(services.has("certs") && services.has("broker") && services.has("worker") && services.has("submitter"), services.toString());
     for (var it = services.fields(); it.hasNext(); ) {
       var service = it.next();
       List<String> args = new ArrayList<>();
@@ -51,17 +53,66 @@ class ComposeFileTest {
     List<String> targets = new ArrayList<>();
     broker.get("ports").forEach(p -> targets.add(p.get("target").asText()));
     assertTrue(targets.contains(port) && targets.contains(httpPort), "broker publishes " + targets + ", listens on " + port + "/" + httpPort);
-    assertTrue(broker.get("volumes").get(0).asText().contains(":" + dataDir), "the data directory is on the named volume");
+    assertEquals(new Mount("workq-data", dataDir, false), mounts(broker).get(0), "the data directory is on the named volume");
     assertTrue(config.get("volumes").has("workq-data"));
     for (String name : List.of("broker", "worker", "submitter")) {
       assertEquals("test-key-for-compose-config", services.get(name).get("environment").get("WORKQ_AUTHKEY").asText(),
           name + " shares the authkey the broker requires on a non-loopback address");
+    }
+    for (String name : List.of("WORKQ_HTTP_TOKEN", "WORKQ_HTTP_ADMIN_TOKEN")) {
+      assertEquals("test-" + name.toLowerCase(java.util.Locale.ROOT) + "-0123456789", broker.get("environment").get(name).asText(),
+          "the broker takes " + name + " from the environment");
     }
     String workerBroker = services.get("worker").get("command").toString();
     assertTrue(workerBroker.contains("broker:" + port), "workers reach the broker's service name and port: " + workerBroker);
     JsonNode submitterVolume = services.get("submitter").get("volumes").get(0);
     String hostFile = submitterVolume.isTextual() ? submitterVolume.asText().split(":")[0] : submitterVolume.get("source").asText();
     assertTrue(Files.exists(Path.of(hostFile).isAbsolute() ? Path.of(hostFile) : ROOT.resolve(hostFile)), hostFile);
+  }
+
+  /**
+   * The broker's HTTP port serves HTTPS beyond loopback with a certificate the one-shot certs
+   * service makes, idempotently, in a volume the broker mounts read-only, and it starts only once
+   * that is done.
+   */
+  @Test
+  void theCertsServiceMakesTheCertificateTheBrokersHttpPortServes() throws Exception {
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(dockerComposeConfig(ROOT.resolve("docker-compose.yml"))).get("services");
+    List<String> certsArgs = args(services.get("certs"));
+    assertEquals(List.of("tls", "self-signed"), certsArgs.subList(0, 2), "certs runs workq tls self-signed: " + certsArgs);
+    assertTrue(certsArgs.contains("--if-missing"), "a second 'up' keeps the certificate the browser was shown: " + certsArgs);
+    List<String> names = new ArrayList<>();
+    for (int i = certsArgs.indexOf("--name"); i >= 0 && i < certsArgs.size() - 1; i += 2) {
+      if (certsArgs.get(i).equals("--name")) {
+        names.add(certsArgs.get(i + 1));
+      }
+    }
+    assertTrue(names.containsAll(List.of("localhost", "broker")), "the certificate names the dashboard's host and the service: " + names);
+    String dir = certsArgs.get(certsArgs.indexOf("--dir") + 1);
+    Mount written = mounts(services.get("certs")).stream().filter(m -> m.target().equals(dir)).findFirst()
+        .orElseThrow(() -> new AssertionError("certs writes " + dir + ", which is no volume"));
+    assertFalse(written.readOnly());
+
+    JsonNode broker = services.get("broker");
+    assertEquals("service_completed_successfully", broker.get("depends_on").get("certs").get("condition").asText(),
+        "the broker starts once the certificate is there");
+    Mount read = mounts(broker).stream().filter(m -> m.source().equals(written.source())).findFirst()
+        .orElseThrow(() -> new AssertionError("the broker does not mount " + written.source()));
+    assertTrue(read.readOnly(), "the broker mounts the certificate read-only");
+    List<String> brokerArgs = args(broker);
+    assertEquals(read.target() + "/cert.pem", brokerArgs.get(brokerArgs.indexOf("--http-tls-cert") + 1));
+    assertEquals(read.target() + "/key.pem", brokerArgs.get(brokerArgs.indexOf("--http-tls-key") + 1));
+    String allowed = brokerArgs.get(brokerArgs.indexOf("--http-allow-host") + 1);
+    assertTrue(names.contains(allowed), "the name a Prometheus on the network scrapes by is allowed and in the certificate: " + allowed);
+  }
+
+  @Test
+  void composeRefusesToStartWithoutEitherHttpToken() throws Exception {
+    for (String missing : List.of("WORKQ_HTTP_TOKEN", "WORKQ_HTTP_ADMIN_TOKEN")) {
+      Result r = runDockerComposeConfig(ROOT.resolve("docker-compose.yml"), missing);
+      assertTrue(r.status() != 0, "docker-compose config accepted the file without " + missing);
+      assertTrue(r.output().contains("set " + missing), r.output());
+    }
   }
 
   @Test
@@ -72,19 +123,59 @@ class ComposeFileTest {
     assertTrue(dockerfile.contains("\"-jar\", \"/app/workq.jar\""), "its entrypoint runs the CLI");
     String pom = Files.readString(ROOT.resolve("cli/pom.xml"));
     assertTrue(pom.contains("<finalName>workq</finalName>"), "cli/pom.xml still builds workq.jar");
+    assertTrue(dockerfile.contains("mkdir -p /data /certs && chown workq /data /certs && chmod 700 /certs"),
+        "the volumes' mount points belong to the image's user, so its named volumes do too");
+  }
+
+  /** A service's volume, from the short form ("src:dst:ro", docker-compose 1) or the long one (Compose 2). */
+  record Mount(String source, String target, boolean readOnly) {
+  }
+
+  record Result(int status, String output) {
+  }
+
+  private static List<Mount> mounts(JsonNode service) {
+    List<Mount> mounts = new ArrayList<>();
+    for (JsonNode v : service.get("volumes")) {
+      if (v.isTextual()) {
+        String[] parts = v.asText().split(":");
+        mounts.add(new Mount(parts[0], parts[1], parts.length > 2 && parts[2].equals("ro")));
+      } else {
+        mounts.add(new Mount(v.get("source").asText(), v.get("target").asText(), v.path("read_only").asBoolean(false)));
+      }
+    }
+    return mounts;
+  }
+
+  private static List<String> args(JsonNode service) {
+    List<String> args = new ArrayList<>();
+    service.get("command").forEach(a -> args.add(a.asText()));
+    return args;
   }
 
   private static String dockerComposeConfig(Path compose) throws Exception {
+    Result r = runDockerComposeConfig(compose, null);
+    assertEquals(0, r.status(), "docker-compose config rejected the file:\n" + r.output());
+    return r.output();
+  }
+
+  /** {@code docker-compose config} with the variables the file requires set, less {@code unset}. */
+  private static Result runDockerComposeConfig(Path compose, String unset) throws Exception {
     Path binary = Path.of("/usr/bin/docker-compose");
     if (!"true".equals(System.getenv("CI"))) {
       Assumptions.assumeTrue(Files.isExecutable(binary), "needs Debian's docker-compose; .ci/run installs it");
     }
     ProcessBuilder pb = new ProcessBuilder(binary.toString(), "-f", compose.toString(), "config").redirectErrorStream(true);
     pb.environment().put("WORKQ_AUTHKEY", "test-key-for-compose-config");
+    for (String name : List.of("WORKQ_HTTP_TOKEN", "WORKQ_HTTP_ADMIN_TOKEN")) {
+      pb.environment().put(name, "test-" + name.toLowerCase(java.util.Locale.ROOT) + "-0123456789");
+    }
+    if (unset != null) {
+      pb.environment().remove(unset);
+    }
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "docker-compose config did not finish");
-    assertEquals(0, p.exitValue(), "docker-compose config rejected the file:\n" + out);
-    return out;
+    return new Result(p.exitValue(), out);
   }
 }

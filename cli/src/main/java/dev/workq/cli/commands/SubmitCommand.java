@@ -1,6 +1,5 @@
 package dev.workq.cli.commands;
 
-import dev.workq.cli.TerminalJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.workq.cli.BrokerAddress;
@@ -12,6 +11,7 @@ import dev.workq.client.TaskOptions;
 import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
 import dev.workq.protocol.Json;
+import dev.workq.protocol.Printable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -178,7 +178,9 @@ public final class SubmitCommand implements Callable<Integer> {
         if (!r.ok()) {
           failed++;
         }
-        progress.println(TerminalJson.write(r));
+        // The result record's own codec writes the line (TaskResult is no bean Jackson could write);
+        // escaped as results prints it, so a peer's text cannot drive the terminal.
+        progress.println(Printable.escape(r.toJson(), Integer.MAX_VALUE));
         progress.step();
       }
     }

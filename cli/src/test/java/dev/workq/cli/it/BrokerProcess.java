@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 public final class BrokerProcess implements AutoCloseable {
 
   private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
-  private static final Pattern HTTP = Pattern.compile("metrics on http://[^:/]+:(\\d+)/");
+  private static final Pattern HTTP = Pattern.compile("metrics on https?://[^:/]+:(\\d+)/");
 
   private final Process process;
   private final int port;

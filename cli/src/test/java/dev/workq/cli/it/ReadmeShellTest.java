@@ -72,6 +72,8 @@ class ReadmeShellTest {
       entry("bin/workq broker --host 0.0.0.0 --authkey-file key --tls-cert broker.pem --tls-key broker.key --http-port 8443 "
           + "--http-token-file http-token --http-admin-token-file http-admin-token",
           "needs broker.pem and broker.key, and listens on every interface"),
+      entry("bin/workq tls self-signed --dir certs --name broker-host",
+          "writes certs/ into the checkout; TlsSelfSignedTest runs the command and serves HTTPS with what it writes"),
       entry("java -XX:+ExitOnOutOfMemoryError -jar workq.jar worker --broker broker-host:7070 --authkey-file key --tls-ca ca.pem",
           "needs a TLS broker on a host named broker-host and its ca.pem"),
       entry("bin/workq stats --broker broker-host:7070 --authkey-file key --tls-ca ca.pem",
