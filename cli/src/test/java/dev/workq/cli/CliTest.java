@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.server.Broker;
 import dev.workq.server.BrokerOptions;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,45 +13,36 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI's contract for bad input: one line on stderr, a non-zero status, no stack trace. */
 class CliTest {
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream oldOut;
-  private PrintStream oldErr;
+  @RegisterExtension
+  final Console console = new Console();
   private Broker broker;
 
   @BeforeEach
-  void capture() {
-    oldOut = System.out;
-    oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  void startBroker() {
     broker = Broker.start(BrokerOptions.builder().port(0).build());
   }
 
   @AfterEach
-  void restore() {
-    System.setOut(oldOut);
-    System.setErr(oldErr);
+  void stopBroker() {
     broker.close();
   }
 
   private int run(String... args) {
-    out.reset();
-    err.reset();
-    return Workq.run(args);
+    return console.run(args);
   }
 
   private String out() {
-    return out.toString(StandardCharsets.UTF_8);
+    return console.out();
   }
 
   private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return console.err();
   }
 
   private String addr() {

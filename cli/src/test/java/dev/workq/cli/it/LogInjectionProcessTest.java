@@ -20,7 +20,6 @@ import dev.workq.protocol.PutOk;
 import dev.workq.protocol.Role;
 import dev.workq.protocol.Welcome;
 import dev.workq.protocol.codec.MessageDecoder;
-import dev.workq.protocol.codec.MessageEncoder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
@@ -153,16 +152,7 @@ class LogInjectionProcessTest {
     }
 
     void send(Message m) throws IOException {
-      ByteBuf buf = Unpooled.buffer();
-      try {
-        MessageEncoder.encode(m, buf);
-        byte[] bytes = new byte[buf.readableBytes()];
-        buf.readBytes(bytes);
-        out.write(bytes);
-        out.flush();
-      } finally {
-        buf.release();
-      }
+      RawFrames.write(out, m);
     }
 
     /** One frame of {@code type} whose header is {@code header}, byte for byte. */

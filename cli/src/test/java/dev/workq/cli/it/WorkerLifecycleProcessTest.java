@@ -10,9 +10,6 @@ import dev.workq.client.WorkqClient;
 import dev.workq.protocol.MessageType;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Welcome;
-import dev.workq.protocol.codec.MessageEncoder;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -186,16 +183,7 @@ class WorkerLifecycleProcessTest {
   }
 
   private static void write(OutputStream out, dev.workq.protocol.Message m) throws IOException {
-    ByteBuf buf = Unpooled.buffer();
-    try {
-      MessageEncoder.encode(m, buf);
-      byte[] bytes = new byte[buf.readableBytes()];
-      buf.readBytes(bytes);
-      out.write(bytes);
-      out.flush();
-    } finally {
-      buf.release();
-    }
+    RawFrames.write(out, m);
   }
 
   private void awaitLog(Process w, String text) {
