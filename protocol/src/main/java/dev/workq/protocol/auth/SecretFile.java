@@ -1,5 +1,6 @@
 package dev.workq.protocol.auth;
 
+import dev.workq.protocol.FileModes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ public final class SecretFile {
     try {
       if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (!ownerOnly(perms)) {
+        if (!FileModes.ownerOnly(perms)) {
           throw new IllegalArgumentException(what + " file " + file + " has mode " + mode(perms)
               + "; it must be readable by its owner only (chmod 600 " + file + ")");
         }
@@ -79,22 +80,8 @@ public final class SecretFile {
     return value;
   }
 
-  private static boolean ownerOnly(Set<PosixFilePermission> perms) {
-    for (PosixFilePermission p : perms) {
-      if (p != PosixFilePermission.OWNER_READ && p != PosixFilePermission.OWNER_WRITE && p != PosixFilePermission.OWNER_EXECUTE) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   /** The permissions as the octal mode {@code ls -l}'s readers know, e.g. 640. */
   static String mode(Set<PosixFilePermission> perms) {
-    int mode = 0;
-    for (PosixFilePermission p : perms) {
-      // The enum runs OWNER_READ .. OTHERS_EXECUTE, the bits from 0400 down to 0001.
-      mode |= 1 << (8 - p.ordinal());
-    }
-    return Integer.toOctalString(mode);
+    return Integer.toOctalString(FileModes.bits(perms));
   }
 }

@@ -1,5 +1,6 @@
 package dev.workq.server.internal;
 
+import dev.workq.protocol.FileModes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystems;
@@ -87,20 +88,11 @@ public final class PrivateFiles {
 
   /** Whether {@code mode} grants anything to the group or to others. */
   public static boolean hasGroupOrOther(Set<PosixFilePermission> mode) {
-    for (PosixFilePermission p : mode) {
-      if (!p.name().startsWith("OWNER_")) {
-        return true;
-      }
-    }
-    return false;
+    return !FileModes.ownerOnly(mode);
   }
 
   /** {@code mode} as a chmod number, such as {@code 0644}. */
   public static String octal(Set<PosixFilePermission> mode) {
-    int bits = 0;
-    for (PosixFilePermission p : mode) {
-      bits |= 1 << (8 - p.ordinal());
-    }
-    return String.format("0%03o", bits);
+    return String.format("0%03o", FileModes.bits(mode));
   }
 }
