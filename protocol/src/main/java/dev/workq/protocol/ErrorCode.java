@@ -1,5 +1,7 @@
 package dev.workq.protocol;
 
+import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
+
 /** Error codes carried by {@link ErrorReply}. Fatal ones are followed by the broker closing. */
 public enum ErrorCode {
   /** The frame or message could not be decoded, or broke the protocol's state rules. */
@@ -54,5 +56,11 @@ public enum ErrorCode {
   /** A queue cannot be deleted while it has consumers, waiting fetches or items in flight. */
   QUEUE_IN_USE,
   /** A queue that still holds items is deleted only when the request says force. */
-  QUEUE_NOT_EMPTY
+  QUEUE_NOT_EMPTY,
+  /**
+   * A code this peer does not know, sent by a newer broker: read instead of failing the frame.
+   * The error's {@code fatal} flag and message still say what happened. Never sent.
+   */
+  @JsonEnumDefaultValue
+  UNKNOWN
 }

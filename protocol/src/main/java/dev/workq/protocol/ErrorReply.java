@@ -1,16 +1,30 @@
 package dev.workq.protocol;
 
 /**
- * An error. {@code corr} names the request it answers, or is 0 when it answers none (an ack for an
- * unknown delivery, a bad frame). After a fatal error the broker closes the connection.
+ * An error. {@code corr} names the request it answers, or is 0 when it answers none (a bad frame,
+ * a settlement). An error about a settlement (ACK, COMPLETE, RELEASE) names the delivery in
+ * {@code tag} instead, so a peer can match it without reading the message. After a fatal error
+ * the broker closes the connection.
+ *
+ * @param tag the delivery tag of the ACK, COMPLETE or RELEASE refused; null for any other error
  */
-public record ErrorReply(long corr, ErrorCode code, String message, boolean fatal) implements Message {
+public record ErrorReply(long corr, ErrorCode code, String message, boolean fatal, Long tag) implements Message {
 
   public ErrorReply {
     if (code == null) {
       code = ErrorCode.INTERNAL_ERROR;
     }
     message = message == null ? "" : message;
+  }
+
+  /** An error about a request ({@code corr}) or about none (0). */
+  public ErrorReply(long corr, ErrorCode code, String message, boolean fatal) {
+    this(corr, code, message, fatal, null);
+  }
+
+  /** A non-fatal refusal of the settlement of delivery {@code tag}. */
+  public static ErrorReply aboutDelivery(long tag, ErrorCode code, String message) {
+    return new ErrorReply(0, code, message, false, tag);
   }
 
   /** The one-line form people see: {@code QUEUE_FULL: queue 'a' holds 10 items (max-length 10)}. */

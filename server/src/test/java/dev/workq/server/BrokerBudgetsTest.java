@@ -199,7 +199,7 @@ class BrokerBudgetsTest {
   void aWorkerOffersAtMostSixteenDifferentHandlerListsAndItsConsumersShareThem() throws Exception {
     broker = Broker.start(BrokerOptions.builder().port(0).build());
     try (RawPeer worker = RawPeer.open(broker.port())) {
-      worker.send(new dev.workq.protocol.Hello(dev.workq.protocol.ProtocolVersion.CURRENT, dev.workq.protocol.Role.WORKER, "w",
+      worker.send(new dev.workq.protocol.Hello(dev.workq.protocol.ProtocolVersion.V1, dev.workq.protocol.Role.WORKER, "w",
           "h", 1, List.of()));
       worker.expect(dev.workq.protocol.Welcome.class);
       for (int i = 0; i < 16; i++) {

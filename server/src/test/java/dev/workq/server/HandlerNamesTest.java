@@ -40,7 +40,7 @@ class HandlerNamesTest {
   /** A worker's HELLO as JSON, with {@code handlerJson} (a JSON string literal's content) as its one handler. */
   private static String helloWith(String handlerJson) throws Exception {
     String valid = Json.mapper().writeValueAsString(
-        new Hello(ProtocolVersion.CURRENT, Role.WORKER, "w", "h", 1, List.of("PLACEHOLDER")));
+        new Hello(ProtocolVersion.V1, Role.WORKER, "w", "h", 1, List.of("PLACEHOLDER")));
     return valid.replace("\"PLACEHOLDER\"", "\"" + handlerJson + "\"");
   }
 
@@ -72,7 +72,7 @@ class HandlerNamesTest {
   @Test
   void aConsumeWithABadHandlerNameIsRefused() throws Exception {
     try (RawPeer peer = RawPeer.open(broker.port())) {
-      peer.send(new Hello(ProtocolVersion.CURRENT, Role.WORKER, "w", "h", 1, List.of("ok")));
+      peer.send(new Hello(ProtocolVersion.V1, Role.WORKER, "w", "h", 1, List.of("ok")));
       peer.expect(Welcome.class);
       peer.sendRaw(MessageType.CONSUME, "{\"corr\":1,\"queue\":\"q\",\"prefetch\":1,\"handlers\":[\"a\\u001bb\"]}");
       ErrorReply e = peer.expect(ErrorReply.class);

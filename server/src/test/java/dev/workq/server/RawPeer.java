@@ -67,7 +67,7 @@ final class RawPeer implements AutoCloseable {
   static RawPeer connect(int port) throws InterruptedException {
     RawPeer peer = new RawPeer(port);
     try {
-      peer.send(new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "raw-peer", "localhost", 1, List.of()));
+      peer.send(new Hello(ProtocolVersion.V1, Role.CLIENT, "raw-peer", "localhost", 1, List.of()));
       peer.expect(Welcome.class);
       return peer;
     } catch (RuntimeException | InterruptedException e) {

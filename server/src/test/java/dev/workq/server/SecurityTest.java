@@ -126,7 +126,7 @@ class SecurityTest {
   void aPeerThatSkipsTheChallengeGetsAuthFailedAndIsClosed() throws Exception {
     start(BrokerOptions.builder().authkey(KEY), client().authkey(KEY));
     try (RawPeer peer = RawPeer.open(broker.port())) {
-      peer.send(new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "skipper", "h", 1, List.of()));
+      peer.send(new Hello(ProtocolVersion.V1, Role.CLIENT, "skipper", "h", 1, List.of()));
       peer.expect(AuthChallenge.class);
       peer.send(new Ping(1));
       ErrorReply error = peer.expect(ErrorReply.class);
@@ -142,7 +142,7 @@ class SecurityTest {
     start(BrokerOptions.builder().authkey(KEY), client().authkey(KEY));
     AuthResponse recorded;
     try (RawPeer first = RawPeer.open(broker.port())) {
-      first.send(new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "first", "h", 1, List.of()));
+      first.send(new Hello(ProtocolVersion.V1, Role.CLIENT, "first", "h", 1, List.of()));
       byte[] nonce = Authkey.decodeNonce(first.expect(AuthChallenge.class).nonce());
       recorded = new AuthResponse(Authkey.prove(KEY, Authkey.SERVER_LABEL, nonce), Authkey.encode(Authkey.newNonce()));
       first.send(recorded);
@@ -151,7 +151,7 @@ class SecurityTest {
     }
     // An eavesdropper replays the recorded answer on a connection of its own.
     try (RawPeer replay = RawPeer.open(broker.port())) {
-      replay.send(new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "replay", "h", 1, List.of()));
+      replay.send(new Hello(ProtocolVersion.V1, Role.CLIENT, "replay", "h", 1, List.of()));
       replay.expect(AuthChallenge.class);
       replay.send(recorded);
       ErrorReply error = replay.expect(ErrorReply.class);

@@ -74,7 +74,7 @@ class SlowClientTest {
           + ",\"error\":null,\"worker\":\"good\",\"attempts\":" + d.attempts() + ",\"elapsedMs\":0}").getBytes(StandardCharsets.UTF_8)));
       long baseline = usedHeapAfterGc(memory);
 
-      byte[] hello = frame(new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "slow", "h", 1, List.of()));
+      byte[] hello = frame(new Hello(ProtocolVersion.V1, Role.CLIENT, "slow", "h", 1, List.of()));
       for (int i = 0; i < SILENT; i++) {
         attackers.add(new Socket("127.0.0.1", broker.port()));
       }

@@ -68,7 +68,7 @@ final class AttackPeer implements AutoCloseable {
   static AttackPeer connect(int port) throws InterruptedException {
     AttackPeer peer = new AttackPeer(port);
     try {
-      peer.send(new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "attacker", "localhost", ProcessHandle.current().pid(), List.of()));
+      peer.send(new Hello(ProtocolVersion.V1, Role.CLIENT, "attacker", "localhost", ProcessHandle.current().pid(), List.of()));
       Message m = peer.poll(10);
       if (!(m instanceof Welcome)) {
         throw new AssertionError("expected WELCOME, got " + m);

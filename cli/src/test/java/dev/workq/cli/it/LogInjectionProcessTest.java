@@ -80,12 +80,12 @@ class LogInjectionProcessTest {
     }
     // A HELLO whose header holds raw control bytes, not even escaped as JSON.
     try (Peer p = new Peer(broker.port())) {
-      p.sendRaw(MessageType.HELLO, "{\"version\":" + ProtocolVersion.CURRENT + ",\"role\":\"x\n" + FORGED + "\u001b\u0000\"}");
+      p.sendRaw(MessageType.HELLO, "{\"version\":" + ProtocolVersion.V1 + ",\"role\":\"x\n" + FORGED + "\u001b\u0000\"}");
       assertTrue(p.read() instanceof ErrorReply);
     }
     // A worker's HELLO offering a handler whose name carries the forgery.
     try (Peer p = new Peer(broker.port())) {
-      p.sendRaw(MessageType.HELLO, "{\"version\":" + ProtocolVersion.CURRENT
+      p.sendRaw(MessageType.HELLO, "{\"version\":" + ProtocolVersion.V1
           + ",\"role\":\"WORKER\",\"name\":\"w\",\"host\":\"h\",\"pid\":1,\"handlers\":[\"" + EVIL_JSON + "\"]}");
       assertTrue(p.read() instanceof ErrorReply);
     }
@@ -98,11 +98,11 @@ class LogInjectionProcessTest {
   void aWorkersFailureMessageCannotForgeLinesThroughTheDeadLetterLog() throws Exception {
     int from = broker.stderr().length();
     try (Peer worker = new Peer(broker.port()); Peer client = new Peer(broker.port())) {
-      worker.send(new Hello(ProtocolVersion.CURRENT, Role.WORKER, "w", "h", 1, List.of("h")));
+      worker.send(new Hello(ProtocolVersion.V1, Role.WORKER, "w", "h", 1, List.of("h")));
       assertTrue(worker.read() instanceof Welcome);
       worker.send(new Consume(1, "inject", 1, List.of("h")));
       assertTrue(worker.read() instanceof ConsumeOk);
-      client.send(new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "c", "h", 1, List.of()));
+      client.send(new Hello(ProtocolVersion.V1, Role.CLIENT, "c", "h", 1, List.of()));
       assertTrue(client.read() instanceof Welcome);
       client.send(new Put(2, "inject", ItemKind.TASK, null, "h", null, 1, null, Payload.ofUtf8("{}")));
       assertTrue(client.read() instanceof PutOk);

@@ -128,7 +128,7 @@ class WorkerLifecycleProcessTest {
       try (Socket s = fake.accept()) {
         DataInputStream in = new DataInputStream(s.getInputStream());
         assertEquals(MessageType.HELLO.code(), readFrameType(in));
-        write(s.getOutputStream(), new Welcome(ProtocolVersion.CURRENT, "fake", "s1", null));
+        write(s.getOutputStream(), new Welcome(ProtocolVersion.V1, "fake", "s1", null));
         int type;
         do {
           type = readFrameType(in); // PINGs may come first
@@ -157,7 +157,7 @@ class WorkerLifecycleProcessTest {
           try (Socket s = fake.accept()) {
             DataInputStream in = new DataInputStream(s.getInputStream());
             readFrameType(in);
-            write(s.getOutputStream(), new Welcome(ProtocolVersion.CURRENT, "fake", "s", null));
+            write(s.getOutputStream(), new Welcome(ProtocolVersion.V1, "fake", "s", null));
             while (readFrameType(in) != MessageType.CONSUME.code()) {
               // skip PINGs
             }

@@ -10,7 +10,6 @@ import dev.workq.protocol.Payload;
 import dev.workq.protocol.PayloadMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageDecoder;
 import java.io.IOException;
@@ -21,10 +20,35 @@ import java.util.List;
  * type, bad header length, malformed JSON, a field out of range) becomes a
  * {@link ProtocolException}; nothing else escapes.
  */
-@ChannelHandler.Sharable
 public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   public static final String NAME = "message-decoder";
+
+  /** The layout of the frames this decoder reads; event loop only. */
+  private int version = dev.workq.protocol.ProtocolVersion.V1;
+  /** Set after a failure or by {@link #discardRest}: every later frame is dropped unread. */
+  private boolean discarding;
+
+  /** Reads frames of {@code version}'s layout from the next frame on; event loop only. */
+  public void version(int version) {
+    if (!dev.workq.protocol.ProtocolVersion.isSupported(version)) {
+      throw new IllegalArgumentException("unsupported protocol version " + version);
+    }
+    this.version = version;
+  }
+
+  /** The layout in force. */
+  public int version() {
+    return version;
+  }
+
+  /**
+   * Drops every frame from now on, also those already read behind the current one: after a fatal
+   * error nothing the peer sent behind the bad frame is carried out. Event loop only.
+   */
+  public void discardRest() {
+    discarding = true;
+  }
 
   private static final ObjectReader[] READERS = new ObjectReader[256];
 
@@ -36,10 +60,27 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
-    out.add(decode(frame));
+    if (discarding) {
+      frame.skipBytes(frame.readableBytes());
+      return;
+    }
+    try {
+      out.addAll(decode(frame, version));
+    } catch (RuntimeException e) {
+      discarding = true;
+      throw e;
+    }
   }
 
-  /** Decodes one frame body; exposed for tests and fuzzing. */
+  /** Decodes one frame body of {@code version}'s layout into its messages, in order. */
+  public static List<Message> decode(ByteBuf frame, int version) {
+    if (version != dev.workq.protocol.ProtocolVersion.V1) {
+      throw new UnsupportedOperationException("protocol " + version + " is not written yet");
+    }
+    return List.of(decode(frame));
+  }
+
+  /** Decodes one frame body of protocol 1; exposed for tests and fuzzing. */
   public static Message decode(ByteBuf frame) {
     if (frame.readableBytes() < Frames.MIN_BODY) {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, "frame of " + frame.readableBytes() + " bytes is too short");

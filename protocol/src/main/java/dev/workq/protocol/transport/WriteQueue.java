@@ -2,6 +2,8 @@ package dev.workq.protocol.transport;
 
 import dev.workq.protocol.Message;
 import io.netty.channel.Channel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,28 +55,42 @@ public final class WriteQueue {
   }
 
   /**
-   * Writes everything queued. A message that arrives after the poll loop but before the flag is
-   * cleared is drained here, in place, when this drain wins the flag back; otherwise another
-   * thread has scheduled a drain that will write it.
+   * Writes everything queued, as batches of up to {@link #FLUSH_EVERY} messages (one write and one
+   * encoding each, so several messages share a frame from protocol 2 on). A message that arrives
+   * after the poll loop but before the flag is cleared is drained here, in place, when this drain
+   * wins the flag back; otherwise another thread has scheduled a drain that will write it.
    */
   private void drain() {
     do {
-      int written = 0;
+      List<Message> batch = new ArrayList<>();
       Object item;
       while ((item = queue.poll()) != null) {
         if (item instanceof Action a) {
+          write(batch);
           channel.flush();
           a.run.run();
           continue;
         }
-        channel.write(item, channel.voidPromise());
-        if (++written % FLUSH_EVERY == 0) {
+        batch.add((Message) item);
+        if (batch.size() == FLUSH_EVERY) {
+          write(batch);
           channel.flush();
         }
       }
+      write(batch);
       channel.flush();
       scheduled.set(false);
     } while (!queue.isEmpty() && scheduled.compareAndSet(false, true));
+  }
+
+  /** Writes what {@code batch} holds, as one message or one {@link MessageBatch}, and empties it. */
+  private void write(List<Message> batch) {
+    if (batch.size() == 1) {
+      channel.write(batch.get(0), channel.voidPromise());
+    } else if (!batch.isEmpty()) {
+      channel.write(new MessageBatch(batch), channel.voidPromise());
+    }
+    batch.clear();
   }
 
   private record Action(Runnable run) {

@@ -24,8 +24,6 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
   private final BrokerCore core;
   private final String brokerName;
   private final SslContext ssl;
-  private final MessageDecoder decoder = new MessageDecoder();
-  private final MessageEncoder encoder = new MessageEncoder();
   private final DispatchHandler dispatch;
   private final ExceptionHandler exceptions;
   private final ConnectionLimitHandler limit;
@@ -82,8 +80,8 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
     frames.handshakeMaxFrame(options.listen().handshakeMaxFrame());
     p.addLast(HandshakeBudgetHandler.NAME, new HandshakeBudgetHandler(handshakes, frames));
     p.addLast(FrameDecoder.NAME, frames);
-    p.addLast(MessageDecoder.NAME, decoder)
-        .addLast(MessageEncoder.NAME, encoder)
+    p.addLast(MessageDecoder.NAME, new MessageDecoder())
+        .addLast(MessageEncoder.NAME, new MessageEncoder())
         .addLast(IdleTimeoutHandler.NAME, new IdleTimeoutHandler(options.listen().idleTimeout().toMillis()))
         .addLast(HandshakeDeadlineHandler.NAME, new HandshakeDeadlineHandler(options.listen().handshakeTimeout().toMillis()));
     byte[] key = options.security().authkey();

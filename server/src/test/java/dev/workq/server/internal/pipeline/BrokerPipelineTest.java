@@ -89,10 +89,10 @@ class BrokerPipelineTest {
   void welcomesAValidHelloAndRemovesTheHandshakeHandler() throws Exception {
     assertNotNull(channel.pipeline().get(HandshakeHandler.NAME));
 
-    send(hello(ProtocolVersion.CURRENT));
+    send(hello(ProtocolVersion.V1));
 
     Welcome welcome = assertInstanceOf(Welcome.class, next());
-    assertEquals(ProtocolVersion.CURRENT, welcome.version());
+    assertEquals(ProtocolVersion.V1, welcome.version());
     assertEquals("workq/test", welcome.broker());
     assertFalse(welcome.session().isBlank());
     assertTrue(channel.isOpen());
@@ -107,7 +107,7 @@ class BrokerPipelineTest {
 
   @Test
   void welcomesAHelloThatArrivesInTwoPieces() throws Exception {
-    ByteBuf whole = encode(hello(ProtocolVersion.CURRENT));
+    ByteBuf whole = encode(hello(ProtocolVersion.V1));
     ByteBuf first = whole.readRetainedSlice(7);
     ByteBuf rest = whole.readRetainedSlice(whole.readableBytes());
     whole.release();
@@ -220,7 +220,7 @@ class BrokerPipelineTest {
         new PutOk(1, "id"),
         new ErrorReply(0, ErrorCode.INTERNAL_ERROR, "from a peer", false),
         new StatsReply(1, List.of(new QueueStats("q", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0)), List.of(), 0, 0, 0),
-        new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "again", "h", 1, List.of()));
+        new Hello(ProtocolVersion.V1, Role.CLIENT, "again", "h", 1, List.of()));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -287,7 +287,7 @@ class BrokerPipelineTest {
   }
 
   private void handshake() throws Exception {
-    send(hello(ProtocolVersion.CURRENT));
+    send(hello(ProtocolVersion.V1));
     assertInstanceOf(Welcome.class, next());
   }
 

@@ -249,7 +249,7 @@ class HandshakeBudgetTest {
   }
 
   private static Hello hello() {
-    return new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "t", "h", 1, List.of());
+    return new Hello(ProtocolVersion.V1, Role.CLIENT, "t", "h", 1, List.of());
   }
 
   @Test
