@@ -3,11 +3,8 @@ package dev.workq.server.internal.core;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Payload;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,45 +43,38 @@ final class JournalRecords {
   private JournalRecords() {}
 
   static byte[] put(Item item) {
-    return write(out -> {
-      out.writeByte(PUT);
-      writeItem(out, item);
-    }, item.payload.length());
+    RecordBytes out = new RecordBytes(1 + itemSize(item));
+    writeItem(out.u8(PUT), item);
+    return out.done();
   }
 
   /** A PUT of an item captured for a snapshot: the same bytes as {@link #put(Item)} of that item then. */
   static byte[] put(Snapshotter.LiveItem item) {
-    return write(out -> {
-      out.writeByte(PUT);
-      writeItem(out, item.seq(), item.queue(), item.kind(), item.state(), item.id(), item.handler(), item.replyTo(),
-          item.maxAttempts(), item.leaseMs(), item.attempts(), item.crashes(), item.notBefore(), item.errors(), item.payload());
-    }, item.payload().length());
+    RecordBytes out = new RecordBytes(1 + itemSize(item.queue(), item.id(), item.handler(), item.replyTo(), item.errors(),
+        item.payload()));
+    writeItem(out.u8(PUT), item.seq(), item.queue(), item.kind(), item.state(), item.id(), item.handler(), item.replyTo(),
+        item.maxAttempts(), item.leaseMs(), item.attempts(), item.crashes(), item.notBefore(), item.errors(), item.payload());
+    return out.done();
   }
 
   static byte[] remove(long seq) {
-    return write(out -> {
-      out.writeByte(REMOVE);
-      out.writeLong(seq);
-    }, 0);
+    return new RecordBytes(9).u8(REMOVE).i64(seq).done();
   }
 
   static byte[] replace(long seq, List<Item> items) {
-    int size = items.stream().mapToInt(i -> i.payload.length()).sum();
-    return write(out -> {
-      out.writeByte(REPLACE);
-      out.writeLong(seq);
-      out.writeShort(items.size());
-      for (Item i : items) {
-        writeItem(out, i);
-      }
-    }, size);
+    int size = 1 + 8 + 2;
+    for (Item i : items) {
+      size += itemSize(i);
+    }
+    RecordBytes out = new RecordBytes(size).u8(REPLACE).i64(seq).i16(items.size());
+    for (Item i : items) {
+      writeItem(out, i);
+    }
+    return out.done();
   }
 
   static byte[] epoch(long epoch) {
-    return write(out -> {
-      out.writeByte(EPOCH);
-      out.writeLong(epoch);
-    }, 0);
+    return new RecordBytes(9).u8(EPOCH).i64(epoch).done();
   }
 
   /** Applies one record to {@code target}. */
@@ -106,48 +96,47 @@ final class JournalRecords {
     }
   }
 
-  private interface Writer {
-    void write(DataOutputStream out) throws IOException;
+  /** Errors longer than this are cut, so every string fits its u16 length. */
+  private static final int MAX_ERROR_CHARS = 4000;
+
+  private static int itemSize(Item i) {
+    return itemSize(i.queue, i.id, i.handler, i.replyTo, i.errors, i.payload);
   }
 
-  private static byte[] write(Writer w, int payloadBytes) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream(96 + payloadBytes);
-    try (DataOutputStream out = new DataOutputStream(buf)) {
-      w.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static int itemSize(String queue, String id, String handler, String replyTo, List<String> errors, Payload payload) {
+    int size = 8 + RecordBytes.utfSize(queue) + 1 + 1 + RecordBytes.utfSize(id) + optionalSize(handler)
+        + optionalSize(replyTo) + 4 + 8 + 4 + 4 + 8 + 2;
+    for (String e : errors) {
+      size += RecordBytes.utfSize(capped(e));
     }
-    return buf.toByteArray();
+    return size + 4 + payload.length();
   }
 
-  private static void writeItem(DataOutputStream out, Item i) throws IOException {
+  private static int optionalSize(String s) {
+    return s == null ? 1 : 1 + RecordBytes.utfSize(s);
+  }
+
+  private static String capped(String error) {
+    return error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) : error;
+  }
+
+  private static void writeItem(RecordBytes out, Item i) {
     writeItem(out, i.seq, i.queue, i.kind, i.state, i.id, i.handler, i.replyTo, i.maxAttempts, i.leaseMs, i.attempts,
         i.crashes, i.notBefore, i.errors, i.payload);
   }
 
   /** The item's fields one by one, so a live {@link Item} and a captured one encode alike. */
-  private static void writeItem(DataOutputStream out, long seq, String queue, ItemKind kind, Item.State state, String id,
+  private static void writeItem(RecordBytes out, long seq, String queue, ItemKind kind, Item.State state, String id,
       String handler, String replyTo, int maxAttempts, long leaseMs, int attempts, int crashes, long notBefore,
-      List<String> errors, Payload payload) throws IOException {
-    out.writeLong(seq);
-    out.writeUTF(queue);
-    out.writeByte(kind.ordinal());
-    out.writeByte(state.ordinal());
-    out.writeUTF(id);
+      List<String> errors, Payload payload) {
+    out.i64(seq).utf(queue).u8(kind.ordinal()).u8(state.ordinal()).utf(id);
     writeOptional(out, handler);
     writeOptional(out, replyTo);
-    out.writeInt(maxAttempts);
-    out.writeLong(leaseMs);
-    out.writeInt(attempts);
-    out.writeInt(crashes);
-    out.writeLong(notBefore);
-    out.writeShort(errors.size());
+    out.i32(maxAttempts).i64(leaseMs).i32(attempts).i32(crashes).i64(notBefore).i16(errors.size());
     for (String e : errors) {
-      // writeUTF takes at most 65535 bytes; errors are capped far below that.
-      out.writeUTF(e.length() > 4000 ? e.substring(0, 4000) : e);
+      out.utf(capped(e));
     }
-    out.writeInt(payload.length());
-    out.write(payload.bytes());
+    out.i32(payload.length()).raw(payload.bytes());
   }
 
   private static Item readItem(DataInputStream in) throws IOException {
@@ -182,10 +171,10 @@ final class JournalRecords {
     return item;
   }
 
-  private static void writeOptional(DataOutputStream out, String s) throws IOException {
-    out.writeBoolean(s != null);
+  private static void writeOptional(RecordBytes out, String s) {
+    out.bool(s != null);
     if (s != null) {
-      out.writeUTF(s);
+      out.utf(s);
     }
   }
 
