@@ -2,6 +2,7 @@ package dev.workq.client;
 
 import dev.workq.protocol.Checks;
 import dev.workq.protocol.auth.Authkey;
+import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.codec.Frames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -155,6 +156,15 @@ public final class ClientOptions {
     return values.heartbeatTimeout;
   }
 
+  /**
+   * The protocol version the client asks for in its HELLO; default {@link ProtocolVersion#CURRENT}
+   * (2). Set 1 only to reach a broker older than protocol 2, which refuses a HELLO for 2 with
+   * UNSUPPORTED_VERSION.
+   */
+  public int protocolVersion() {
+    return values.protocolVersion;
+  }
+
   /** Builds {@link ClientOptions}; every setter checks its argument. */
   public static final class Builder {
     private String host = DEFAULT_HOST;
@@ -172,6 +182,7 @@ public final class ClientOptions {
     private Path tlsKey;
     private Duration heartbeat = DEFAULT_HEARTBEAT;
     private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
+    private int protocolVersion = ProtocolVersion.CURRENT;
     /** Why {@value ClientOptions#ENV_BROKER} is unusable; reported by build() unless the program set host and port. */
     private String brokerEnvError;
     /** Why {@value ClientOptions#ENV_AUTHKEY} is unusable; reported by build() unless the program set the key. */
@@ -255,6 +266,16 @@ public final class ClientOptions {
         throw new IllegalArgumentException("heartbeat must be at least 10 ms, got " + heartbeat);
       }
       this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /** See {@link ClientOptions#protocolVersion()}: {@value ProtocolVersion#OLDEST} to {@value ProtocolVersion#CURRENT}. */
+    public Builder protocolVersion(int version) {
+      if (!ProtocolVersion.isSupported(version)) {
+        throw new IllegalArgumentException("protocolVersion must be " + ProtocolVersion.OLDEST + ".." + ProtocolVersion.CURRENT
+            + ", got " + version);
+      }
+      this.protocolVersion = version;
       return this;
     }
 
@@ -359,6 +380,7 @@ public final class ClientOptions {
       b.tlsKey = tlsKey;
       b.heartbeat = heartbeat;
       b.heartbeatTimeout = heartbeatTimeout;
+      b.protocolVersion = protocolVersion;
       return b;
     }
 

@@ -81,7 +81,9 @@ final class FakeBroker implements AutoCloseable {
   private void answer(ChannelHandlerContext ctx, Message m) {
     if (m instanceof Hello h) {
       hellos.add(h);
-      ctx.writeAndFlush(new Welcome(ProtocolVersion.CURRENT, "fake", "s" + hellos.size(), null));
+      ctx.pipeline().get(MessageDecoder.class).version(h.version());
+      ctx.writeAndFlush(new Welcome(h.version(), "fake", "s" + hellos.size(), null));
+      ctx.pipeline().get(MessageEncoder.class).version(h.version());
     } else if (m instanceof Ping p) {
       if (answerPings) {
         ctx.writeAndFlush(new Pong(p.nonce()));

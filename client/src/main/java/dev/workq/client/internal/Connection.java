@@ -94,7 +94,7 @@ public final class Connection {
       return f;
     }
     pending.put(corr, f);
-    f.orTimeout(timeoutMs, TimeUnit.MILLISECONDS).whenComplete((m, e) -> pending.remove(corr));
+    RequestDeadlines.apply(f, timeoutMs, () -> pending.remove(corr));
     send(build.apply(corr));
     // A close between the check above and put() would leave f waiting until its timeout.
     if (closeReason != null && pending.remove(corr) != null) {

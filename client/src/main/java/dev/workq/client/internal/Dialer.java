@@ -86,7 +86,7 @@ final class Dialer {
           protected void initChannel(SocketChannel ch) {
             Connection c = new Connection(ch, address, identity.handlers());
             holder[0] = c;
-            Hello hello = new Hello(ProtocolVersion.CURRENT, identity.role(), identity.name(), localHost(),
+            Hello hello = new Hello(options.protocolVersion(), identity.role(), identity.name(), localHost(),
                 ProcessHandle.current().pid(), List.of());
             if (ssl != null) {
               // Host name verification is on (see Tls): the certificate must name the host we dial.

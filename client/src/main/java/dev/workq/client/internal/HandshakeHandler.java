@@ -1,7 +1,12 @@
 package dev.workq.client.internal;
 
+import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.Hello;
+import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Welcome;
+import dev.workq.protocol.codec.MessageDecoder;
+import dev.workq.protocol.codec.MessageEncoder;
+import dev.workq.protocol.codec.ProtocolException;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +68,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
       ctx.fireChannelRead(msg);
       return;
     }
+    if (!ProtocolVersion.isSupported(w.version()) || w.version() > hello.version()) {
+      // A broker may answer with an older version than asked, never a newer or unknown one.
+      throw new ProtocolException(ErrorCode.UNSUPPORTED_VERSION, "the broker answered protocol version " + w.version()
+          + " to a HELLO for " + hello.version());
+    }
+    // Both directions use the negotiated version's frames from here on: the broker's after its
+    // WELCOME, ours from the first frame we send after it (we send nothing before it).
+    ctx.pipeline().get(MessageDecoder.class).version(w.version());
+    ctx.pipeline().get(MessageEncoder.class).version(w.version());
     ctx.pipeline().replace(this, HeartbeatHandler.NAME, new HeartbeatHandler(pingEvery(w), heartbeatTimeoutMs));
     welcome.complete(w);
   }

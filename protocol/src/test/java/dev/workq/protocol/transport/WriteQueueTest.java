@@ -38,6 +38,8 @@ class WriteQueueTest {
   private Channel channel;
   /** What reached the channel's outbound side, in order: messages and "mark" entries. Event loop only. */
   private final List<Object> written = new ArrayList<>();
+  /** How many of the writes were batches. Event loop only. */
+  private int batches;
 
   @BeforeEach
   void connect() throws InterruptedException {
@@ -49,7 +51,12 @@ class WriteQueueTest {
         .handler(new ChannelOutboundHandlerAdapter() {
           @Override
           public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            written.add(msg);
+            if (msg instanceof MessageBatch batch) {
+              batches++;
+              written.addAll(batch.messages());
+            } else {
+              written.add(msg);
+            }
             promise.trySuccess();
           }
         }).connect(address).sync().channel();
@@ -110,5 +117,29 @@ class WriteQueueTest {
     for (int i = 0; i < 10_000; i++) {
       assertEquals(new Ack(i), seen.get(i));
     }
+  }
+
+  @Test
+  void whatIsQueuedWhileADrainIsPendingLeavesInOneBatch() throws Exception {
+    WriteQueue out = new WriteQueue(channel);
+    CountDownLatch hold = new CountDownLatch(1);
+    // Keep the event loop busy so the drain cannot start before all ten are queued.
+    channel.eventLoop().execute(() -> {
+      try {
+        hold.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    for (int i = 0; i < 10; i++) {
+      out.enqueue(new Ack(i));
+    }
+    hold.countDown();
+    CountDownLatch drained = new CountDownLatch(1);
+    out.afterQueued(drained::countDown);
+    assertTrue(drained.await(10, TimeUnit.SECONDS), "the queue drained");
+    int[] counts = channel.eventLoop().submit(() -> new int[] {written.size(), batches}).get(10, TimeUnit.SECONDS);
+    assertEquals(10, counts[0]);
+    assertEquals(1, counts[1], "ten messages queued together are one write");
   }
 }

@@ -6,7 +6,8 @@ package dev.workq.worker.api;
  * classpath or pass it with {@code --handlers}.
  *
  * <p>Input and output are plain Java types mapped from and to JSON by Jackson: a record, a
- * {@code Map}, a {@code JsonNode}. A handler that throws produces a result with {@code ok=false}
+ * {@code Map}, a {@code JsonNode}; or {@link JsonBytes} to take or return the JSON bytes as they are,
+ * without mapping them. A handler that throws produces a result with {@code ok=false}
  * and the exception's class and message; the worker goes on with the next task. Handlers run on
  * several threads at once (the worker's concurrency) and must be thread-safe.
  *

@@ -1,11 +1,14 @@
 package dev.workq.worker.handlers;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.workq.worker.api.JsonBytes;
 import dev.workq.worker.api.TaskContext;
 import dev.workq.worker.api.TaskHandler;
 
-/** {@code echo}: returns its payload unchanged. */
-public final class EchoHandler implements TaskHandler<JsonNode, JsonNode> {
+/**
+ * {@code echo}: returns its payload unchanged. It takes the payload as {@link JsonBytes}, so the
+ * bytes are checked once and sent back as they came, never mapped to a tree and written again.
+ */
+public final class EchoHandler implements TaskHandler<JsonBytes, JsonBytes> {
 
   @Override
   public String name() {
@@ -13,12 +16,12 @@ public final class EchoHandler implements TaskHandler<JsonNode, JsonNode> {
   }
 
   @Override
-  public Class<JsonNode> inputType() {
-    return JsonNode.class;
+  public Class<JsonBytes> inputType() {
+    return JsonBytes.class;
   }
 
   @Override
-  public JsonNode handle(JsonNode input, TaskContext context) {
+  public JsonBytes handle(JsonBytes input, TaskContext context) {
     return input;
   }
 }

@@ -7,6 +7,7 @@ import dev.workq.client.TaskResult;
 import dev.workq.protocol.Json;
 import dev.workq.protocol.Payload;
 import dev.workq.protocol.outcome.TaskOutcome;
+import dev.workq.worker.api.JsonBytes;
 import dev.workq.worker.api.TaskContext;
 import dev.workq.worker.api.TaskHandler;
 import java.io.IOException;
@@ -56,8 +57,10 @@ public final class TaskRunner {
     Payload value = null;
     Throwable failure = null;
     try {
-      // Straight to bytes: the value travels as the JSON written here, to the submitter.
-      value = Payload.wrap(MAPPER.writeValueAsBytes(invoke(task)));
+      // Straight to bytes: the value travels as the JSON written here, to the submitter. A handler
+      // that returns JsonBytes has written it already.
+      Object returned = invoke(task);
+      value = returned instanceof JsonBytes raw ? Payload.wrap(raw.bytes()) : Payload.wrap(MAPPER.writeValueAsBytes(returned));
     } catch (Throwable t) {
       failure = t;
     }
@@ -74,7 +77,10 @@ public final class TaskRunner {
     TaskHandler<Object, Object> handler = (TaskHandler<Object, Object>) registry.get(task.handler());
     Object input;
     try {
-      input = MAPPER.readValue(task.payload(), handler.inputType());
+      input = (Class<?>) handler.inputType() == JsonBytes.class ? JsonBytes.of(task.payload()) : MAPPER.readValue(task.payload(), handler.inputType());
+    } catch (IllegalArgumentException e) {
+      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input JsonBytes): "
+          + firstLine(e.getMessage()), e);
     } catch (IOException e) {
       String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
       throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input "

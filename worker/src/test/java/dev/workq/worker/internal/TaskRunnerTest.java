@@ -31,6 +31,24 @@ class TaskRunnerTest {
   }
 
   @Test
+  void echoSendsThePayloadBytesBackAsTheyCameAndCompactsLineBreaks() {
+    byte[] payload = "{\"b\": 1.50, \"a\": \"x\\u00e9\"}".getBytes(StandardCharsets.UTF_8);
+    TaskRunner.Task t = new TaskRunner.Task("t2", "tasks", "echo", 1, payload);
+    TaskResult r = runner.execute(t).result();
+    assertTrue(r.ok(), r.error());
+    // Not mapped and written again: spacing, number spelling and escapes survive byte for byte.
+    assertTrue(r.outcome().encode().utf8().contains(",\"value\":{\"b\": 1.50, \"a\": \"x\\u00e9\"},"), r.outcome().encode().utf8());
+    TaskResult pretty = runner.execute(task("echo", "{\n  \"a\": [1,\r\n 2]\n}")).result();
+    assertTrue(pretty.ok(), pretty.error());
+    assertFalse(pretty.outcome().encode().utf8().contains("\n"), "a result record is one line");
+    assertEquals("{\"a\":[1,2]}", pretty.value().toString());
+    TaskRunner.Outcome trailing = runner.execute(task("echo", "{} {}"));
+    assertFalse(trailing.result().ok());
+    assertTrue(trailing.permanent());
+    assertTrue(trailing.result().error().contains("not one JSON value"), trailing.result().error());
+  }
+
+  @Test
   void sleepReturnsAfterTheGivenTime() {
     TaskResult r = runner.execute(task("sleep", "{\"ms\":30}")).result();
     assertTrue(r.ok(), r.error());

@@ -21,6 +21,7 @@ import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.journal.JournalOptions;
 import java.io.IOException;
 import java.util.Random;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -203,26 +204,38 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   /**
-   * Hands a request to the core, on the connection's I/O thread: counts it against the session's
-   * and the broker's inbound limits first (which may stop reading from the connection), and back
-   * out once it is handled.
+   * Hands the requests of one read to the core, on the connection's I/O thread, as one task. Each
+   * was counted against the session's and the broker's inbound limits when it was read
+   * ({@link Session#requestQueued}, which may stop reading from the connection), and is counted
+   * back out once it is handled.
    */
-  public void submit(Session session, Message message) {
-    long weight = Session.weight(message);
-    session.requestQueued(weight);
+  public void submit(Session session, List<Message> messages) {
     thread.execute(() -> {
-      try {
-        if (!session.closed) {
-          handle(session, message);
-        }
-      } catch (RuntimeException e) {
-        log.error("failed to handle {} from {}", message.type(), session, e);
-        long corr = message instanceof Request r ? r.corr() : 0;
-        session.send(new ErrorReply(corr, ErrorCode.INTERNAL_ERROR, "broker failed to handle " + message.type() + ": " + e, false));
-      } finally {
-        session.requestDone(weight);
+      for (Message message : messages) {
+        handleCounted(session, message);
       }
     });
+  }
+
+  /** As {@link #submit(Session, List)}, for one request not yet counted. */
+  public void submit(Session session, Message message) {
+    session.requestQueued(Session.weight(message));
+    thread.execute(() -> handleCounted(session, message));
+  }
+
+  private void handleCounted(Session session, Message message) {
+    long weight = Session.weight(message);
+    try {
+      if (!session.closed) {
+        handle(session, message);
+      }
+    } catch (RuntimeException e) {
+      log.error("failed to handle {} from {}", message.type(), session, e);
+      long corr = message instanceof Request r ? r.corr() : 0;
+      session.send(new ErrorReply(corr, ErrorCode.INTERNAL_ERROR, "broker failed to handle " + message.type() + ": " + e, false));
+    } finally {
+      session.requestDone(weight);
+    }
   }
 
   /** The connection's outbound buffer crossed a watermark. */

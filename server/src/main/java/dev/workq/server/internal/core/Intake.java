@@ -58,6 +58,12 @@ final class Intake {
   }
 
   void put(Session s, Put p) {
+    if (p.kind() == ItemKind.UNKNOWN) {
+      // A newer peer's kind: refused, not guessed at, and the connection stays up.
+      s.send(new ErrorReply(p.corr(), ErrorCode.INVALID_REQUEST,
+          "item kind not known to this broker: it takes TASK, STOP and DATA", false));
+      return;
+    }
     String replyTo = p.replyTo();
     if (p.kind() == ItemKind.TASK && replyTo == null) {
       try {

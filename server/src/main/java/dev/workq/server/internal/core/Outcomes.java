@@ -111,7 +111,7 @@ final class Outcomes {
    */
   private void stale(Session s, long tag, String what) {
     staleResults++;
-    s.send(new ErrorReply(0, ErrorCode.UNKNOWN_DELIVERY,
-        what + " for delivery " + tag + " rejected: this connection holds no such lease (expired, or from an earlier broker run)", false));
+    s.send(ErrorReply.aboutDelivery(tag, ErrorCode.UNKNOWN_DELIVERY,
+        what + " for delivery " + tag + " rejected: this connection holds no such lease (expired, or from an earlier broker run)"));
   }
 }

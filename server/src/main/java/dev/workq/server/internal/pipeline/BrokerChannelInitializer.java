@@ -24,7 +24,6 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
   private final BrokerCore core;
   private final String brokerName;
   private final SslContext ssl;
-  private final DispatchHandler dispatch;
   private final ExceptionHandler exceptions;
   private final ConnectionLimitHandler limit;
   private final ChannelGroup connections;
@@ -45,7 +44,6 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
     this.core = core;
     this.brokerName = brokerName;
     this.ssl = ssl;
-    this.dispatch = new DispatchHandler(core);
     this.exceptions = new ExceptionHandler(core::fail);
     this.limit = new ConnectionLimitHandler(options.listen().maxConnections(), ssl != null);
     this.handshakes = new HandshakeBudget(options.listen().maxHandshakesPerAddress(), options.listen().handshakeBufferBudget(), ssl != null);
@@ -89,7 +87,7 @@ public final class BrokerChannelInitializer extends ChannelInitializer<Channel> 
       p.addLast(AuthHandler.NAME, new AuthHandler(key));
     }
     p.addLast(HandshakeHandler.NAME, new HandshakeHandler(core, brokerName, options))
-        .addLast(DispatchHandler.NAME, dispatch)
+        .addLast(DispatchHandler.NAME, new DispatchHandler(core))
         .addLast(ExceptionHandler.NAME, exceptions);
   }
 }

@@ -9,18 +9,21 @@ import dev.workq.protocol.codec.ProtocolException;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.core.Session;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 
 /**
  * After the handshake: checks that each message is one a peer may send, then hands it to the
- * core. Pings are answered here, on the event loop, since they touch no state.
+ * core. Pings are answered here, on the event loop, since they touch no state. The requests of
+ * one read go to the core together at the read's end, as one task on the core thread: a peer
+ * that sends a burst (a window of PUTs, a run of COMPLETEs) costs one hand-over, not one per
+ * message. One instance per connection (it holds that connection's read).
  */
-@ChannelHandler.Sharable
 public final class DispatchHandler extends ChannelInboundHandlerAdapter {
 
   public static final String NAME = "dispatch";
@@ -32,6 +35,8 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
       MessageType.STATS, MessageType.RENEW, MessageType.DEAD_LETTERS, MessageType.DELETE_QUEUE);
 
   private final BrokerCore core;
+  /** Requests of the current read, not yet handed to the core. Event loop only. */
+  private List<Message> read = new ArrayList<>();
 
   public DispatchHandler(BrokerCore core) {
     this.core = core;
@@ -53,9 +58,23 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
     } else if (m instanceof Pong) {
       return;
     } else if (REQUESTS.contains(m.type())) {
-      core.submit(session, m);
+      session.requestQueued(Session.weight(m));
+      read.add(m);
     } else {
       throw new ProtocolException(ErrorCode.PROTOCOL_ERROR, m.type() + " may not be sent to the broker");
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    handOver(ctx);
+    ctx.fireChannelReadComplete();
+  }
+
+  private void handOver(ChannelHandlerContext ctx) {
+    if (!read.isEmpty()) {
+      core.submit(ctx.channel().attr(SESSION).get(), read);
+      read = new ArrayList<>();
     }
   }
 
@@ -73,6 +92,7 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     Session session = ctx.channel().attr(SESSION).get();
     if (session != null) {
+      handOver(ctx);
       core.close(session);
     }
     ctx.fireChannelInactive();

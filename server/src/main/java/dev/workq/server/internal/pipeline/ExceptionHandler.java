@@ -3,6 +3,7 @@ package dev.workq.server.internal.pipeline;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Printable;
+import dev.workq.protocol.codec.MessageDecoder;
 import dev.workq.protocol.codec.ProtocolException;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -90,6 +91,12 @@ public final class ExceptionHandler extends ChannelInboundHandlerAdapter {
    */
   private static void closeAfter(ChannelHandlerContext ctx, ErrorReply error) {
     Channel ch = ctx.channel();
+    // Frames already read behind the bad one are not carried out either: the peer is told its
+    // session ends at the error, so nothing after it may take effect.
+    MessageDecoder decoder = ch.pipeline().get(MessageDecoder.class);
+    if (decoder != null) {
+      decoder.discardRest();
+    }
     ch.pipeline().addFirst("discard", new ChannelInboundHandlerAdapter() {
       @Override
       public void channelRead(ChannelHandlerContext c, Object msg) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.workq.protocol.BrokerLimits;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Hello;
@@ -27,6 +28,7 @@ import dev.workq.protocol.codec.FrameDecoder;
 import dev.workq.protocol.codec.Frames;
 import dev.workq.protocol.codec.MessageDecoder;
 import dev.workq.protocol.codec.MessageEncoder;
+import dev.workq.protocol.transport.MessageBatch;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.core.CoreConfig;
@@ -280,7 +282,104 @@ class BrokerPipelineTest {
     }
   }
 
+  // ---- protocol 2 ----
+
+  @Test
+  void aVersion2HelloIsWelcomedWithEveryLimitAndTheSessionThenSpeaksVersion2() throws Exception {
+    Welcome welcome = handshake(ProtocolVersion.V2);
+    assertEquals(ProtocolVersion.V2, welcome.version());
+    BrokerLimits limits = welcome.limits();
+    assertNotNull(limits, "the welcome announces the broker's limits");
+    assertEquals(MAX_FRAME, limits.maxFrame());
+    assertEquals(OPTIONS.listen().handshakeMaxFrame(), limits.handshakeMaxFrame());
+    assertEquals(OPTIONS.listen().idleTimeout().toMillis(), limits.idleTimeoutMs());
+    assertEquals(OPTIONS.limits().maxUnackedPerConnection(), limits.maxUnackedPerConnection());
+    assertEquals(OPTIONS.limits().maxQueueBytes(), limits.maxQueueBytes());
+    assertEquals(CoreConfig.of(OPTIONS).maxPayload(), limits.maxPayload());
+    assertEquals(ProtocolVersion.V2, channel.pipeline().get(MessageDecoder.class).version());
+    assertEquals(ProtocolVersion.V2, channel.pipeline().get(MessageEncoder.class).version());
+
+    // Two PUTs in one frame: both carried out, in order.
+    ByteBuf frame = Unpooled.buffer();
+    MessageEncoder.encode(new MessageBatch(List.of(put(1, "a"), put(2, "b"))), frame, ProtocolVersion.V2);
+    send(frame);
+    assertEquals(1, assertInstanceOf(PutOk.class, next()).corr());
+    assertEquals(2, assertInstanceOf(PutOk.class, next()).corr());
+  }
+
+  @Test
+  void aRefusedSettlementNamesItsTag() throws Exception {
+    handshake(ProtocolVersion.V2);
+    send(encode(new dev.workq.protocol.Ack(1234567), ProtocolVersion.V2));
+    ErrorReply e = assertInstanceOf(ErrorReply.class, next());
+    assertEquals(ErrorCode.UNKNOWN_DELIVERY, e.code());
+    assertEquals(0, e.corr());
+    assertEquals(1234567L, e.tag());
+    assertFalse(e.fatal());
+    assertTrue(channel.isOpen());
+  }
+
+  @Test
+  void aPutOfAKindTheBrokerDoesNotKnowIsRefusedAndTheSessionGoesOn() throws Exception {
+    handshake(ProtocolVersion.V2);
+    send(encode(new Put(5, "q", ItemKind.UNKNOWN, null, null, null, null, null, Payload.EMPTY), ProtocolVersion.V2));
+    ErrorReply e = assertInstanceOf(ErrorReply.class, next());
+    assertEquals(ErrorCode.INVALID_REQUEST, e.code());
+    assertEquals(5, e.corr());
+    assertFalse(e.fatal());
+    send(encode(put(6, "q"), ProtocolVersion.V2));
+    assertEquals(6, assertInstanceOf(PutOk.class, next()).corr());
+  }
+
+  @Test
+  void nothingBehindABadRecordIsCarriedOutNotInItsFrameNorInTheSameRead() throws Exception {
+    handshake(ProtocolVersion.V2);
+    ByteBuf records = Unpooled.buffer();
+    records.writeBytes(recordsOf(put(1, "kept")));
+    records.writeInt(1).writeByte(99);
+    records.writeBytes(recordsOf(put(3, "dropped")));
+    ByteBuf read = Unpooled.buffer();
+    read.writeInt(records.readableBytes()).writeBytes(records);
+    read.writeBytes(encode(put(4, "later"), ProtocolVersion.V2));
+    try {
+      send(read);
+    } catch (RuntimeException expected) {
+      // the embedded channel rethrows the decode failure after the pipeline has handled it
+    }
+    List<Message> out = remaining();
+    ErrorReply error = out.stream().filter(ErrorReply.class::isInstance).map(ErrorReply.class::cast).findFirst().orElseThrow(
+        () -> new AssertionError("no ERROR in " + out));
+    assertEquals(ErrorCode.PROTOCOL_ERROR, error.code());
+    assertTrue(error.fatal());
+    List<String> queues = core.stats().get(WAIT_MS, TimeUnit.MILLISECONDS).queues().stream().map(QueueStats::name).toList();
+    assertEquals(List.of("kept"), queues, "only the record before the bad one took effect");
+  }
+
   // ---- helpers ----
+
+  private static Put put(long corr, String queue) {
+    return new Put(corr, queue, ItemKind.DATA, null, null, null, null, null, Payload.ofUtf8("1"));
+  }
+
+  /** The records of {@code m}'s version-2 frame, without the frame's length. */
+  private static ByteBuf recordsOf(Message m) throws IOException {
+    ByteBuf frame = encode(m, ProtocolVersion.V2);
+    frame.skipBytes(Frames.LENGTH_FIELD);
+    return frame;
+  }
+
+  private static ByteBuf encode(Message m, int version) throws IOException {
+    ByteBuf buf = Unpooled.buffer();
+    MessageEncoder.encode(m, buf, version);
+    return buf;
+  }
+
+  private Welcome handshake(int version) throws Exception {
+    send(hello(version));
+    Welcome welcome = assertInstanceOf(Welcome.class, next());
+    peer.pipeline().get(MessageDecoder.class).version(version);
+    return welcome;
+  }
 
   private static Hello hello(int version) {
     return new Hello(version, Role.CLIENT, "pipeline-test", "localhost", 1, List.of());
