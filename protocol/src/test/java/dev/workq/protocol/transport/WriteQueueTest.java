@@ -36,7 +36,10 @@ class WriteQueueTest {
   private EventLoopGroup group;
   private Channel server;
   private Channel channel;
-  /** What reached the channel's outbound side, in order: messages and "mark" entries. Event loop only. */
+  /**
+   * What reached the channel's outbound side, in order: messages (batches unpacked) and "mark"
+   * entries. Event loop only.
+   */
   private final List<Object> written = new ArrayList<>();
 
   @BeforeEach
@@ -49,7 +52,12 @@ class WriteQueueTest {
         .handler(new ChannelOutboundHandlerAdapter() {
           @Override
           public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-            written.add(msg);
+            // A drain writes what it finds as one MessageBatch; the order inside it is the order queued.
+            if (msg instanceof MessageBatch batch) {
+              written.addAll(batch.messages());
+            } else {
+              written.add(msg);
+            }
             promise.trySuccess();
           }
         }).connect(address).sync().channel();
