@@ -1,28 +1,27 @@
 package dev.workq.protocol.codec;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
-import dev.workq.protocol.Json;
 import dev.workq.protocol.Message;
-import dev.workq.protocol.MessageType;
-import dev.workq.protocol.PayloadMessage;
+import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.transport.MessageBatch;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import java.io.IOException;
 
-/** Writes a {@link Message} as one length-prefixed frame (see {@link Frames}). */
+/**
+ * Writes a {@link Message}, or a {@link MessageBatch}, as length-prefixed frames of the
+ * connection's outbound version: {@link V1Frames} or {@link V2Frames}. Owns that version.
+ */
 public final class MessageEncoder extends MessageToByteEncoder<Object> {
 
   public static final String NAME = "message-encoder";
 
   /** The layout of the frames this encoder writes; event loop only. */
-  private int version = dev.workq.protocol.ProtocolVersion.V1;
+  private int version = ProtocolVersion.V1;
 
   /** Writes frames of {@code version}'s layout from the next message on; event loop only. */
   public void version(int version) {
-    if (!dev.workq.protocol.ProtocolVersion.isSupported(version)) {
+    if (!ProtocolVersion.isSupported(version)) {
       throw new IllegalArgumentException("unsupported protocol version " + version);
     }
     this.version = version;
@@ -31,14 +30,6 @@ public final class MessageEncoder extends MessageToByteEncoder<Object> {
   /** The layout in force. */
   public int version() {
     return version;
-  }
-
-  private static final ObjectWriter[] WRITERS = new ObjectWriter[256];
-
-  static {
-    for (MessageType t : MessageType.values()) {
-      WRITERS[t.code()] = Json.mapper().writerFor(t.messageClass());
-    }
   }
 
   public MessageEncoder() {
@@ -64,42 +55,27 @@ public final class MessageEncoder extends MessageToByteEncoder<Object> {
     encode(new MessageBatch(java.util.List.of(msg)), out, version);
   }
 
-  /** Appends {@code batch} as frames of {@code version}'s layout (several messages per frame from protocol 2). */
+  /**
+   * Appends {@code batch} as frames of {@code version}'s layout: one frame per message in protocol
+   * 1; in protocol 2 frames of several records, each up to {@link V2Frames#BATCH_FRAME} bytes.
+   *
+   * @throws IllegalArgumentException if a message cannot be written in {@code version}'s layout
+   *     (protocol 2: a required string that is null, a string over 65,535 bytes)
+   */
   public static void encode(MessageBatch batch, ByteBuf out, int version) throws IOException {
-    if (version != dev.workq.protocol.ProtocolVersion.V1) {
-      throw new UnsupportedOperationException("protocol " + version + " is not written yet");
-    }
-    for (Message m : batch.messages()) {
-      encode(m, out);
-    }
-  }
-
-  /** Writes {@code msg}'s header with databind alone, for tests that compare it with the fast path. */
-  static void writeHeaderWithDatabind(Message msg, ByteBuf out) throws IOException {
-    try (ByteBufOutputStream header = new ByteBufOutputStream(out)) {
-      WRITERS[msg.type().code()].writeValue((java.io.OutputStream) header, msg);
+    switch (version) {
+      case ProtocolVersion.V1 -> {
+        for (Message m : batch.messages()) {
+          V1Frames.encode(m, out);
+        }
+      }
+      case ProtocolVersion.V2 -> V2Frames.encode(batch.messages(), out);
+      default -> throw new IllegalArgumentException("unsupported protocol version " + version);
     }
   }
 
   /** Appends {@code msg}'s frame in protocol 1's layout to {@code out}; exposed for tests and tools. */
   public static void encode(Message msg, ByteBuf out) throws IOException {
-    MessageType type = msg.type();
-    int start = out.writerIndex();
-    out.writeInt(0);
-    out.writeByte(type.code());
-    int headerStart = out.writerIndex();
-    out.writeInt(0);
-    if (HotHeaders.handles(type)) {
-      HotHeaders.write(msg, out);
-    } else {
-      try (ByteBufOutputStream header = new ByteBufOutputStream(out)) {
-        WRITERS[type.code()].writeValue((java.io.OutputStream) header, msg);
-      }
-    }
-    out.setInt(headerStart, out.writerIndex() - headerStart - 4);
-    if (msg instanceof PayloadMessage pm) {
-      out.writeBytes(pm.payload().bytes());
-    }
-    out.setInt(start, out.writerIndex() - start - Frames.LENGTH_FIELD);
+    V1Frames.encode(msg, out);
   }
 }
