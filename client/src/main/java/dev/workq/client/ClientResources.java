@@ -1,6 +1,7 @@
 package dev.workq.client;
 
 import dev.workq.client.internal.Logging;
+import dev.workq.client.internal.DrainingExecutor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -50,7 +51,7 @@ public final class ClientResources implements AutoCloseable {
         NioIoHandler.newFactory());
     DefaultThreadFactory callbackFactory = new DefaultThreadFactory("workq-client-callbacks", true);
     this.callbacks = callbackThreads == 1
-        ? Executors.newSingleThreadExecutor(callbackFactory)
+        ? new DrainingExecutor(Executors.newSingleThreadExecutor(callbackFactory))
         : Executors.newFixedThreadPool(callbackThreads, callbackFactory);
   }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * The items' round-trip latency, from acceptance ({@link Item#acceptedAtNanos}) to a successful
  * COMPLETE or an ACK, one timer per item kind. Core thread only; a record is a nanoTime and a
  * lock-free Micrometer timer update, so the HTTP plane reading the timers never holds the core up.
- * A STOP is consumed by its delivery and has no round trip.
+ * A STOP is consumed by its delivery and has no round trip; an UNKNOWN item is never accepted.
  */
 final class RoundTrips {
 
@@ -25,7 +25,7 @@ final class RoundTrips {
       return;
     }
     for (ItemKind kind : ItemKind.values()) {
-      if (kind != ItemKind.STOP) {
+      if (kind != ItemKind.STOP && kind != ItemKind.UNKNOWN) {
         byKind[kind.ordinal()] = meters.roundTripTimer(kind.name().toLowerCase(Locale.ROOT));
       }
     }

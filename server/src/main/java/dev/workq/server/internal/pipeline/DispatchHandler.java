@@ -35,6 +35,8 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
       MessageType.STATS, MessageType.RENEW, MessageType.DEAD_LETTERS, MessageType.DELETE_QUEUE);
 
   private final BrokerCore core;
+  /** The connection's session, looked up once (the attribute map is searched on every get). */
+  private Session session;
   /** Requests of the current read, not yet handed to the core. Event loop only. */
   private List<Message> read = new ArrayList<>();
 
@@ -49,7 +51,7 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    Session session = ctx.channel().attr(SESSION).get();
+    Session session = session(ctx);
     Message m = (Message) msg;
     if (m instanceof Ping p) {
       // A ping keeps the connection open, but does not clear a suspicion after an expired lease:
@@ -65,6 +67,14 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The session the handshake attached to the channel; null before it. */
+  private Session session(ChannelHandlerContext ctx) {
+    if (session == null) {
+      session = ctx.channel().attr(SESSION).get();
+    }
+    return session;
+  }
+
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     handOver(ctx);
@@ -73,7 +83,7 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
 
   private void handOver(ChannelHandlerContext ctx) {
     if (!read.isEmpty()) {
-      core.submit(ctx.channel().attr(SESSION).get(), read);
+      core.submit(session(ctx), read);
       read = new ArrayList<>();
     }
   }
