@@ -75,8 +75,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
     // Both directions use the negotiated version's frames from here on: the broker's after its
     // WELCOME, ours from the first frame we send after it (we send nothing before it).
-    ctx.pipeline().get(MessageDecoder.class).version(w.version());
-    ctx.pipeline().get(MessageEncoder.class).version(w.version());
+    MessageDecoder decoder = ctx.pipeline().get(MessageDecoder.class);
+    MessageEncoder encoder = ctx.pipeline().get(MessageEncoder.class);
+    if (decoder != null && encoder != null) {
+      decoder.version(w.version());
+      encoder.version(w.version());
+    }
     ctx.pipeline().replace(this, HeartbeatHandler.NAME, new HeartbeatHandler(pingEvery(w), heartbeatTimeoutMs));
     welcome.complete(w);
   }

@@ -5,14 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.protocol.AuthChallenge;
+import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.Hello;
 import dev.workq.protocol.Ping;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Role;
 import dev.workq.protocol.Welcome;
+import dev.workq.protocol.codec.MessageDecoder;
+import dev.workq.protocol.codec.MessageEncoder;
+import dev.workq.protocol.codec.ProtocolException;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -65,6 +70,29 @@ class HandshakeHandlerTest {
     ch.advanceTimeBy(1, TimeUnit.MILLISECONDS);
     ch.runScheduledPendingTasks();
     assertInstanceOf(Ping.class, ch.readOutbound(), "a PING after 1000 ms, a third of the 3000 ms idle timeout");
+  }
+
+  @Test
+  void theWelcomeSwitchesBothCodecsToTheVersionItNames() {
+    for (int answered : new int[] {ProtocolVersion.V2, ProtocolVersion.V1}) {
+      EmbeddedChannel ch = new EmbeddedChannel();
+      ch.pipeline().addLast(new MessageDecoder(), new MessageEncoder(),
+          new HandshakeHandler(HELLO, new CompletableFuture<>(), 1000, 10_000));
+      ch.writeInbound(new Welcome(answered, "broker", "s1", null));
+      assertEquals(answered, ch.pipeline().get(MessageDecoder.class).version(), "a broker may answer an older version");
+      assertEquals(answered, ch.pipeline().get(MessageEncoder.class).version());
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void aWelcomeForAVersionNotAskedForEndsTheHandshake() {
+    EmbeddedChannel ch = channel(1000);
+    ch.readOutbound();
+    ProtocolException e = assertThrows(ProtocolException.class,
+        () -> ch.writeInbound(new Welcome(ProtocolVersion.CURRENT + 1, "broker", "s1", null)));
+    assertEquals(ErrorCode.UNSUPPORTED_VERSION, e.code());
+    assertFalse(welcome.isDone());
   }
 
   @Test
