@@ -1,7 +1,8 @@
 package dev.workq.protocol.codec;
 
 /**
- * The frame layout shared by encoder and decoder:
+ * The length prefix and its limits, shared by both versions, and protocol 1's frame layout
+ * ({@link V1Frames}; protocol 2's records are in {@link V2Frames}):
  * <pre>
  *   u32 length        bytes after this field, 5 .. max-frame
  *   u8  type          {@link dev.workq.protocol.MessageType} code
