@@ -35,7 +35,9 @@ final class JsonHeaders {
           // that kept either would disagree with some other peer's JSON parser.
           .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
           // A newer peer's kind or error code reads as UNKNOWN instead of failing the frame.
-          .with(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE);
+          .with(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
+          // Enum values are their names: "kind":0 is not TASK (databind would take it as an index).
+          .with(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS);
       WRITERS[t.code()] = Json.mapper().writerFor(t.messageClass());
     }
   }

@@ -248,6 +248,11 @@ class CodecTest {
   }
 
   @Test
+  void anEnumGivenAsANumberIsAProtocolErrorNotAnIndex() {
+    assertProtocolError(frame(MessageType.PUT, "{\"corr\":1,\"queue\":\"q\",\"kind\":0}", ""), "PUT");
+  }
+
+  @Test
   void aRepeatedKeyIsAProtocolErrorInEveryHeader() {
     // Before databind-only headers, a one-field message failed here while PUT kept the last value:
     // this header put a STOP.
