@@ -1,6 +1,7 @@
 package dev.workq.protocol.transport;
 
 import dev.workq.protocol.Message;
+import dev.workq.protocol.PayloadMessage;
 import io.netty.channel.Channel;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,12 @@ public final class WriteQueue {
 
   /** Flush at least this often within one drain, so a long burst still goes out progressively. */
   private static final int FLUSH_EVERY = 256;
+  /**
+   * A batch ends once its payloads reach this many bytes: a batch is encoded into one buffer
+   * before any of it is written, so 256 deliveries of 64 KiB would make one 16 MiB buffer and
+   * hold the first byte back until the last was encoded.
+   */
+  private static final int BATCH_BYTES = 64 * 1024;
 
   private final Channel channel;
   /** {@link Message}s to write, and {@link Action}s to run once what precedes them is written. */
@@ -55,25 +62,31 @@ public final class WriteQueue {
   }
 
   /**
-   * Writes everything queued, as batches of up to {@link #FLUSH_EVERY} messages (one write and one
-   * encoding each, so several messages share a frame from protocol 2 on). A message that arrives
+   * Writes everything queued, as batches of up to {@link #FLUSH_EVERY} messages or
+   * {@link #BATCH_BYTES} of payload (one write and one encoding each, so several messages share a
+   * frame from protocol 2 on), each flushed as it is written. A message that arrives
    * after the poll loop but before the flag is cleared is drained here, in place, when this drain
    * wins the flag back; otherwise another thread has scheduled a drain that will write it.
    */
   private void drain() {
     do {
       List<Message> batch = new ArrayList<>();
+      int batchBytes = 0;
       Object item;
       while ((item = queue.poll()) != null) {
         if (item instanceof Action a) {
           write(batch);
+          batchBytes = 0;
           channel.flush();
           a.run.run();
           continue;
         }
-        batch.add((Message) item);
-        if (batch.size() == FLUSH_EVERY) {
+        Message m = (Message) item;
+        batch.add(m);
+        batchBytes += m instanceof PayloadMessage pm ? pm.payload().length() : 0;
+        if (batch.size() == FLUSH_EVERY || batchBytes >= BATCH_BYTES) {
           write(batch);
+          batchBytes = 0;
           channel.flush();
         }
       }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.protocol.Ack;
+import dev.workq.protocol.Complete;
+import dev.workq.protocol.Payload;
 import dev.workq.protocol.Ping;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -141,5 +143,29 @@ class WriteQueueTest {
     int[] counts = channel.eventLoop().submit(() -> new int[] {written.size(), batches}).get(10, TimeUnit.SECONDS);
     assertEquals(10, counts[0]);
     assertEquals(1, counts[1], "ten messages queued together are one write");
+  }
+
+  @Test
+  void aBatchEndsOnceItsPayloadsReach64KiB() throws Exception {
+    WriteQueue out = new WriteQueue(channel);
+    CountDownLatch hold = new CountDownLatch(1);
+    channel.eventLoop().execute(() -> {
+      try {
+        hold.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    Payload big = Payload.wrap(new byte[40 * 1024]);
+    for (int i = 0; i < 6; i++) {
+      out.enqueue(new Complete(i, true, null, false, big));
+    }
+    hold.countDown();
+    CountDownLatch drained = new CountDownLatch(1);
+    out.afterQueued(drained::countDown);
+    assertTrue(drained.await(10, TimeUnit.SECONDS), "the queue drained");
+    int[] counts = channel.eventLoop().submit(() -> new int[] {written.size(), batches}).get(10, TimeUnit.SECONDS);
+    assertEquals(6, counts[0]);
+    assertEquals(3, counts[1], "two 40 KiB payloads reach 64 KiB: six make three batches, not one 240 KiB buffer");
   }
 }

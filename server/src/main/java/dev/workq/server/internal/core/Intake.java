@@ -24,7 +24,7 @@ final class Intake {
   private final Dispatcher dispatcher;
   private final Budgets budgets;
   private final Persistence persistence;
-  private final CoreThread thread;
+  private final CoreInbox confirmations;
   private final String idPrefix;
   /** Puts written to the journal and not yet durable, so a compaction in between covers them. */
   private final Map<Long, Item> pendingPuts = new HashMap<>();
@@ -44,7 +44,7 @@ final class Intake {
     this.dispatcher = dispatcher;
     this.budgets = budgets;
     this.persistence = persistence;
-    this.thread = thread;
+    this.confirmations = new CoreInbox(thread);
   }
 
   /** A seq no item of this journal has had. */
@@ -128,12 +128,11 @@ final class Intake {
     dispatcher.dispatch(done);
   }
 
-  /** The journal's callbacks come on its thread; an in-memory core calls back at once, on the core thread. */
+  /**
+   * The journal's callbacks come on its thread, a group commit's worth at a time: they reach the
+   * core together. An in-memory core calls back at once, on the core thread.
+   */
   private void onCore(Runnable r) {
-    if (thread.inThread()) {
-      r.run();
-    } else {
-      thread.execute(r);
-    }
+    confirmations.run(r);
   }
 }
