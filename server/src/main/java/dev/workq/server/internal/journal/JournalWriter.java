@@ -89,6 +89,7 @@ final class JournalWriter implements Runnable {
   void enqueue(Request request) {
     queue.offer(request);
     if (parked) {
+      metrics.writerWakeups.incrementAndGet();
       LockSupport.unpark(thread);
     }
   }
@@ -175,6 +176,7 @@ final class JournalWriter implements Runnable {
 
   private void writeBatch() {
     int done = 0;
+    metrics.writeRounds.incrementAndGet();
     try {
       log.repairIfNeeded();
       for (int i = 0; i < batch.size(); i++) {
