@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +63,12 @@ final class JournalWriter implements Runnable {
   private final Thread thread;
   /** Reports write and fsync failures once per outage, not once per batch. */
   private final FailureLog failures;
-  /** True while the writer is about to park or parked, so enqueue only unparks when needed. */
-  private volatile boolean parked;
+  /**
+   * True while the writer is about to park or parked, so enqueue only unparks when needed. The
+   * first enqueue to see it clears it, so one idle period costs one unpark, not one per record
+   * appended while the writer thread is being scheduled.
+   */
+  private final AtomicBoolean parked = new AtomicBoolean();
   private volatile boolean closing;
   private volatile Throwable fatal;
 
@@ -88,7 +93,7 @@ final class JournalWriter implements Runnable {
   /** Never blocks: a lock-free offer, plus an unpark only if the writer is idle. */
   void enqueue(Request request) {
     queue.offer(request);
-    if (parked) {
+    if (parked.get() && parked.compareAndSet(true, false)) {
       metrics.writerWakeups.incrementAndGet();
       LockSupport.unpark(thread);
     }
@@ -260,14 +265,14 @@ final class JournalWriter implements Runnable {
       long due = log.unforcedSinceNanos() + batchIntervalNanos - System.nanoTime();
       timeout = Math.max(1, Math.min(timeout, due));
     }
-    parked = true;
+    parked.set(true);
     try {
       // Re-check after publishing 'parked': an enqueue either saw it or is visible here.
       if (queue.isEmpty() && !closing) {
         LockSupport.parkNanos(this, timeout);
       }
     } finally {
-      parked = false;
+      parked.set(false);
     }
   }
 
