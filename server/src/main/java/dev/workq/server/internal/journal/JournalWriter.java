@@ -16,6 +16,14 @@ import org.slf4j.LoggerFactory;
  * a lock-free queue; each round it drains everything queued (up to the batch limit), writes it
  * with one or few write calls, forces once if the policy asks, then runs all the round's
  * callbacks. Records that arrive during a force therefore share the next one (group commit).
+ *
+ * <p>Under {@link FsyncPolicy#NEVER} and {@link FsyncPolicy#BATCH} a round has no force to wait
+ * for, so on its own it would be one or a few records long under load: a wake-up, a write and a
+ * burst of callbacks for every handful of records. Instead a round that wrote records is followed
+ * by a pause of at most {@link JournalOptions#coalesceMicros()} from its start, during which
+ * appends queue up without waking the writer; the next round writes them all with one write and
+ * then confirms them. The pause plays the part the fsync plays for ALWAYS. An idle writer is
+ * woken at once, so a lone record is written without delay.
  */
 final class JournalWriter implements Runnable {
 
@@ -60,6 +68,8 @@ final class JournalWriter implements Runnable {
   private final long segmentBytes;
   private final int maxBatchRecords;
   private final long batchIntervalNanos;
+  /** Shortest time from the start of one round that wrote records to the next, if the policy does not force each round. */
+  private final long coalesceNanos;
   private final Thread thread;
   /** Reports write and fsync failures once per outage, not once per batch. */
   private final FailureLog failures;
@@ -80,6 +90,7 @@ final class JournalWriter implements Runnable {
     this.segmentBytes = options.segmentBytes();
     this.maxBatchRecords = options.maxBatchRecords();
     this.batchIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.batchIntervalMillis());
+    this.coalesceNanos = policy == FsyncPolicy.ALWAYS ? 0 : TimeUnit.MICROSECONDS.toNanos(options.coalesceMicros());
     this.failures = new FailureLog(options.dataDir(), options.failureSink(), options.nanoClock(),
         FailureLog.DEFAULT_REMINDER_INTERVAL);
     this.thread = new Thread(this, "workq-journal-writer");
@@ -133,9 +144,11 @@ final class JournalWriter implements Runnable {
   public void run() {
     try {
       while (true) {
+        long roundStart = System.nanoTime();
         Request control = drain();
         boolean idle = batch.isEmpty() && control == null;
-        if (!batch.isEmpty()) {
+        boolean wrote = !batch.isEmpty();
+        if (wrote) {
           writeBatch();
           batch.clear();
         }
@@ -148,6 +161,8 @@ final class JournalWriter implements Runnable {
             break;
           }
           waitForWork();
+        } else if (wrote) {
+          coalesce(roundStart);
         }
       }
     } catch (Throwable t) {
@@ -256,6 +271,23 @@ final class JournalWriter implements Runnable {
       // The records were already confirmed as written; all that can be done is retry.
       log.deferForce();
       failures.failed(FailureLog.Operation.FSYNC, e, 0);
+    }
+  }
+
+  /**
+   * Lets appends gather for the next round, until {@link #coalesceNanos} after this round
+   * started. The writer does not publish {@link #parked} here, so the appends it waits for cost
+   * the core thread no unpark; only {@link #close} cuts the pause short.
+   */
+  private void coalesce(long roundStart) {
+    long deadline = roundStart + coalesceNanos;
+    if (policy == FsyncPolicy.BATCH && log.unforced()) {
+      // The pause must not push BATCH's fsync past its interval.
+      deadline = Math.min(deadline, log.unforcedSinceNanos() + batchIntervalNanos);
+    }
+    long remaining;
+    while (!closing && (remaining = deadline - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, remaining);
     }
   }
 
