@@ -177,6 +177,6 @@ public final class Journal implements AutoCloseable {
     }
     writer.close();
     compactor.close();
-    LOG.info("Journal closed: {}", metrics.snapshot());
+    LOG.info("Journal closed: {}; {}", metrics.snapshot(), metrics.batching());
   }
 }

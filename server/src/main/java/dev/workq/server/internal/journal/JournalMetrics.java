@@ -22,6 +22,12 @@ final class JournalMetrics {
   final AtomicLong compactions = new AtomicLong();
   final AtomicLong compactionFailures = new AtomicLong();
   final AtomicLong truncatedTailBytes = new AtomicLong();
+  /** Rounds of the writer that wrote records: how well appends are batched (appends / rounds). */
+  final AtomicLong writeRounds = new AtomicLong();
+  /** Write calls on segment files for records (headers of new segments not counted). */
+  final AtomicLong writeCalls = new AtomicLong();
+  /** Times an append had to unpark the idle writer thread. */
+  final AtomicLong writerWakeups = new AtomicLong();
 
   JournalMetrics(Timer fsyncTimer) {
     this.fsyncTimer = fsyncTimer;
@@ -52,5 +58,13 @@ final class JournalMetrics {
         lastFsyncNanos.get(), totalFsyncNanos.get(), fsyncFailures.get(),
         bytesWritten.get(), compactions.get(), compactionFailures.get(),
         truncatedTailBytes.get());
+  }
+
+  /** How appends were batched, for the close log: not in {@link JournalStats}, which the broker exports. */
+  String batching() {
+    long rounds = writeRounds.get();
+    return "write rounds=" + rounds + ", write calls=" + writeCalls.get()
+        + ", writer wake-ups=" + writerWakeups.get()
+        + ", records per round=" + (rounds == 0 ? 0 : (appends.get() + appendFailures.get()) / rounds);
   }
 }

@@ -23,6 +23,15 @@ public final class JournalOptions {
   public static final long DEFAULT_SEGMENT_BYTES = 64L * 1024 * 1024;
   /** Default most records written per write+fsync round (group commit): 4096 records. */
   public static final int DEFAULT_MAX_BATCH_RECORDS = 4096;
+  /**
+   * Default longest time, in microseconds, that a round of the writer waits for more records
+   * under {@link dev.workq.server.FsyncPolicy#NEVER} and {@link dev.workq.server.FsyncPolicy#BATCH}
+   * when it is busy: 250 µs, about one fsync on an SSD, so those policies batch their writes as
+   * ALWAYS's group commit does.
+   */
+  public static final long DEFAULT_COALESCE_MICROS = 250;
+  /** Largest accepted coalescing pause: 10,000 µs (10 ms). */
+  public static final long MAX_COALESCE_MICROS = 10_000;
   /** Smallest accepted segment size, in bytes: 1 KiB, so tests can force many segments. */
   public static final long MIN_SEGMENT_BYTES = 1024;
   /** Largest accepted segment size, in bytes: 1 GiB, which keeps a torn-tail scan at open in memory. */
@@ -31,6 +40,7 @@ public final class JournalOptions {
   private final DurabilityOptions durability;
   private final long segmentBytes;
   private final int maxBatchRecords;
+  private final long coalesceMicros;
   private final Storage storage;
   private final FailureLog.Sink failureSink;
   private final LongSupplier nanoClock;
@@ -40,6 +50,7 @@ public final class JournalOptions {
     this.durability = b.durability.build();
     this.segmentBytes = b.segmentBytes;
     this.maxBatchRecords = b.maxBatchRecords;
+    this.coalesceMicros = b.coalesceMicros;
     this.storage = b.storage;
     this.failureSink = b.failureSink;
     this.nanoClock = b.nanoClock;
@@ -84,6 +95,14 @@ public final class JournalOptions {
     return maxBatchRecords;
   }
 
+  /**
+   * @return under NEVER and BATCH, the longest time in microseconds from the start of a round
+   *     that wrote records to the start of the next (0: no pause); ALWAYS waits for its fsync instead
+   */
+  public long coalesceMicros() {
+    return coalesceMicros;
+  }
+
   /** @return the file-system layer */
   public Storage storage() {
     return storage;
@@ -108,7 +127,7 @@ public final class JournalOptions {
   public String toString() {
     return "JournalOptions{dataDir=" + dataDir() + ", fsync=" + fsync()
         + ", batchIntervalMillis=" + batchIntervalMillis() + ", segmentBytes=" + segmentBytes
-        + ", maxBatchRecords=" + maxBatchRecords + ", storage=" + storage.getClass().getSimpleName() + '}';
+        + ", maxBatchRecords=" + maxBatchRecords + ", coalesceMicros=" + coalesceMicros + ", storage=" + storage.getClass().getSimpleName() + '}';
   }
 
   /** Mutable builder for {@link JournalOptions}; not thread-safe. */
@@ -116,6 +135,7 @@ public final class JournalOptions {
     private final DurabilityOptions.Builder durability;
     private long segmentBytes = DEFAULT_SEGMENT_BYTES;
     private int maxBatchRecords = DEFAULT_MAX_BATCH_RECORDS;
+    private long coalesceMicros = DEFAULT_COALESCE_MICROS;
     private Storage storage = new FileStorage();
     private FailureLog.Sink failureSink = FailureLog.Sink.of(FailureLog.LOG);
     private LongSupplier nanoClock = System::nanoTime;
@@ -168,6 +188,21 @@ public final class JournalOptions {
         throw new IllegalArgumentException("maxBatchRecords must be >= 1, got " + maxBatchRecords);
       }
       this.maxBatchRecords = maxBatchRecords;
+      return this;
+    }
+
+    /**
+     * @param coalesceMicros under NEVER and BATCH, microseconds from the start of a round that
+     *     wrote records before the next round may start, so that records appended meanwhile share
+     *     one write; 0 to {@link #MAX_COALESCE_MICROS}, 0 writing each round as soon as the last
+     *     ends. A record is still confirmed only after its write. An idle writer never waits.
+     */
+    public Builder coalesceMicros(long coalesceMicros) {
+      if (coalesceMicros < 0 || coalesceMicros > MAX_COALESCE_MICROS) {
+        throw new IllegalArgumentException("coalesceMicros must be between 0 and " + MAX_COALESCE_MICROS
+            + " µs, got " + coalesceMicros);
+      }
+      this.coalesceMicros = coalesceMicros;
       return this;
     }
 

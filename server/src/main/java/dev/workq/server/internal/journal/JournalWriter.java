@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,14 @@ import org.slf4j.LoggerFactory;
  * a lock-free queue; each round it drains everything queued (up to the batch limit), writes it
  * with one or few write calls, forces once if the policy asks, then runs all the round's
  * callbacks. Records that arrive during a force therefore share the next one (group commit).
+ *
+ * <p>Under {@link FsyncPolicy#NEVER} and {@link FsyncPolicy#BATCH} a round has no force to wait
+ * for, so on its own it would be one or a few records long under load: a wake-up, a write and a
+ * burst of callbacks for every handful of records. Instead a round that wrote records is followed
+ * by a pause of at most {@link JournalOptions#coalesceMicros()} from its start, during which
+ * appends queue up without waking the writer; the next round writes them all with one write and
+ * then confirms them. The pause plays the part the fsync plays for ALWAYS. An idle writer is
+ * woken at once, so a lone record is written without delay.
  */
 final class JournalWriter implements Runnable {
 
@@ -59,11 +68,17 @@ final class JournalWriter implements Runnable {
   private final long segmentBytes;
   private final int maxBatchRecords;
   private final long batchIntervalNanos;
+  /** Shortest time from the start of one round that wrote records to the next, if the policy does not force each round. */
+  private final long coalesceNanos;
   private final Thread thread;
   /** Reports write and fsync failures once per outage, not once per batch. */
   private final FailureLog failures;
-  /** True while the writer is about to park or parked, so enqueue only unparks when needed. */
-  private volatile boolean parked;
+  /**
+   * True while the writer is about to park or parked, so enqueue only unparks when needed. The
+   * first enqueue to see it clears it, so one idle period costs one unpark, not one per record
+   * appended while the writer thread is being scheduled.
+   */
+  private final AtomicBoolean parked = new AtomicBoolean();
   private volatile boolean closing;
   private volatile Throwable fatal;
 
@@ -75,6 +90,7 @@ final class JournalWriter implements Runnable {
     this.segmentBytes = options.segmentBytes();
     this.maxBatchRecords = options.maxBatchRecords();
     this.batchIntervalNanos = TimeUnit.MILLISECONDS.toNanos(options.batchIntervalMillis());
+    this.coalesceNanos = policy == FsyncPolicy.ALWAYS ? 0 : TimeUnit.MICROSECONDS.toNanos(options.coalesceMicros());
     this.failures = new FailureLog(options.dataDir(), options.failureSink(), options.nanoClock(),
         FailureLog.DEFAULT_REMINDER_INTERVAL);
     this.thread = new Thread(this, "workq-journal-writer");
@@ -88,7 +104,8 @@ final class JournalWriter implements Runnable {
   /** Never blocks: a lock-free offer, plus an unpark only if the writer is idle. */
   void enqueue(Request request) {
     queue.offer(request);
-    if (parked) {
+    if (parked.get() && parked.compareAndSet(true, false)) {
+      metrics.writerWakeups.incrementAndGet();
       LockSupport.unpark(thread);
     }
   }
@@ -127,9 +144,11 @@ final class JournalWriter implements Runnable {
   public void run() {
     try {
       while (true) {
+        long roundStart = System.nanoTime();
         Request control = drain();
         boolean idle = batch.isEmpty() && control == null;
-        if (!batch.isEmpty()) {
+        boolean wrote = !batch.isEmpty();
+        if (wrote) {
           writeBatch();
           batch.clear();
         }
@@ -142,6 +161,8 @@ final class JournalWriter implements Runnable {
             break;
           }
           waitForWork();
+        } else if (wrote) {
+          coalesce(roundStart);
         }
       }
     } catch (Throwable t) {
@@ -175,6 +196,7 @@ final class JournalWriter implements Runnable {
 
   private void writeBatch() {
     int done = 0;
+    metrics.writeRounds.incrementAndGet();
     try {
       log.repairIfNeeded();
       for (int i = 0; i < batch.size(); i++) {
@@ -252,20 +274,37 @@ final class JournalWriter implements Runnable {
     }
   }
 
+  /**
+   * Lets appends gather for the next round, until {@link #coalesceNanos} after this round
+   * started. The writer does not publish {@link #parked} here, so the appends it waits for cost
+   * the core thread no unpark; only {@link #close} cuts the pause short.
+   */
+  private void coalesce(long roundStart) {
+    long deadline = roundStart + coalesceNanos;
+    if (policy == FsyncPolicy.BATCH && log.unforced()) {
+      // The pause must not push BATCH's fsync past its interval.
+      deadline = Math.min(deadline, log.unforcedSinceNanos() + batchIntervalNanos);
+    }
+    long remaining;
+    while (!closing && (remaining = deadline - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(this, remaining);
+    }
+  }
+
   private void waitForWork() {
     long timeout = IDLE_PARK_NANOS;
     if (policy == FsyncPolicy.BATCH && log.unforced()) {
       long due = log.unforcedSinceNanos() + batchIntervalNanos - System.nanoTime();
       timeout = Math.max(1, Math.min(timeout, due));
     }
-    parked = true;
+    parked.set(true);
     try {
       // Re-check after publishing 'parked': an enqueue either saw it or is visible here.
       if (queue.isEmpty() && !closing) {
         LockSupport.parkNanos(this, timeout);
       }
     } finally {
-      parked = false;
+      parked.set(false);
     }
   }
 

@@ -138,6 +138,7 @@ final class SegmentLog implements Closeable {
   private void write(ByteBuffer source) throws IOException {
     int length = source.remaining();
     file.write(source, writePos);
+    metrics.writeCalls.incrementAndGet();
     writePos += length;
     currentBytes = writePos;
     metrics.bytesWritten.addAndGet(length);
