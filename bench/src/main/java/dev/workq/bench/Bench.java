@@ -80,7 +80,8 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--payloads", split = ",", description = "RT payload sizes in bytes (default: ${DEFAULT-VALUE}).")
   List<Integer> payloads = new ArrayList<>(List.of(100, 16, 1024, 65536));
 
-  @Option(names = "--lat-fractions", split = ",", description = "LAT rates as fractions of the system's RT rate at 100 B (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lat-fractions", split = ",", description = "LAT rates as fractions of the system's RT rate at 100 B in its first round, "
+      + "the same in every round (default: ${DEFAULT-VALUE}).")
   List<Double> latFractions = new ArrayList<>(List.of(0.1, 0.5, 0.8));
 
   @Option(names = "--lat-rates", split = ",", description = "Extra fixed LAT rates in tasks/s for every system (default: none).")
