@@ -9,15 +9,19 @@ import sys
 
 def row(r):
     target = '-' if r['targetRate'] == 0 else '%.0f' % r['targetRate']
-    return '| %s | %d | %d | %s | %.0f | %.2f | %.2f | %.2f | %d | %d | %s |' % (
-        r['system'], r['payload'], r['tasks'], target, r['rate'], r['p50'] / 1000, r['p99'] / 1000,
-        r['p999'] / 1000, r['lost'], r['duplicates'], r['note'].replace('|', '/'))
+    # Runs from before the interleaved rounds have no spread: one run, its own figures.
+    s = r.get('spread') or {'runs': 1, 'rateMin': r['rate'], 'rateMax': r['rate'], 'p99Min': r['p99'], 'p99Max': r['p99']}
+    return '| %s | %d | %d | %s | %d | %.0f | %.0f..%.0f | %.2f | %.2f | %.2f..%.2f | %.2f | %d | %d | %s |' % (
+        r['system'], r['payload'], r['tasks'], target, s['runs'], r['rate'], s['rateMin'], s['rateMax'], r['p50'] / 1000,
+        r['p99'] / 1000, s['p99Min'] / 1000, s['p99Max'] / 1000, r['p999'] / 1000, r['lost'], r['duplicates'],
+        r['note'].replace('|', '/'))
 
 
 def table(title, rows):
     print(title + '\n')
-    print('| system | payload B | tasks | target/s | tasks/s | p50 ms | p99 ms | p99.9 ms | lost | dup | note |')
-    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    print('| system | payload B | tasks | target/s | runs | tasks/s | tasks/s min..max | p50 ms | p99 ms | p99 min..max ms '
+          '| p99.9 ms | lost | dup | note |')
+    print('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
     for r in rows:
         print(row(r))
     print()
@@ -26,12 +30,14 @@ def table(title, rows):
 def main():
     doc = json.load(open(sys.argv[1]))
     env, results = doc['environment'], doc['results']
+    table('FSYNC (the disk probe: %d-byte appends, each forced, at the start of every round):' % 128,
+          [r for r in results if r['workload'] == 'FSYNC'])
     table('RT (closed loop, window %s):' % env.get('window'), [r for r in results if r['workload'] == 'RT'])
     table("LAT (open loop, 100 B; fractions of the system's own RT rate at 100 B, then any fixed rates):",
           [r for r in results if r['workload'] == 'LAT'])
     cpu = env.get('cpuSecondsBySystem', {})
     if cpu:
-        print("CPU seconds per process over each system's whole session (start-up, warm-up, every run):\n")
+        print("CPU seconds per process over each system's rounds (start-up, warm-up, every run):\n")
         print('| system | server | worker-0 | worker-1 | harness JVM (submitter) |')
         print('| --- | ---: | ---: | ---: | ---: |')
         for k, v in cpu.items():

@@ -1,5 +1,6 @@
 package dev.workq.bench;
 
+import dev.workq.bench.report.Repeats;
 import dev.workq.bench.report.Report;
 import dev.workq.bench.report.SvgChart;
 import dev.workq.bench.report.Targets;
@@ -10,6 +11,7 @@ import dev.workq.bench.system.RabbitSystem;
 import dev.workq.bench.system.RedisSystem;
 import dev.workq.bench.system.RunContext;
 import dev.workq.bench.system.WorkqSystem;
+import dev.workq.bench.workload.DiskProbe;
 import dev.workq.bench.workload.MemoryCheck;
 import dev.workq.bench.workload.WorkloadResult;
 import java.io.IOException;
@@ -30,8 +32,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The benchmark harness: runs the RT and LAT workloads against workq and its peers, one system at
- * a time, each on loopback with fresh data, and prints one table. {@code bin/bench} is the
+ * The benchmark harness: runs the RT and LAT workloads against workq and its peers in interleaved
+ * rounds (round r of every system, then round r+1), one system at a time, each started on loopback
+ * with fresh data for its round, times the disk's own fsync at the start of every round, and
+ * prints one table of medians and ranges. {@code bin/bench} is the
  * documented way to run it (it builds, installs the peers' servers, then calls this).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, subcommands = PeerWorker.class,
@@ -56,8 +60,18 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--warmup-max-seconds", description = "Longest warm-up per system, in seconds (default: ${DEFAULT-VALUE}).")
   int warmupMaxSeconds = 60;
 
-  @Option(names = "--repeats", description = "RT runs per payload size; the table shows the median by rate (default: ${DEFAULT-VALUE}).")
-  int repeats = 1;
+  @Option(names = "--repeats", description = "Rounds: every system runs every RT and LAT row once per round, round 1 of every "
+      + "system before round 2 of any (interleaved), each round on a freshly started server; the table shows each figure's "
+      + "median over the rounds and the range of tasks/s and p99 (default: ${DEFAULT-VALUE}).")
+  int repeats = 3;
+
+  @Option(names = "--disk-probe-count", description = "FSYNC: appends of " + DiskProbe.RECORD_BYTES + " B, each forced to disk, "
+      + "timed at the start of every round in a file under the output directory; the durable LAT target compares with its "
+      + "p99; 0 skips it (default: ${DEFAULT-VALUE}).")
+  int diskProbeCount = 2000;
+
+  @Option(names = "--disk-probe-seconds", description = "FSYNC: longest probe per round, in seconds (default: ${DEFAULT-VALUE}).")
+  int diskProbeSeconds = 5;
 
   @Option(names = "--memory-tasks", description = "MEM: queue this many 100-byte tasks on a workq broker (fsync always), "
       + "read its heap after GC, restart it and time the journal replay; 0 skips it (default: ${DEFAULT-VALUE}).")
@@ -66,7 +80,8 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--payloads", split = ",", description = "RT payload sizes in bytes (default: ${DEFAULT-VALUE}).")
   List<Integer> payloads = new ArrayList<>(List.of(100, 16, 1024, 65536));
 
-  @Option(names = "--lat-fractions", split = ",", description = "LAT rates as fractions of the system's RT rate at 100 B (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lat-fractions", split = ",", description = "LAT rates as fractions of the system's RT rate at 100 B in its first round, "
+      + "the same in every round (default: ${DEFAULT-VALUE}).")
   List<Double> latFractions = new ArrayList<>(List.of(0.1, 0.5, 0.8));
 
   @Option(names = "--lat-rates", split = ",", description = "Extra fixed LAT rates in tasks/s for every system (default: none).")
@@ -96,7 +111,13 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--workq-jar", description = "The workq CLI jar (default: ${DEFAULT-VALUE}).")
   Path workqJar = Path.of("cli/target/workq.jar");
 
-  @Option(names = "--handlers-jar", description = "Jar with the noop handler (default: bench/target/workq-bench-<version>-handlers.jar).")
+  @Option(names = "--workq-handler", description = "Handler workq's tasks ask for: echo (built in, sends the payload back as the "
+      + "result, as every peer's worker does) or noop (from --handlers-jar; returns nothing, not comparable with the peers) "
+      + "(default: ${DEFAULT-VALUE}).")
+  String workqHandler = WorkqSystem.DEFAULT_HANDLER;
+
+  @Option(names = "--handlers-jar", description = "Jar of extra handlers for workq's workers; needed for --workq-handler noop "
+      + "(default then: bench/target/workq-bench-<version>-handlers.jar; none for echo).")
   Path handlersJar;
 
   @Option(names = "--python", description = "Python 3 interpreter (default: ${DEFAULT-VALUE}).")
@@ -105,7 +126,13 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--profile", description = "Record a JFR profile of the workq broker (fsync=always) into <out>/broker.jfr.")
   boolean profile;
 
+  /** Handlers {@code workq worker} has without {@code --handlers}. */
+  static final List<String> BUILT_IN_HANDLERS = List.of("echo", "sleep", "pi", "exec");
+
   private final Map<String, Object> cpuSeconds = new LinkedHashMap<>();
+
+  /** Per system, the RT rate at 100 B of its first round: the base of its LAT fractions. */
+  private final Map<String, Double> latBase = new LinkedHashMap<>();
 
   @Option(names = "--assert-targets", description = "Exit 1 when a checked speed target is not met (default: report only).")
   boolean assertTargets;
@@ -143,10 +170,13 @@ public final class Bench implements Callable<Integer> {
       systems = List.of("workq-always");
       tasks = Math.min(tasks, 500);
       warmup = Math.min(warmup, 200);
+      repeats = 1;
       payloads = List.of(100);
       latFractions = List.of(0.1);
       latRates = List.of();
       latSeconds = 1;
+      diskProbeCount = Math.min(diskProbeCount, 200);
+      diskProbeSeconds = Math.min(diskProbeSeconds, 1);
       timeoutSeconds = Math.min(timeoutSeconds, 30);
     }
     for (String s : systems) {
@@ -154,11 +184,14 @@ public final class Bench implements Callable<Integer> {
         throw new CommandLine.ParameterException(new CommandLine(this), "--systems: unknown system '" + s + "'; known: " + ALL_SYSTEMS);
       }
     }
+    if (repeats < 1) {
+      throw new CommandLine.ParameterException(new CommandLine(this), "--repeats must be at least 1, got " + repeats);
+    }
     if (out == null) {
       out = Path.of("bench-results", Instant.now().toString().replace(':', '-').replaceAll("\\..*", ""));
     }
     Files.createDirectories(out);
-    if (handlersJar == null) {
+    if (handlersJar == null && !BUILT_IN_HANDLERS.contains(workqHandler)) {
       handlersJar = findHandlersJar();
     }
     if (!Files.isRegularFile(workqJar)) {
@@ -166,44 +199,27 @@ public final class Bench implements Callable<Integer> {
     }
     RunContext base = new RunContext(out.toAbsolutePath(), workers, concurrency, prefetch,
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"),
-        workqJar.toAbsolutePath(), handlersJar.toAbsolutePath(), List.of());
+        workqJar.toAbsolutePath(), handlersJar == null ? null : handlersJar.toAbsolutePath(), List.of());
     Map<String, Object> env = environment();
     env.put("cpuSecondsBySystem", cpuSeconds);
     System.out.println("# workq bench: " + env);
-    List<WorkloadResult> results = new ArrayList<>();
+    List<WorkloadResult> runs = new ArrayList<>();
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
-    for (String name : systems) {
-      RunContext ctx = base.forSystem(name);
-      // Fresh data and logs: a reused --out must not replay an old journal or show an old
-      // broker's "listening on" line to the start-up wait.
-      deleteRecursively(ctx.workDir());
-      if (profile && name.equals("workq-always")) {
-        ctx = new RunContext(ctx.workDir(), ctx.workers(), ctx.concurrency(), ctx.prefetch(), ctx.javaCommand(), ctx.classpath(),
-            ctx.workqJar(), ctx.handlersJar(), List.of("-XX:+FlightRecorder",
-            "-XX:StartFlightRecording=duration=60s,settings=profile,filename=" + out.toAbsolutePath().resolve("broker.jfr")));
+    // Interleaved: round r of every system, then round r+1, so that a change in the machine's
+    // load during the session spreads over every system instead of landing on one.
+    for (int round = 1; round <= repeats; round++) {
+      System.out.println("# round " + round + " of " + repeats);
+      if (diskProbeCount > 0) {
+        WorkloadResult disk = DiskProbe.run(out.resolve("disk-probe"), diskProbeCount, Duration.ofSeconds(diskProbeSeconds));
+        print(disk);
+        runs.add(disk);
       }
-      try (BenchSystem system = create(name)) {
-        current = system;
-        System.out.println("## " + system.name() + ": starting");
-        try {
-          system.start(ctx);
-        } catch (Exception e) {
-          System.out.println("## " + system.name() + ": could not start: " + e.getMessage());
-          results.add(new WorkloadResult(system.name(), "RT", 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, "could not start: " + e.getMessage()));
-          continue;
-        }
-        long harnessCpuBefore = cpuNanos(ProcessHandle.current());
-        runSystem(system, timeout, results);
-        Map<String, Object> cpu = new LinkedHashMap<>();
-        system.processesByRole().forEach((role, p) -> cpu.put(role, seconds(cpuNanos(p.toHandle()))));
-        cpu.put("harness (submitter)", seconds(cpuNanos(ProcessHandle.current()) - harnessCpuBefore));
-        cpuSeconds.put(system.name(), cpu);
-        System.out.println("## " + system.name() + ": CPU seconds over its runs and start-up: " + cpu);
-      } finally {
-        current = null;
+      for (String name : systems) {
+        runRound(name, round, base, timeout, runs);
+        Report.write(out, env, Repeats.summarise(runs), runs);
       }
-      Report.write(out, env, results);
     }
+    List<WorkloadResult> results = Repeats.summarise(runs);
     MemoryCheck mem = null;
     if (memoryTasks > 0) {
       System.out.println("## MEM: queueing " + memoryTasks + " tasks on workq fsync=always, then a restart");
@@ -216,14 +232,14 @@ public final class Bench implements Callable<Integer> {
     String table = Report.table(results);
     System.out.println();
     System.out.print(table);
-    Report.write(out, env, results);
+    Report.write(out, env, results, runs);
     int chartPayload = payloads.contains(100) ? 100 : payloads.get(0);
     Files.writeString(out.resolve("chart.svg"), SvgChart.render(results, chartPayload,
         env.get("cpus") + " cores, " + env.get("os") + ", load average at start " + env.get("loadAverageAtStart")));
     System.out.println("\nresults in " + out.toAbsolutePath());
     List<Targets.Check> checks = Targets.check(results, mem);
     String targets = Targets.format(checks);
-    System.out.println("\nTargets (100-byte payloads; figures from this run, on this machine, under its load):\n" + targets);
+    System.out.println("\nTargets (medians of this session's runs, on this machine, under its load):\n" + targets);
     Files.writeString(out.resolve("targets.md"), targets);
     boolean clean = results.stream().allMatch(WorkloadResult::clean) && (mem == null || mem.note().isEmpty());
     if (assertTargets && checks.stream().anyMatch(c -> c.checked() && !c.met())) {
@@ -234,6 +250,47 @@ public final class Bench implements Callable<Integer> {
       System.out.println("FAILED: some runs lost, duplicated or failed tasks (see the lost/dup/err columns)");
     }
     return clean ? 0 : 1;
+  }
+
+  /**
+   * Round {@code round} of one system: its server and workers started on a fresh data directory,
+   * warmed up, every RT payload size once, every LAT rate once, then stopped; each round starts
+   * from nothing, so no round inherits another's queues, journal or JIT state.
+   */
+  private void runRound(String name, int round, RunContext base, Duration timeout, List<WorkloadResult> runs) throws Exception {
+    RunContext ctx = base.forSystem(name).forSystem("round-" + round);
+    // Fresh data and logs: a reused --out must not replay an old journal or show an old
+    // broker's "listening on" line to the start-up wait.
+    deleteRecursively(ctx.workDir());
+    if (profile && name.equals("workq-always") && round == 1) {
+      ctx = new RunContext(ctx.workDir(), ctx.workers(), ctx.concurrency(), ctx.prefetch(), ctx.javaCommand(), ctx.classpath(),
+          ctx.workqJar(), ctx.handlersJar(), List.of("-XX:+FlightRecorder",
+          "-XX:StartFlightRecording=duration=60s,settings=profile,filename=" + out.toAbsolutePath().resolve("broker.jfr")));
+    }
+    try (BenchSystem system = create(name)) {
+      current = system;
+      System.out.println("## " + system.name() + ": round " + round + ", starting");
+      try {
+        system.start(ctx);
+      } catch (Exception e) {
+        System.out.println("## " + system.name() + ": could not start: " + e.getMessage());
+        runs.add(new WorkloadResult(system.name(), "RT", 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, "could not start: " + e.getMessage()));
+        return;
+      }
+      long harnessCpuBefore = cpuNanos(ProcessHandle.current());
+      runSystem(system, timeout, runs);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> cpu = (Map<String, Object>) cpuSeconds.computeIfAbsent(system.name(), k -> new LinkedHashMap<String, Object>());
+      system.processesByRole().forEach((role, p) -> cpu.merge(role, nanosToSeconds(cpuNanos(p.toHandle())), Bench::sum));
+      cpu.merge("harness (submitter)", nanosToSeconds(cpuNanos(ProcessHandle.current()) - harnessCpuBefore), Bench::sum);
+      System.out.println("## " + system.name() + ": CPU seconds over its rounds so far: " + cpu);
+    } finally {
+      current = null;
+    }
+  }
+
+  private static Object sum(Object a, Object b) {
+    return Math.round(((Double) a + (Double) b) * 10) / 10.0;
   }
 
   /**
@@ -258,28 +315,29 @@ public final class Bench implements Callable<Integer> {
     }
   }
 
-  private void runSystem(BenchSystem system, Duration timeout, List<WorkloadResult> results) throws Exception {
-    double rtRate = 0;
+  private void runSystem(BenchSystem system, Duration timeout, List<WorkloadResult> runs) throws Exception {
     if (warmup > 0) {
       warmUp(system, timeout);
     }
+    double rtRate = 0;
     for (int size : payloads) {
       int n = (int) Math.max(1, Math.min(tasks, (256L << 20) / Math.max(size, 1)));
-      List<WorkloadResult> tries = new ArrayList<>();
-      for (int i = 0; i < repeats; i++) {
-        WorkloadResult t = system.roundTrip(n, size, window, timeout);
-        print(t);
-        tries.add(t);
-      }
-      WorkloadResult r = median(tries);
-      results.add(r);
+      WorkloadResult r = system.roundTrip(n, size, window, timeout);
+      print(r);
+      runs.add(r);
       if (size == 100 || rtRate == 0) {
         rtRate = size == 100 ? r.rate() : Math.max(rtRate, r.rate());
       }
     }
+    // LAT's fractions are of the first round's RT rate, so every round runs the same LAT rows.
+    double base = latBase.computeIfAbsent(system.name(), k -> 0.0);
+    if (base == 0) {
+      base = rtRate;
+      latBase.put(system.name(), base);
+    }
     List<Double> rates = new ArrayList<>();
     for (double f : latFractions) {
-      rates.add(f * rtRate);
+      rates.add(Math.rint(f * base));
     }
     rates.addAll(latRates);
     for (double rate : rates) {
@@ -289,7 +347,7 @@ public final class Bench implements Callable<Integer> {
       int n = (int) Math.max(10, Math.round(rate * latSeconds));
       WorkloadResult r = system.openLoop(n, 100, rate, timeout);
       print(r);
-      results.add(r);
+      runs.add(r);
     }
   }
 
@@ -304,35 +362,8 @@ public final class Bench implements Callable<Integer> {
     return p.equals(ProcessHandle.current()) ? p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L) : total;
   }
 
-  private static String seconds(long nanos) {
-    return String.format(Locale.ROOT, "%.1f", nanos / 1e9);
-  }
-
-  /**
-   * The run with the median rate, its note listing every rate; lost, duplicate and error counts
-   * are summed over all runs so that a bad repeat still shows.
-   */
-  static WorkloadResult median(List<WorkloadResult> tries) {
-    if (tries.size() == 1) {
-      return tries.get(0);
-    }
-    List<WorkloadResult> sorted = new ArrayList<>(tries);
-    sorted.sort((a, b) -> Double.compare(a.rate(), b.rate()));
-    WorkloadResult m = sorted.get(sorted.size() / 2);
-    StringBuilder rates = new StringBuilder("median of " + tries.size() + " runs (tasks/s:");
-    long lost = 0;
-    long dup = 0;
-    long err = 0;
-    for (WorkloadResult t : tries) {
-      rates.append(String.format(Locale.ROOT, " %.0f", t.rate()));
-      lost += t.lost();
-      dup += t.duplicates();
-      err += t.errors();
-    }
-    rates.append(")");
-    String note = m.note().isEmpty() ? rates.toString() : rates + "; " + m.note();
-    return new WorkloadResult(m.system(), m.workload(), m.payload(), m.tasks(), m.targetRate(), m.rate(), m.p50(), m.p99(), m.p999(),
-        m.max(), lost, dup, err, m.seconds(), note);
+  private static Double nanosToSeconds(long nanos) {
+    return Math.round(nanos / 1e8) / 10.0;
   }
 
   private static void print(WorkloadResult r) {
@@ -343,9 +374,9 @@ public final class Bench implements Callable<Integer> {
 
   BenchSystem create(String name) {
     return switch (name) {
-      case "workq-always" -> new WorkqSystem("always");
-      case "workq-batch" -> new WorkqSystem("batch");
-      case "workq-never" -> new WorkqSystem("never");
+      case "workq-always" -> new WorkqSystem("always", workqHandler);
+      case "workq-batch" -> new WorkqSystem("batch", workqHandler);
+      case "workq-never" -> new WorkqSystem("never", workqHandler);
       case "rabbitmq-durable" -> new RabbitSystem(true);
       case "rabbitmq-transient" -> new RabbitSystem(false);
       case "redis-always" -> new RedisSystem(true);
@@ -379,6 +410,8 @@ public final class Bench implements Callable<Integer> {
     env.put("workers", workers + " processes x concurrency " + concurrency + ", prefetch " + prefetch);
     env.put("window", window);
     env.put("tasks", tasks);
+    env.put("repeats", repeats + " rounds, interleaved");
+    env.put("workqHandler", workqHandler);
     return env;
   }
 }

@@ -9,10 +9,11 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bench peer-worker}: a worker process for a peer system, started by the harness. Takes
- * tasks, does nothing with them (no-op handler), puts an 8-byte result (the task id) on the done
- * queue and acks. Runs until the harness stops it.
+ * tasks and puts each task's message (its 8-byte id and payload) back on the done queue as its
+ * result, then acks: the work of workq's {@code echo} handler, so every system carries the
+ * payload both ways. Runs until the harness stops it.
  */
-@Command(name = "peer-worker", mixinStandardHelpOptions = true, description = "A no-op worker process for a peer system (started by the harness).")
+@Command(name = "peer-worker", mixinStandardHelpOptions = true, description = "An echo worker process for a peer system (started by the harness).")
 public final class PeerWorker implements Callable<Integer> {
 
   @Option(names = "--system", required = true, description = "rabbitmq, redis or nats.")
@@ -34,7 +35,7 @@ public final class PeerWorker implements Callable<Integer> {
   public Integer call() throws Exception {
     switch (system) {
       case "rabbitmq" -> RabbitSystem.runWorker(port, durable, concurrency, prefetch);
-      case "redis" -> RedisSystem.runWorker(port, concurrency);
+      case "redis" -> RedisSystem.runWorker(port, concurrency, prefetch);
       case "nats" -> NatsSystem.runWorker(port, concurrency, prefetch);
       default -> throw new IllegalArgumentException("--system must be rabbitmq, redis or nats, got " + system);
     }

@@ -4,7 +4,8 @@
   mp_bench.py server --port P --authkey K
       a BaseManager serving 'tasks' and 'done' queues on 127.0.0.1:P until SIGTERM
   mp_bench.py worker --port P --authkey K --concurrency C
-      C threads, each looping `for task in iter(tasks.get, 'STOP')`, putting (id,) on 'done'
+      C threads, each looping `for task in iter(tasks.get, 'STOP')`, putting the task (id, payload)
+      back on 'done' as its result, as workq's echo handler returns its payload
   mp_bench.py stop --port P --authkey K --count N
       puts N STOP sentinels (one per worker thread)
   mp_bench.py rt  --port P --authkey K --tasks N --payload B --window W --timeout S
@@ -48,7 +49,7 @@ def worker(args):
     def loop():
         tasks, done = m.tasks(), m.done()  # one connection per thread
         for task in iter(tasks.get, 'STOP'):
-            done.put(task[0])  # no-op handler: the result is the task id
+            done.put(task)  # echo: the result carries the payload back, as on every system
 
     threads = [threading.Thread(target=loop) for _ in range(args.concurrency)]
     for t in threads:
@@ -88,7 +89,7 @@ def drive(args, open_loop):
         done = m.done()
         while not finished.is_set():
             try:
-                i = done.get(timeout=0.2)
+                i = done.get(timeout=0.2)[0]
             except queue.Empty:
                 continue
             now = time.perf_counter()

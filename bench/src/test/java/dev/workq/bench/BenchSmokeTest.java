@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,8 +13,9 @@ import picocli.CommandLine;
 
 /**
  * Proves the harness works end to end (CI runs this; speed is never asserted here): a real
- * {@code workq broker} and two {@code workq worker} processes, the noop handler loaded with
- * {@code --handlers}, a few hundred tasks, every one back exactly once, and the result files written.
+ * {@code workq broker} and two {@code workq worker} processes running the built-in {@code echo}
+ * handler (no handlers jar), a few hundred tasks, every one back exactly once, the disk probe, and
+ * the result files written.
  */
 class BenchSmokeTest {
 
@@ -30,27 +29,12 @@ class BenchSmokeTest {
     Path workqJar = root.resolve("cli/target/workq.jar");
     assertTrue(Files.isRegularFile(workqJar), "the reactor builds " + workqJar + " before this module");
     Path out = tmp.resolve("out");
-    int exit = new CommandLine(new Bench()).execute("--smoke", "--out", out.toString(), "--workq-jar", workqJar.toString(),
-        "--handlers-jar", handlersJar().toString());
+    int exit = new CommandLine(new Bench()).execute("--smoke", "--out", out.toString(), "--workq-jar", workqJar.toString());
     assertEquals(0, exit, "smoke run exit status (non-zero: lost, duplicate or failed tasks, or a start failure)");
     String csv = Files.readString(out.resolve("results.csv"));
     assertTrue(csv.contains("\"workq fsync=always\",RT,100,500,"), csv);
     assertTrue(csv.contains("\"workq fsync=always\",LAT,100,"), csv);
+    assertTrue(csv.contains("\"disk fsync\",FSYNC,128,"), csv);
     assertTrue(Files.readString(out.resolve("chart.svg")).startsWith("<svg"));
-  }
-
-  /** The test phase runs before the jar plugin packs the handlers jar, so pack it here from the classes. */
-  private Path handlersJar() throws IOException {
-    Path classes = Path.of("target", "classes");
-    Path jar = tmp.resolve("handlers.jar");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      for (String entry : new String[] {"dev/workq/bench/handler/NoopHandler.class",
-          "META-INF/services/dev.workq.worker.api.TaskHandler"}) {
-        out.putNextEntry(new JarEntry(entry));
-        out.write(Files.readAllBytes(classes.resolve(entry)));
-        out.closeEntry();
-      }
-    }
-    return jar;
   }
 }

@@ -12,7 +12,6 @@ import io.nats.client.api.RetentionPolicy;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -23,9 +22,10 @@ import java.util.concurrent.Semaphore;
  * NATS JetStream: two work-queue streams on file storage, {@code BENCH} (subject
  * {@code bench.tasks}) and {@code BENCHDONE} ({@code bench.done}), each with one durable pull
  * consumer with explicit acks. The submitter publishes asynchronously (each publish is
- * acknowledged once stored) and consumes results with the continuous pull of {@code consume}. Each worker process fetches up to the
- * prefetch, runs {@code concurrency} at once, publishes the result and acks the task once the
- * result's publish is acknowledged.
+ * acknowledged once stored) and consumes results with the continuous pull of {@code consume}. Each
+ * worker process pulls in batches of the prefetch ({@code consume}, which asks for the next batch
+ * before the current one is used up), runs {@code concurrency} at once, publishes the task's
+ * message back as its result asynchronously and acks the task once that publish is acknowledged.
  */
 public final class NatsSystem extends PeerBase {
 
@@ -36,7 +36,8 @@ public final class NatsSystem extends PeerBase {
 
   @Override
   public String settings() {
-    return "nats-server -js, file storage, work-queue retention, durable pull consumers, explicit acks, max ack pending 10000";
+    return "nats-server -js, file storage, work-queue retention, durable pull consumers, explicit acks, max ack pending 10000; "
+        + "workers: consume batch " + (ctx == null ? "P" : ctx.prefetch()) + ", results by async publish; submitter: async publish";
   }
 
   @Override
@@ -108,8 +109,8 @@ public final class NatsSystem extends PeerBase {
     nc.getConsumerContext("BENCH", "workers").consume(ConsumeOptions.builder().batchSize(prefetch).build(), m -> {
       held.acquire();
       pool.execute(() -> {
-        byte[] result = Arrays.copyOf(m.getData(), 8);
-        js.publishAsync("bench.done", result).whenComplete((ack, e) -> {
+        // The task's whole message (id and payload) is its result, as workq's echo returns its payload.
+        js.publishAsync("bench.done", m.getData()).whenComplete((ack, e) -> {
           if (e == null) {
             m.ack();
           } else {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Python's {@code multiprocessing.managers}: a BaseManager serving a task queue and a done queue
  * over TCP, worker processes (threads = concurrency, each with its own connection) looping
- * {@code for task in iter(tasks.get, 'STOP')}, and a Python submitter that runs the workload
+ * {@code for task in iter(tasks.get, 'STOP')} and putting each task back on the done queue as its
+ * result (payload and all, as workq's echo handler returns its payload), and a Python submitter that runs the workload
  * and prints its figures as one {@code BENCH_RESULT} JSON line. Queues live in memory only;
  * there is no prefetch (each get is a round trip). The script is {@code mp_bench.py}, shipped in
  * this jar and written to the work directory.
@@ -46,7 +47,8 @@ public final class PythonSystem implements BenchSystem {
 
   @Override
   public String settings() {
-    return "BaseManager over TCP, queue.Queue task and done queues in memory, worker threads = concurrency, no prefetch";
+    return "BaseManager over TCP, queue.Queue task and done queues in memory, worker threads = concurrency, no prefetch, "
+        + "result = the task (id, payload) put back on the done queue";
   }
 
   @Override

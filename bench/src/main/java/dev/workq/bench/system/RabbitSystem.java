@@ -9,19 +9,18 @@ import com.rabbitmq.client.MessageProperties;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * RabbitMQ with classic queues {@code bench.tasks} and {@code bench.done} on the default exchange.
  * Durable: durable queues, persistent messages, publisher confirms on the submitter (a nack is
  * an error), manual acks. Transient: non-durable queues, transient messages, no confirms, manual
- * acks. Workers: one channel with {@code basicQos(prefetch)}, deliveries run on a pool of
- * {@code concurrency} threads that publish the result and then ack the task.
+ * acks. Workers: a channel per consumer thread ({@link #runWorker}), each publishing the task's
+ * message back as its result and then acking it. The submitter publishes on one connection and
+ * consumes results on another, as the documentation recommends for publishers and consumers.
  *
  * <p>The server is {@code /usr/lib/rabbitmq/bin/rabbitmq-server} run as a child with its own node
  * name, ports, Mnesia directory and its own {@code epmd}, so it touches no system-wide RabbitMQ.
@@ -45,8 +44,11 @@ public final class RabbitSystem extends PeerBase {
 
   @Override
   public String settings() {
-    return durable ? "classic durable queues, persistent messages, publisher confirms, manual acks"
+    String queues = durable ? "classic durable queues, persistent messages, publisher confirms (async), manual acks"
         : "classic non-durable queues, transient messages, no confirms, manual acks";
+    int c = ctx == null ? 4 : ctx.concurrency();
+    return queues + "; workers: " + c + " channels x basicQos " + (ctx == null ? "P/C" : Math.max(1, ctx.prefetch() / c))
+        + ", results on a publishing connection";
   }
 
   @Override
@@ -100,7 +102,8 @@ public final class RabbitSystem extends PeerBase {
   @Override
   public Submitter submitter(ResultSink sink) throws Exception {
     RunIds ids = new RunIds(++runs);
-    Connection conn = factory(port).newConnection("bench-submitter");
+    Connection conn = factory(port).newConnection("bench-submitter-publish");
+    Connection results = factory(port).newConnection("bench-submitter-consume");
     Channel pub = conn.createChannel();
     if (durable) {
       pub.confirmSelect();
@@ -114,7 +117,7 @@ public final class RabbitSystem extends PeerBase {
         }
       });
     }
-    Channel col = conn.createChannel();
+    Channel col = results.createChannel();
     col.basicQos(1024);
     col.basicConsume(DONE, false, (tag, d) -> {
       ids.deliver(d.getBody(), sink);
@@ -131,6 +134,7 @@ public final class RabbitSystem extends PeerBase {
       public void close() {
         try {
           conn.close(5000);
+          results.close(5000);
         } catch (Exception e) {
           sink.onError("rabbitmq close: " + e);
         }
@@ -138,21 +142,30 @@ public final class RabbitSystem extends PeerBase {
     };
   }
 
-  /** A worker process: one channel, prefetch {@code prefetch}, a pool of {@code concurrency}. */
+  /**
+   * A worker process as RabbitMQ's documentation recommends for throughput: a channel per consumer
+   * thread, each with {@code basicQos(prefetch / concurrency)} (so the process holds at most the
+   * prefetch), deliveries on the connection's consumer pool of {@code concurrency} threads (the
+   * client runs one channel's deliveries in order on one thread at a time), and the results
+   * published on a connection of their own with a channel per consumer channel: a publishing
+   * connection the broker throttles (flow control) must not hold up the acks.
+   */
   public static void runWorker(int port, boolean durable, int concurrency, int prefetch) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    Connection conn = factory(port).newConnection("bench-worker");
-    Channel ch = conn.createChannel();
-    ch.basicQos(prefetch);
+    ConnectionFactory f = factory(port);
+    Connection consuming = f.newConnection(Executors.newFixedThreadPool(concurrency), "bench-worker-consume");
+    Connection publishing = f.newConnection("bench-worker-publish");
+    int perChannel = Math.max(1, prefetch / concurrency);
     AMQP.BasicProperties props = durable ? MessageProperties.PERSISTENT_BASIC : MessageProperties.BASIC;
-    ch.basicConsume(TASKS, false, (tag, d) -> pool.execute(() -> {
-      try {
-        ch.basicPublish("", DONE, props, Arrays.copyOf(d.getBody(), 8));
+    for (int c = 0; c < concurrency; c++) {
+      Channel ch = consuming.createChannel();
+      Channel results = publishing.createChannel();
+      ch.basicQos(perChannel);
+      ch.basicConsume(TASKS, false, (tag, d) -> {
+        // The task's whole message (id and payload) is its result, as workq's echo returns its payload.
+        results.basicPublish("", DONE, props, d.getBody());
         ch.basicAck(d.getEnvelope().getDeliveryTag(), false);
-      } catch (Exception e) {
-        e.printStackTrace();
-      }
-    }), tag -> {});
+      }, tag -> {});
+    }
     new CountDownLatch(1).await();
   }
 }

@@ -13,11 +13,13 @@ import redis.clients.jedis.Transaction;
 import redis.clients.jedis.args.ListDirection;
 
 /**
- * Redis lists with the reliable-queue pattern: the submitter LPUSHes tasks (pipelined); each
- * worker thread BLMOVEs one task from {@code bench:tasks} to its own processing list, then in one
- * MULTI LPUSHes the result to {@code bench:done} and LREMs the task from its processing list. The
- * submitter BRPOPs/RPOPs the done list. Persistence: AOF off (and no RDB), or AOF with
- * {@code appendfsync always}. Redis has no prefetch: each worker thread holds one task.
+ * Redis lists with the reliable-queue pattern, pipelined as Redis's documentation recommends for
+ * throughput: the submitter LPUSHes tasks in pipelines; each worker thread moves up to
+ * {@code prefetch / concurrency} tasks from {@code bench:tasks} to its own processing list in one
+ * script call ({@link #FETCH}; BLMOVE when the list is empty), then in one pipelined MULTI/EXEC
+ * LPUSHes their results to {@code bench:done} and LREMs them from its processing list, so a task
+ * whose worker dies stays in a processing list. The submitter BRPOPs/RPOPs the done list.
+ * Persistence: AOF off (and no RDB), or AOF with {@code appendfsync always}.
  */
 public final class RedisSystem extends PeerBase {
 
@@ -37,7 +39,9 @@ public final class RedisSystem extends PeerBase {
 
   @Override
   public String settings() {
-    return aof ? "--appendonly yes --appendfsync always --save ''" : "--appendonly no --save ''";
+    String persistence = aof ? "--appendonly yes --appendfsync always --save ''" : "--appendonly no --save ''";
+    return persistence + "; workers: " + (ctx == null ? "P/C" : Math.max(1, ctx.prefetch() / ctx.concurrency()))
+        + " tasks per LMOVE script call per thread, results + LREMs in one pipelined MULTI/EXEC; submitter: pipelined LPUSH";
   }
 
   @Override
@@ -126,23 +130,46 @@ public final class RedisSystem extends PeerBase {
     };
   }
 
-  /** A worker process: {@code concurrency} threads, each with its own connection and processing list. */
-  public static void runWorker(int port, int concurrency) throws InterruptedException {
+  /**
+   * Moves up to ARGV[1] tasks from the task list to the thread's processing list in one round trip
+   * (Redis has no multi-element LMOVE; a script runs atomically, so each task is still moved whole,
+   * and with AOF it is one write, so one fsync, per batch).
+   */
+  static final String FETCH = "local out = {}\n"
+      + "for i = 1, tonumber(ARGV[1]) do\n"
+      + "  local v = redis.call('LMOVE', KEYS[1], KEYS[2], 'RIGHT', 'LEFT')\n"
+      + "  if not v then break end\n"
+      + "  out[i] = v\n"
+      + "end\n"
+      + "return out";
+
+  /**
+   * A worker process: {@code concurrency} threads, each with its own connection and processing
+   * list, each holding at most {@code prefetch / concurrency} tasks (so the process holds at most
+   * the prefetch, like the other systems' workers).
+   */
+  public static void runWorker(int port, int concurrency, int prefetch) throws InterruptedException {
+    int batch = Math.max(1, prefetch / concurrency);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < concurrency; t++) {
       byte[] processing = ("bench:processing:" + ProcessHandle.current().pid() + ":" + t).getBytes(StandardCharsets.UTF_8);
       Thread th = new Thread(() -> {
         try (Jedis j = new Jedis("127.0.0.1", port)) {
+          byte[] fetch = j.scriptLoad(FETCH.getBytes(StandardCharsets.UTF_8));
+          List<byte[]> keys = List.of(TASKS, processing);
+          List<byte[]> args = List.of(Integer.toString(batch).getBytes(StandardCharsets.UTF_8));
           while (true) {
-            byte[] task = j.blmove(TASKS, processing, ListDirection.RIGHT, ListDirection.LEFT, 1.0);
-            if (task == null) {
-              continue;
+            @SuppressWarnings("unchecked")
+            List<byte[]> tasks = (List<byte[]>) j.evalsha(fetch, keys, args);
+            if (tasks.isEmpty()) {
+              // Nothing queued: block for one (the script cannot block), then serve it at once.
+              byte[] one = j.blmove(TASKS, processing, ListDirection.RIGHT, ListDirection.LEFT, 1.0);
+              if (one == null) {
+                continue;
+              }
+              tasks = List.of(one);
             }
-            byte[] result = java.util.Arrays.copyOf(task, 8);
-            Transaction tx = j.multi();
-            tx.lpush(DONE, result);
-            tx.lrem(processing, 1, task);
-            tx.exec();
+            complete(j, processing, tasks);
           }
         }
       }, "redis-worker-" + t);
@@ -152,5 +179,19 @@ public final class RedisSystem extends PeerBase {
     for (Thread th : threads) {
       th.join();
     }
+  }
+
+  /**
+   * The results (each task's message, payload and all, as workq's echo returns its payload) and
+   * the removals from the processing list in one MULTI/EXEC, which Jedis sends as one pipeline:
+   * one round trip per batch, and a task leaves the processing list only with its result stored.
+   */
+  private static void complete(Jedis j, byte[] processing, List<byte[]> tasks) {
+    Transaction tx = j.multi();
+    tx.lpush(DONE, tasks.toArray(new byte[0][]));
+    for (byte[] task : tasks) {
+      tx.lrem(processing, 1, task);
+    }
+    tx.exec();
   }
 }

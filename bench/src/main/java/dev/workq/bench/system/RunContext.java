@@ -13,7 +13,8 @@ import java.util.List;
  * @param javaCommand the java launcher for worker processes
  * @param classpath   classpath of the harness, which holds the peers' worker mains
  * @param workqJar    {@code cli/target/workq.jar}
- * @param handlersJar the jar with the {@code noop} handler, for {@code workq worker --handlers}
+ * @param handlersJar a jar of extra handlers (the bench's {@code noop}) for {@code workq worker
+ *                    --handlers}, or null: the default {@code echo} handler is built in
  * @param serverJvmArgs extra JVM arguments for a Java server (the workq broker), e.g. JFR
  */
 public record RunContext(Path workDir, int workers, int concurrency, int prefetch, String javaCommand,

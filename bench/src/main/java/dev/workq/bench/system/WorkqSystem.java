@@ -1,6 +1,5 @@
 package dev.workq.bench.system;
 
-import dev.workq.bench.handler.NoopHandler;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.DeliveryListener;
 import dev.workq.client.Delivery;
@@ -15,16 +14,23 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * workq: {@code workq broker} and {@code workq worker --handlers <noop jar>} processes from
- * {@code cli/target/workq.jar}; the submitter enqueues tasks with ids {@code b<run>-<n>} whose
- * results go to {@code bench.done}, and consumes that queue (prefetch 1024) acking each result.
+ * workq: {@code workq broker} and {@code workq worker} processes from {@code cli/target/workq.jar},
+ * the workers running the built-in {@code echo} handler by default (it returns the payload, so the
+ * result record carries the payload back, as the peers' workers do); the submitter enqueues tasks
+ * with ids {@code b<run>-<n>} whose results go to {@code bench.done}, and consumes that queue
+ * (prefetch 1024) acking each result. Another handler (e.g. {@code noop} from the bench handlers
+ * jar) can be asked for, for comparisons that are not the fair table.
  */
 public final class WorkqSystem implements SubmitterSystem {
 
   static final String QUEUE = "bench";
   static final String DONE = "bench.done";
 
+  /** The built-in handler the fair table uses: it sends the payload back as the result. */
+  public static final String DEFAULT_HANDLER = "echo";
+
   private final String fsync;
+  private final String handler;
   private final List<Process> processes = new ArrayList<>();
   private Process broker;
   private int port;
@@ -33,7 +39,17 @@ public final class WorkqSystem implements SubmitterSystem {
 
   /** @param fsync {@code always}, {@code batch} or {@code never} */
   public WorkqSystem(String fsync) {
+    this(fsync, DEFAULT_HANDLER);
+  }
+
+  /**
+   * @param fsync   {@code always}, {@code batch} or {@code never}
+   * @param handler the handler the tasks ask for; one not built into the worker needs
+   *                {@link RunContext#handlersJar()}
+   */
+  public WorkqSystem(String fsync, String handler) {
     this.fsync = fsync;
+    this.handler = handler;
   }
 
   @Override
@@ -44,7 +60,7 @@ public final class WorkqSystem implements SubmitterSystem {
   @Override
   public String settings() {
     return "journal on, --fsync " + fsync + "; workers: workq worker --concurrency " + (ctx == null ? "C" : ctx.concurrency())
-        + " --prefetch " + (ctx == null ? "P" : ctx.prefetch()) + ", handler noop";
+        + " --prefetch " + (ctx == null ? "P" : ctx.prefetch()) + ", handler " + handler;
   }
 
   @Override
@@ -60,14 +76,17 @@ public final class WorkqSystem implements SubmitterSystem {
     processes.add(broker);
     Procs.waitForLog(ctx.workDir().resolve("broker.log"), "listening on", Duration.ofSeconds(30), broker);
     for (int i = 0; i < ctx.workers(); i++) {
-      processes.add(Procs.start(List.of(ctx.javaCommand(), "-jar", ctx.workqJar().toString(), "worker",
+      List<String> worker = new ArrayList<>(List.of(ctx.javaCommand(), "-jar", ctx.workqJar().toString(), "worker",
           "--broker", "127.0.0.1:" + port, "--queue", QUEUE, "--concurrency", "" + ctx.concurrency(),
-          "--prefetch", "" + ctx.prefetch(), "--handlers", ctx.handlersJar().toString(), "--reconnect-timeout", "5"),
-          ctx.workDir().resolve("worker-" + i + ".log"), Map.of()));
+          "--prefetch", "" + ctx.prefetch(), "--reconnect-timeout", "5"));
+      if (ctx.handlersJar() != null) {
+        worker.addAll(List.of("--handlers", ctx.handlersJar().toString()));
+      }
+      processes.add(Procs.start(worker, ctx.workDir().resolve("worker-" + i + ".log"), Map.of()));
     }
     try (WorkqClient c = WorkqClient.connect("127.0.0.1:" + port)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (c.stats().workers().stream().filter(w -> w.handlers().contains(NoopHandler.NAME)).count() < ctx.workers()) {
+      while (c.stats().workers().stream().filter(w -> w.handlers().contains(handler)).count() < ctx.workers()) {
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("workq workers did not connect in 30 s; see " + ctx.workDir());
         }
@@ -102,7 +121,7 @@ public final class WorkqSystem implements SubmitterSystem {
       @Override
       public void submit(long id, byte[] payload) {
         TaskOptions task = TaskOptions.builder().id(prefix + id).doneQueue(DONE).build();
-        client.async().enqueue(QUEUE, NoopHandler.NAME, Payload.wrap(payload), task).whenComplete((ok, e) -> {
+        client.async().enqueue(QUEUE, handler, Payload.wrap(payload), task).whenComplete((ok, e) -> {
           if (e != null) {
             sink.onError(e.toString());
           }
