@@ -25,6 +25,8 @@ public final class DrainingExecutor extends AbstractExecutorService {
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drain = this::drain;
+  /** Set by {@link #shutdownNow}: a drain under way stops before its next task. */
+  private volatile boolean stopped;
 
   /** Runs tasks on {@code thread}, which must have exactly one thread. */
   public DrainingExecutor(ExecutorService thread) {
@@ -46,7 +48,7 @@ public final class DrainingExecutor extends AbstractExecutorService {
   private void drain() {
     do {
       Runnable task;
-      while ((task = tasks.poll()) != null) {
+      while (!stopped && (task = tasks.poll()) != null) {
         try {
           task.run();
         } catch (RuntimeException | Error e) {
@@ -55,7 +57,7 @@ public final class DrainingExecutor extends AbstractExecutorService {
         }
       }
       scheduled.set(false);
-    } while (!tasks.isEmpty() && scheduled.compareAndSet(false, true));
+    } while (!stopped && !tasks.isEmpty() && scheduled.compareAndSet(false, true));
   }
 
   @Override
@@ -65,6 +67,7 @@ public final class DrainingExecutor extends AbstractExecutorService {
 
   @Override
   public List<Runnable> shutdownNow() {
+    stopped = true;
     List<Runnable> left = thread.shutdownNow();
     Runnable task;
     while ((task = tasks.poll()) != null) {
