@@ -124,23 +124,13 @@ class WriteQueueTest {
   @Test
   void whatIsQueuedWhileADrainIsPendingLeavesInOneBatch() throws Exception {
     WriteQueue out = new WriteQueue(channel);
-    CountDownLatch hold = new CountDownLatch(1);
     // Keep the event loop busy so the drain cannot start before all ten are queued.
-    channel.eventLoop().execute(() -> {
-      try {
-        hold.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    CountDownLatch hold = holdEventLoop();
     for (int i = 0; i < 10; i++) {
       out.enqueue(new Ack(i));
     }
     hold.countDown();
-    CountDownLatch drained = new CountDownLatch(1);
-    out.afterQueued(drained::countDown);
-    assertTrue(drained.await(10, TimeUnit.SECONDS), "the queue drained");
-    int[] counts = channel.eventLoop().submit(() -> new int[] {written.size(), batches}).get(10, TimeUnit.SECONDS);
+    int[] counts = drainedCounts(out);
     assertEquals(10, counts[0]);
     assertEquals(1, counts[1], "ten messages queued together are one write");
   }
@@ -148,6 +138,19 @@ class WriteQueueTest {
   @Test
   void aBatchEndsOnceItsPayloadsReach64KiB() throws Exception {
     WriteQueue out = new WriteQueue(channel);
+    CountDownLatch hold = holdEventLoop();
+    Payload big = Payload.wrap(new byte[40 * 1024]);
+    for (int i = 0; i < 6; i++) {
+      out.enqueue(new Complete(i, true, null, false, big));
+    }
+    hold.countDown();
+    int[] counts = drainedCounts(out);
+    assertEquals(6, counts[0]);
+    assertEquals(3, counts[1], "two 40 KiB payloads reach 64 KiB: six make three batches, not one 240 KiB buffer");
+  }
+
+  /** Blocks the channel's event loop until the returned latch is counted down. */
+  private CountDownLatch holdEventLoop() {
     CountDownLatch hold = new CountDownLatch(1);
     channel.eventLoop().execute(() -> {
       try {
@@ -156,16 +159,14 @@ class WriteQueueTest {
         Thread.currentThread().interrupt();
       }
     });
-    Payload big = Payload.wrap(new byte[40 * 1024]);
-    for (int i = 0; i < 6; i++) {
-      out.enqueue(new Complete(i, true, null, false, big));
-    }
-    hold.countDown();
+    return hold;
+  }
+
+  /** Waits until {@code out} has written everything, then answers {messages written, batch writes}. */
+  private int[] drainedCounts(WriteQueue out) throws Exception {
     CountDownLatch drained = new CountDownLatch(1);
     out.afterQueued(drained::countDown);
     assertTrue(drained.await(10, TimeUnit.SECONDS), "the queue drained");
-    int[] counts = channel.eventLoop().submit(() -> new int[] {written.size(), batches}).get(10, TimeUnit.SECONDS);
-    assertEquals(6, counts[0]);
-    assertEquals(3, counts[1], "two 40 KiB payloads reach 64 KiB: six make three batches, not one 240 KiB buffer");
+    return channel.eventLoop().submit(() -> new int[] {written.size(), batches}).get(10, TimeUnit.SECONDS);
   }
 }

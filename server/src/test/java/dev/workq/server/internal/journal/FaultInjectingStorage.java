@@ -1,10 +1,8 @@
 package dev.workq.server.internal.journal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,9 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * forces, renames or deletes the way a full disk does. A failing write first writes half its
  * bytes, as a real short write would, so the journal's rollback is exercised.
  */
-public final class FaultInjectingStorage implements Storage {
+public final class FaultInjectingStorage extends ForwardingStorage {
 
-  final FileStorage delegate = new FileStorage();
   final AtomicInteger forces = new AtomicInteger();
   final AtomicInteger failedWrites = new AtomicInteger();
   public volatile boolean failWrites;
@@ -27,70 +24,24 @@ public final class FaultInjectingStorage implements Storage {
   }
 
   @Override
-  public WritableFile openWritable(Path file) throws IOException {
-    WritableFile real = delegate.openWritable(file);
-    return new WritableFile() {
-      @Override
-      public void write(ByteBuffer source, long position) throws IOException {
-        if (failWrites) {
-          failedWrites.incrementAndGet();
-          ByteBuffer half = source.slice();
-          half.limit(half.remaining() / 2);
-          real.write(half, position);
-          throw diskFull();
-        }
-        real.write(source, position);
-      }
-
-      @Override
-      public void force() throws IOException {
-        forces.incrementAndGet();
-        if (failForces) {
-          throw diskFull();
-        }
-        real.force();
-      }
-
-      @Override
-      public long size() throws IOException {
-        return real.size();
-      }
-
-      @Override
-      public void truncate(long size) throws IOException {
-        real.truncate(size);
-      }
-
-      @Override
-      public boolean tryLockExclusively() throws IOException {
-        return real.tryLockExclusively();
-      }
-
-      @Override
-      public void close() throws IOException {
-        real.close();
-      }
-    };
+  void write(WritableFile file, ByteBuffer source, long position) throws IOException {
+    if (failWrites) {
+      failedWrites.incrementAndGet();
+      ByteBuffer half = source.slice();
+      half.limit(half.remaining() / 2);
+      file.write(half, position);
+      throw diskFull();
+    }
+    file.write(source, position);
   }
 
   @Override
-  public boolean isLockedForWriting(Path file) throws IOException {
-    return delegate.isLockedForWriting(file);
-  }
-
-  @Override
-  public InputStream openRead(Path file) throws IOException {
-    return delegate.openRead(file);
-  }
-
-  @Override
-  public long size(Path file) throws IOException {
-    return delegate.size(file);
-  }
-
-  @Override
-  public void truncate(Path file, long size) throws IOException {
-    delegate.truncate(file, size);
+  void force(WritableFile file) throws IOException {
+    forces.incrementAndGet();
+    if (failForces) {
+      throw diskFull();
+    }
+    file.force();
   }
 
   @Override
@@ -98,7 +49,7 @@ public final class FaultInjectingStorage implements Storage {
     if (failMoves) {
       throw new IOException("simulated crash before rename of " + source);
     }
-    delegate.moveAtomically(source, target);
+    super.moveAtomically(source, target);
   }
 
   @Override
@@ -106,21 +57,6 @@ public final class FaultInjectingStorage implements Storage {
     if (failDeletes) {
       throw new IOException("simulated crash before delete of " + file);
     }
-    delegate.delete(file);
-  }
-
-  @Override
-  public List<Path> list(Path dir) throws IOException {
-    return delegate.list(dir);
-  }
-
-  @Override
-  public void createDirectories(Path dir) throws IOException {
-    delegate.createDirectories(dir);
-  }
-
-  @Override
-  public void forceDirectory(Path dir) throws IOException {
-    delegate.forceDirectory(dir);
+    super.delete(file);
   }
 }

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.server.FsyncPolicy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -159,8 +158,7 @@ class WriteBatchingTest {
    * {@link FileStorage} that counts record writes and forces, records how far segments have been
    * written (once each write has returned), and can hold the next record write until released.
    */
-  private static final class GatedStorage implements Storage {
-    final FileStorage delegate = new FileStorage();
+  private static final class GatedStorage extends ForwardingStorage {
     final AtomicInteger recordWrites = new AtomicInteger();
     final AtomicInteger forces = new AtomicInteger();
     final AtomicLong writtenEnd = new AtomicLong();
@@ -184,109 +182,38 @@ class WriteBatchingTest {
     }
 
     @Override
-    public WritableFile openWritable(Path file) throws IOException {
-      WritableFile real = delegate.openWritable(file);
-      return new WritableFile() {
-        @Override
-        public void write(ByteBuffer source, long position) throws IOException {
-          if (position < JournalFormat.SEGMENT_HEADER_BYTES) {
-            real.write(source, position);
-            return;
+    void write(WritableFile real, ByteBuffer source, long position) throws IOException {
+      if (position < JournalFormat.SEGMENT_HEADER_BYTES) {
+        real.write(source, position);
+        return;
+      }
+      if (holdNext) {
+        holdNext = false;
+        held.countDown();
+        try {
+          if (!released.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
+            throw new IOException("test never released the held write");
           }
-          if (holdNext) {
-            holdNext = false;
-            held.countDown();
-            try {
-              if (!released.await(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                throw new IOException("test never released the held write");
-              }
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new IOException(e);
-            }
-          }
-          long end = position + source.remaining();
-          unforcedSince.compareAndSet(0, System.nanoTime());
-          real.write(source, position);
-          recordWrites.incrementAndGet();
-          writtenEnd.accumulateAndGet(end, Math::max);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException(e);
         }
-
-        @Override
-        public void force() throws IOException {
-          forces.incrementAndGet();
-          real.force();
-          long since = unforcedSince.getAndSet(0);
-          if (since != 0) {
-            writeToForce.add(System.nanoTime() - since);
-          }
-        }
-
-        @Override
-        public long size() throws IOException {
-          return real.size();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-          real.truncate(size);
-        }
-
-        @Override
-        public boolean tryLockExclusively() throws IOException {
-          return real.tryLockExclusively();
-        }
-
-        @Override
-        public void close() throws IOException {
-          real.close();
-        }
-      };
+      }
+      long end = position + source.remaining();
+      unforcedSince.compareAndSet(0, System.nanoTime());
+      real.write(source, position);
+      recordWrites.incrementAndGet();
+      writtenEnd.accumulateAndGet(end, Math::max);
     }
 
     @Override
-    public boolean isLockedForWriting(Path file) throws IOException {
-      return delegate.isLockedForWriting(file);
-    }
-
-    @Override
-    public InputStream openRead(Path file) throws IOException {
-      return delegate.openRead(file);
-    }
-
-    @Override
-    public long size(Path file) throws IOException {
-      return delegate.size(file);
-    }
-
-    @Override
-    public void truncate(Path file, long size) throws IOException {
-      delegate.truncate(file, size);
-    }
-
-    @Override
-    public void moveAtomically(Path source, Path target) throws IOException {
-      delegate.moveAtomically(source, target);
-    }
-
-    @Override
-    public void delete(Path file) throws IOException {
-      delegate.delete(file);
-    }
-
-    @Override
-    public List<Path> list(Path dir) throws IOException {
-      return delegate.list(dir);
-    }
-
-    @Override
-    public void createDirectories(Path dir) throws IOException {
-      delegate.createDirectories(dir);
-    }
-
-    @Override
-    public void forceDirectory(Path dir) throws IOException {
-      delegate.forceDirectory(dir);
+    void force(WritableFile real) throws IOException {
+      forces.incrementAndGet();
+      real.force();
+      long since = unforcedSince.getAndSet(0);
+      if (since != 0) {
+        writeToForce.add(System.nanoTime() - since);
+      }
     }
   }
 }
