@@ -25,9 +25,16 @@ package dev.workq.protocol;
  * @param maxQueuesPerConnection queues one connection may create (QUEUE_LIMIT)
  * @param maxConsumers consumers broker-wide (CONSUMER_LIMIT)
  * @param maxConsumersPerConnection consumers one connection may hold (CONSUMER_LIMIT)
+ * @param handshakeBufferBudget bytes of partial frames all connections in their handshake may hold
+ *     before the oldest are closed
+ * @param maxHandlersPerConnection handler names one connection's consumers may offer in all
+ *     (INVALID_REQUEST for the CONSUME past it)
+ * @param maxHandlerListsPerConnection different handler lists one connection's consumers may
+ *     offer (INVALID_REQUEST for the CONSUME past it)
  */
 public record BrokerLimits(int maxFrame, int maxPayload, int handshakeMaxFrame, long handshakeTimeoutMs,
     long idleTimeoutMs, int maxConnections, int maxHandshakesPerAddress, int maxUnackedPerConnection,
     int maxPendingPerConnection, long maxPendingBytes, int maxQueueLength, long maxQueueBytes, long maxMemoryBytes,
-    int maxQueues, int maxQueuesPerConnection, int maxConsumers, int maxConsumersPerConnection) {
+    int maxQueues, int maxQueuesPerConnection, int maxConsumers, int maxConsumersPerConnection,
+    long handshakeBufferBudget, int maxHandlersPerConnection, int maxHandlerListsPerConnection) {
 }

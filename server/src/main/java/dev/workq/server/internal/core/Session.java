@@ -28,9 +28,9 @@ public final class Session {
   private final int maxPending;
   private final InboundBudget budget;
   /** The most distinct handler names one connection may offer, over all its consumers. */
-  static final int MAX_HANDLERS = dev.workq.protocol.Consume.MAX_HANDLERS;
+  public static final int MAX_HANDLERS = dev.workq.protocol.Consume.MAX_HANDLERS;
   /** The most distinct handler lists one connection's consumers may offer (a worker has one). */
-  static final int MAX_HANDLER_SETS = 16;
+  public static final int MAX_HANDLER_SETS = 16;
 
   /** Deliveries this connection may hold unacked, over all its consumers and fetches. */
   final int maxUnacked;

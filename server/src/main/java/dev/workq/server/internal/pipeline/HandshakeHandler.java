@@ -80,6 +80,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     return new BrokerLimits(l.maxFrame(), maxPayload, l.handshakeMaxFrame(), l.handshakeTimeout().toMillis(),
         l.idleTimeout().toMillis(), l.maxConnections(), l.maxHandshakesPerAddress(), b.maxUnackedPerConnection(),
         b.maxPendingPerConnection(), b.maxPendingBytes(), b.maxQueueLength(), b.maxQueueBytes(), b.maxMemoryBytes(),
-        b.maxQueues(), b.maxQueuesPerConnection(), b.maxConsumers(), b.maxConsumersPerConnection());
+        b.maxQueues(), b.maxQueuesPerConnection(), b.maxConsumers(), b.maxConsumersPerConnection(),
+        l.handshakeBufferBudget(), Session.MAX_HANDLERS, Session.MAX_HANDLER_SETS);
   }
 }

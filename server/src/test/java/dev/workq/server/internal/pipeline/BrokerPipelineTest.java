@@ -296,6 +296,9 @@ class BrokerPipelineTest {
     assertEquals(OPTIONS.limits().maxUnackedPerConnection(), limits.maxUnackedPerConnection());
     assertEquals(OPTIONS.limits().maxQueueBytes(), limits.maxQueueBytes());
     assertEquals(CoreConfig.of(OPTIONS).maxPayload(), limits.maxPayload());
+    assertEquals(OPTIONS.listen().handshakeBufferBudget(), limits.handshakeBufferBudget());
+    assertEquals(1024, limits.maxHandlersPerConnection());
+    assertEquals(16, limits.maxHandlerListsPerConnection());
     assertEquals(ProtocolVersion.V2, channel.pipeline().get(MessageDecoder.class).version());
     assertEquals(ProtocolVersion.V2, channel.pipeline().get(MessageEncoder.class).version());
 
