@@ -11,6 +11,7 @@ import dev.workq.bench.system.RabbitSystem;
 import dev.workq.bench.system.RedisSystem;
 import dev.workq.bench.system.RunContext;
 import dev.workq.bench.system.WorkqSystem;
+import dev.workq.bench.workload.CpuSeconds;
 import dev.workq.bench.workload.DiskProbe;
 import dev.workq.bench.workload.MemoryCheck;
 import dev.workq.bench.workload.WorkloadResult;
@@ -129,7 +130,7 @@ public final class Bench implements Callable<Integer> {
   /** Handlers {@code workq worker} has without {@code --handlers}. */
   static final List<String> BUILT_IN_HANDLERS = List.of("echo", "sleep", "pi", "exec");
 
-  private final Map<String, Object> cpuSeconds = new LinkedHashMap<>();
+  private final CpuSeconds cpuSeconds = new CpuSeconds();
 
   /** Per system, the RT rate at 100 B of its first round: the base of its LAT fractions. */
   private final Map<String, Double> latBase = new LinkedHashMap<>();
@@ -201,7 +202,7 @@ public final class Bench implements Callable<Integer> {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), System.getProperty("java.class.path"),
         workqJar.toAbsolutePath(), handlersJar == null ? null : handlersJar.toAbsolutePath(), List.of());
     Map<String, Object> env = environment();
-    env.put("cpuSecondsBySystem", cpuSeconds);
+    env.put("cpuSecondsBySystem", cpuSeconds.bySystem());
     System.out.println("# workq bench: " + env);
     List<WorkloadResult> runs = new ArrayList<>();
     Duration timeout = Duration.ofSeconds(timeoutSeconds);
@@ -277,20 +278,13 @@ public final class Bench implements Callable<Integer> {
         runs.add(new WorkloadResult(system.name(), "RT", 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, "could not start: " + e.getMessage()));
         return;
       }
-      long harnessCpuBefore = cpuNanos(ProcessHandle.current());
+      long harnessCpuBefore = CpuSeconds.harnessNanos();
       runSystem(system, timeout, runs);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> cpu = (Map<String, Object>) cpuSeconds.computeIfAbsent(system.name(), k -> new LinkedHashMap<String, Object>());
-      system.processesByRole().forEach((role, p) -> cpu.merge(role, nanosToSeconds(cpuNanos(p.toHandle())), Bench::sum));
-      cpu.merge("harness (submitter)", nanosToSeconds(cpuNanos(ProcessHandle.current()) - harnessCpuBefore), Bench::sum);
+      Map<String, Double> cpu = cpuSeconds.add(system.name(), system.processesByRole(), harnessCpuBefore);
       System.out.println("## " + system.name() + ": CPU seconds over its rounds so far: " + cpu);
     } finally {
       current = null;
     }
-  }
-
-  private static Object sum(Object a, Object b) {
-    return Math.round(((Double) a + (Double) b) * 10) / 10.0;
   }
 
   /**
@@ -349,21 +343,6 @@ public final class Bench implements Callable<Integer> {
       print(r);
       runs.add(r);
     }
-  }
-
-  /** CPU time of {@code p} and its descendants (a server script's VM), as far as the OS reports it. */
-  private static long cpuNanos(ProcessHandle p) {
-    long total = p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
-    for (ProcessHandle d : p.descendants().toList()) {
-      if (!d.equals(ProcessHandle.current())) {
-        total += d.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
-      }
-    }
-    return p.equals(ProcessHandle.current()) ? p.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L) : total;
-  }
-
-  private static Double nanosToSeconds(long nanos) {
-    return Math.round(nanos / 1e8) / 10.0;
   }
 
   private static void print(WorkloadResult r) {

@@ -19,6 +19,19 @@ public final class ProtocolVersion {
 
   private ProtocolVersion() {}
 
+  /**
+   * {@code version}, if this build speaks it.
+   *
+   * @throws IllegalArgumentException if it does not
+   */
+  public static int require(int version) {
+    if (!isSupported(version)) {
+      throw new IllegalArgumentException("unsupported protocol version " + version + "; this build speaks "
+          + OLDEST + " to " + CURRENT);
+    }
+    return version;
+  }
+
   /** Whether this build speaks {@code version}. */
   public static boolean isSupported(int version) {
     return version >= OLDEST && version <= CURRENT;

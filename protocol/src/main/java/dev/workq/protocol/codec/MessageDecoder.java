@@ -25,10 +25,7 @@ public final class MessageDecoder extends MessageToMessageDecoder<ByteBuf> {
 
   /** Reads frames of {@code version}'s layout from the next frame on; event loop only. */
   public void version(int version) {
-    if (!ProtocolVersion.isSupported(version)) {
-      throw new IllegalArgumentException("unsupported protocol version " + version);
-    }
-    this.version = version;
+    this.version = ProtocolVersion.require(version);
   }
 
   /** The layout in force. */

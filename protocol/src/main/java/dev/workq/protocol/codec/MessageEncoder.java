@@ -21,10 +21,7 @@ public final class MessageEncoder extends MessageToByteEncoder<Object> {
 
   /** Writes frames of {@code version}'s layout from the next message on; event loop only. */
   public void version(int version) {
-    if (!ProtocolVersion.isSupported(version)) {
-      throw new IllegalArgumentException("unsupported protocol version " + version);
-    }
-    this.version = version;
+    this.version = ProtocolVersion.require(version);
   }
 
   /** The layout in force. */

@@ -1,45 +1,32 @@
 package dev.workq.server.internal.core;
 
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import dev.workq.protocol.transport.BurstExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Work another thread hands the core one piece at a time but in bursts: the journal writer
- * confirming a group commit of hundreds of PUTs calls back once per record. Pieces queue here
- * and one core task runs everything queued, so a burst costs one hand-over to the core thread
- * instead of one each (a lock and, often, a wake-up). Pieces run in the order queued.
+ * confirming a group commit of hundreds of PUTs calls back once per record. The pieces reach the
+ * core thread together, through a {@link BurstExecutor}: one core task per burst, not one each.
  */
 final class CoreInbox {
 
+  private static final Logger log = LoggerFactory.getLogger(BrokerCore.class);
+
   private final CoreThread thread;
-  private final Queue<Runnable> pieces = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean scheduled = new AtomicBoolean();
-  private final Runnable drain = this::drain;
+  private final BurstExecutor bursts;
 
   CoreInbox(CoreThread thread) {
     this.thread = thread;
+    this.bursts = new BurstExecutor(thread::execute, (piece, e) -> log.error("a journal confirmation failed on the core", e));
   }
 
-  /** Runs {@code piece} on the core thread: at once when called there, else with the next drain. */
+  /** Runs {@code piece} on the core thread: at once when called there, else with the next burst. */
   void run(Runnable piece) {
     if (thread.inThread()) {
       piece.run();
-      return;
+    } else {
+      bursts.execute(piece);
     }
-    pieces.add(piece);
-    if (scheduled.compareAndSet(false, true)) {
-      thread.execute(drain);
-    }
-  }
-
-  private void drain() {
-    do {
-      Runnable piece;
-      while ((piece = pieces.poll()) != null) {
-        piece.run();
-      }
-      scheduled.set(false);
-    } while (!pieces.isEmpty() && scheduled.compareAndSet(false, true));
   }
 }

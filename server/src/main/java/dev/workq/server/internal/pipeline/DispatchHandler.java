@@ -90,7 +90,7 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    Session session = ctx.channel().attr(SESSION).get();
+    Session session = session(ctx);
     if (session != null) {
       session.outboundWritable(ctx.channel().isWritable());
       core.writabilityChanged(session, ctx.channel().isWritable());
@@ -100,7 +100,7 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    Session session = ctx.channel().attr(SESSION).get();
+    Session session = session(ctx);
     if (session != null) {
       handOver(ctx);
       core.close(session);
