@@ -9,8 +9,12 @@ import java.util.List;
  * @param handlers for a worker, the handlers this consumer runs: it is handed only tasks for
  *     them (and non-task items). Null falls back to the handlers of the worker's HELLO; a plain
  *     client's consumer takes every item whatever it says. At most {@link #MAX_HANDLERS}.
+ * @param resultsOnly the consumer takes RESULT items only: refused with NOT_A_RESULT_QUEUE if
+ *     the queue holds tasks or has workers, so a queue name missing its {@code .done} takes
+ *     nothing
  */
-public record Consume(long corr, String queue, int prefetch, List<String> handlers) implements Message, Request {
+public record Consume(long corr, String queue, int prefetch, List<String> handlers, boolean resultsOnly)
+    implements Message, Request {
 
   /** The largest prefetch a consumer may ask for. */
   public static final int MAX_PREFETCH = 65_536;
@@ -31,8 +35,13 @@ public record Consume(long corr, String queue, int prefetch, List<String> handle
     }
   }
 
+  /** A consumer of every kind of item. */
+  public Consume(long corr, String queue, int prefetch, List<String> handlers) {
+    this(corr, queue, prefetch, handlers, false);
+  }
+
   /** A consumer that names no handlers of its own. */
   public Consume(long corr, String queue, int prefetch) {
-    this(corr, queue, prefetch, null);
+    this(corr, queue, prefetch, null, false);
   }
 }

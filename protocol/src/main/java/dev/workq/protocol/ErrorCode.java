@@ -57,6 +57,14 @@ public enum ErrorCode {
   QUEUE_IN_USE,
   /** A queue that still holds items is deleted only when the request says force. */
   QUEUE_NOT_EMPTY,
+  /** A task status, wait or cancel named an id the broker does not know (or no longer retains). */
+  UNKNOWN_TASK,
+  /** The queue was closed (QUEUE_CLOSE): it takes no new tasks or values. Delete it to use the name again. */
+  QUEUE_CLOSED,
+  /** A results-only consume or fetch named a queue that holds tasks or has workers: a task queue, not a done queue. */
+  NOT_A_RESULT_QUEUE,
+  /** This connection has its maximum number of task waits and queue joins at once. */
+  WAIT_LIMIT,
   /**
    * A code this peer does not know, sent by a newer broker: read instead of failing the frame.
    * The error's {@code fatal} flag and message still say what happened. Never sent.

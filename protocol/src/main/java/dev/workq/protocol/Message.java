@@ -7,7 +7,9 @@ package dev.workq.protocol;
 public sealed interface Message
     permits Hello, Welcome, ErrorReply, Put, PutOk, Consume, ConsumeOk, Cancel, CancelOk, Deliver,
         Ack, Complete, Release, Fetch, FetchEmpty, StatsRequest, StatsReply, Ping, Pong, Renew, DeadLetters,
-        DeadLettersReply, AuthChallenge, AuthResponse, AuthOk, DeleteQueue, DeleteQueueOk {
+        DeadLettersReply, AuthChallenge, AuthResponse, AuthOk, DeleteQueue, DeleteQueueOk, TaskStatus, TaskStatusOk,
+        TaskWait, TaskWaitOk, TaskCancel, TaskCancelOk, Revoke, QueuePurge, QueuePurgeOk, QueuePeek, QueuePeekOk, QueueClose,
+        QueueCloseOk, QueueJoin, QueueJoinOk {
 
   /** The tag this message is framed with. */
   default MessageType type() {

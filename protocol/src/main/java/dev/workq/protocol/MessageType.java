@@ -31,7 +31,22 @@ public enum MessageType {
   AUTH_RESPONSE(24, AuthResponse.class),
   AUTH_OK(25, AuthOk.class),
   DELETE_QUEUE(26, DeleteQueue.class),
-  DELETE_QUEUE_OK(27, DeleteQueueOk.class);
+  DELETE_QUEUE_OK(27, DeleteQueueOk.class),
+  TASK_STATUS(28, TaskStatus.class),
+  TASK_STATUS_OK(29, TaskStatusOk.class),
+  TASK_WAIT(30, TaskWait.class),
+  TASK_WAIT_OK(31, TaskWaitOk.class),
+  TASK_CANCEL(32, TaskCancel.class),
+  TASK_CANCEL_OK(33, TaskCancelOk.class),
+  REVOKE(34, Revoke.class),
+  QUEUE_PURGE(35, QueuePurge.class),
+  QUEUE_PURGE_OK(36, QueuePurgeOk.class),
+  QUEUE_PEEK(37, QueuePeek.class),
+  QUEUE_PEEK_OK(38, QueuePeekOk.class),
+  QUEUE_CLOSE(39, QueueClose.class),
+  QUEUE_CLOSE_OK(40, QueueCloseOk.class),
+  QUEUE_JOIN(41, QueueJoin.class),
+  QUEUE_JOIN_OK(42, QueueJoinOk.class);
 
   private static final MessageType[] BY_CODE = new MessageType[256];
   private static final Map<Class<?>, MessageType> BY_CLASS = new HashMap<>();

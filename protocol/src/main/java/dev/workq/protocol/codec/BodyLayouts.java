@@ -15,6 +15,7 @@ final class BodyLayouts {
     BY_CODE[MessageType.COMPLETE.code()] = new CompleteLayout();
     BY_CODE[MessageType.RELEASE.code()] = TagLayout.RELEASE;
     BY_CODE[MessageType.RENEW.code()] = new RenewLayout();
+    BY_CODE[MessageType.TASK_WAIT_OK.code()] = new TaskWaitOkLayout();
   }
 
   private BodyLayouts() {}

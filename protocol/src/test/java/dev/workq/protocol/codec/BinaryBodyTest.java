@@ -72,8 +72,10 @@ class BinaryBodyTest {
 
   @Test
   void aFlagBitThisVersionDoesNotDefineIsRefused() {
-    refused(record(MessageType.PUT, put(3, 0x20)), "PUT flags 0x20 set a bit protocol 2 does not define for PUT (defined: 0x1f)");
-    refused(record(MessageType.COMPLETE, Unpooled.buffer().writeLong(1).writeByte(0x08)), "defined: 0x07");
+    refused(record(MessageType.COMPLETE, Unpooled.buffer().writeLong(1).writeByte(0x10)),
+        "COMPLETE flags 0x10 set a bit protocol 2 does not define for COMPLETE (defined: 0x0f)");
+    ByteBuf waitOk = Unpooled.buffer().writeLong(1).writeByte(5).writeByte(0x02);
+    refused(record(MessageType.TASK_WAIT_OK, str(waitOk, "t-1")), "defined: 0x01");
     ByteBuf deliver = Unpooled.buffer().writeLong(0).writeLong(1).writeLong(2).writeByte(1).writeByte(0x80).writeInt(1).writeLong(0);
     refused(record(MessageType.DELIVER, str(deliver, "q")), "defined: 0x07");
   }

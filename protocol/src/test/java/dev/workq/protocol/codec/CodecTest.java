@@ -37,7 +37,25 @@ import dev.workq.protocol.Pong;
 import dev.workq.protocol.Put;
 import dev.workq.protocol.PutOk;
 import dev.workq.protocol.QueueStats;
+import dev.workq.protocol.PeekedItem;
+import dev.workq.protocol.QueueClose;
+import dev.workq.protocol.QueueCloseOk;
+import dev.workq.protocol.QueueJoin;
+import dev.workq.protocol.QueueJoinOk;
+import dev.workq.protocol.QueuePeek;
+import dev.workq.protocol.QueuePeekOk;
+import dev.workq.protocol.QueuePurge;
+import dev.workq.protocol.QueuePurgeOk;
 import dev.workq.protocol.Release;
+import dev.workq.protocol.Revoke;
+import dev.workq.protocol.TaskCancel;
+import dev.workq.protocol.TaskCancelOk;
+import dev.workq.protocol.TaskInfo;
+import dev.workq.protocol.TaskState;
+import dev.workq.protocol.TaskStatus;
+import dev.workq.protocol.TaskStatusOk;
+import dev.workq.protocol.TaskWait;
+import dev.workq.protocol.TaskWaitOk;
 import dev.workq.protocol.Role;
 import dev.workq.protocol.StatsReply;
 import dev.workq.protocol.StatsRequest;
@@ -98,7 +116,29 @@ class CodecTest {
       new Put(3, "tasks", ItemKind.UNKNOWN, null, null, null, null, null, null),
       new Deliver(7, 0, 1L << 40, "tasks", ItemKind.DATA, "é-日本語-\uD83D\uDE00", null, null, 1, 0, Payload.EMPTY),
       new Complete(79, false, null, false, Payload.EMPTY),
-      new Renew(new long[0]));
+      new Renew(new long[0]),
+      new Put(4, "tasks", ItemKind.TASK, null, "echo", null, null, null, 9, 30_000L, "order-17", Payload.ofUtf8("{}")),
+      new Complete(80, false, "java.io.IOException: busy", false, 2_500L, Payload.ofUtf8("{\"ok\":false}")),
+      new Consume(12, "tasks.done", 16, null, true),
+      new Fetch(13, "tasks.done", 1000, true),
+      new TaskStatus(14, List.of("t-1", "t-2")),
+      new TaskStatusOk(14, List.of(new TaskInfo("t-1", TaskState.RUNNING, "tasks", "echo", 3, 2, 3, "host:42", 1_700_000_000_000L,
+          null, "java.io.IOException: busy", "order-17"), TaskInfo.notFound("t-2"))),
+      new TaskWait(15, "t-1", 30_000),
+      new TaskWaitOk(15, "t-1", TaskState.DONE, true, Payload.ofUtf8("{\"id\":\"t-1\",\"ok\":true}")),
+      new TaskWaitOk(16, "t-3", TaskState.DELAYED, false, Payload.EMPTY),
+      new TaskCancel(17, "t-1"),
+      new TaskCancelOk(17, "t-1", TaskState.READY, true),
+      new Revoke(1L << 40 | 5, "t-1"),
+      new QueuePurge(18, "tasks", true),
+      new QueuePurgeOk(18, "tasks", 10, 2, 1, 3),
+      new QueuePeek(19, "tasks", 10),
+      new QueuePeekOk(19, "tasks", 4, 1, List.of(new PeekedItem("t-4", ItemKind.TASK, "echo", 0, TaskState.READY, 0, null, 7,
+          "{\"x\":1}"), new PeekedItem("t-5", ItemKind.TASK, "echo", 2, TaskState.DELAYED, 0, 1_700_000_000_000L, 2, "{}"))),
+      new QueueClose(20, "tasks"),
+      new QueueCloseOk(20, "tasks", 5, 2),
+      new QueueJoin(21, "tasks", 60_000),
+      new QueueJoinOk(21, "tasks", true, 0));
 
   private static EmbeddedChannel decoderChannel(int maxFrame) {
     return new EmbeddedChannel(new FrameDecoder(maxFrame), new MessageDecoder());

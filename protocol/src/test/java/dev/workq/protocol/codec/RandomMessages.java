@@ -17,7 +17,15 @@ import dev.workq.protocol.Put;
 import dev.workq.protocol.PutOk;
 import dev.workq.protocol.Release;
 import dev.workq.protocol.Renew;
+import dev.workq.protocol.QueueJoin;
+import dev.workq.protocol.QueuePurge;
+import dev.workq.protocol.Revoke;
 import dev.workq.protocol.StatsRequest;
+import dev.workq.protocol.TaskCancel;
+import dev.workq.protocol.TaskState;
+import dev.workq.protocol.TaskStatus;
+import dev.workq.protocol.TaskWait;
+import dev.workq.protocol.TaskWaitOk;
 import java.util.List;
 import java.util.Random;
 
@@ -43,7 +51,8 @@ final class RandomMessages {
       case 0, 1 -> put();
       case 2 -> new PutOk(num(), text());
       case 3, 4 -> deliver();
-      case 5, 6 -> new Complete(num(), r.nextBoolean(), r.nextBoolean() ? null : text(), r.nextBoolean(), payload());
+      case 5, 6 -> new Complete(num(), r.nextBoolean(), r.nextBoolean() ? null : text(), r.nextBoolean(),
+          r.nextBoolean() ? null : (long) r.nextInt(86_400_001), payload());
       case 7 -> new Ack(num());
       case 8 -> new Release(num());
       case 9 -> renew();
@@ -51,10 +60,18 @@ final class RandomMessages {
           r.nextBoolean() ? null : num());
       case 11 -> new Consume(num(), queue(), 1 + r.nextInt(65_536), r.nextBoolean() ? null : List.of("h-" + r.nextInt(9)));
       case 12 -> new Fetch(num(), queue(), r.nextInt(3_600_001));
-      default -> switch (r.nextInt(4)) {
+      default -> switch (r.nextInt(12)) {
         case 0 -> new Ping(num());
         case 1 -> new Cancel(num(), num());
         case 2 -> new StatsRequest(num(), r.nextBoolean() ? null : "q" + queue());
+        case 3 -> new TaskStatus(num(), List.of(taskId(), taskId()));
+        case 4 -> new TaskWait(num(), taskId(), r.nextInt(3_600_001));
+        case 5 -> new TaskWaitOk(num(), text(), TaskState.values()[r.nextInt(TaskState.values().length)], r.nextBoolean(), payload());
+        case 6 -> new TaskCancel(num(), taskId());
+        case 7 -> new Revoke(num(), text());
+        case 8 -> new QueuePurge(num(), queue(), r.nextBoolean());
+        case 9 -> new QueueJoin(num(), queue(), r.nextInt(3_600_001));
+        case 10 -> new Consume(num(), queue(), 1 + r.nextInt(65_536), null, r.nextBoolean());
         default -> new DeadLetters(num(), queue(), DeadLetters.Action.values()[r.nextInt(3)], List.of(text()), r.nextInt(10_001));
       };
     };
@@ -82,7 +99,8 @@ final class RandomMessages {
         return new Put(num(), queue(), kind, r.nextBoolean() ? null : nonEmpty(),
             kind == ItemKind.TASK || r.nextBoolean() ? "h-" + r.nextInt(9) : null,
             r.nextBoolean() ? queue() : null, r.nextBoolean() ? null : 1 + r.nextInt(Put.MAX_ATTEMPTS),
-            r.nextBoolean() ? null : Put.MIN_LEASE_MS + r.nextInt(1_000_000), payload());
+            r.nextBoolean() ? null : Put.MIN_LEASE_MS + r.nextInt(1_000_000), r.nextBoolean() ? null : r.nextInt(10),
+            r.nextBoolean() ? null : (long) r.nextInt(1_000_000), r.nextBoolean() ? null : nonEmpty(), payload());
       } catch (IllegalArgumentException rejected) {
         // draw again
       }
@@ -111,6 +129,11 @@ final class RandomMessages {
 
   private String queue() {
     return "q" + r.nextInt(100) + (r.nextBoolean() ? ".done" : "");
+  }
+
+  /** A task id a request accepts: no control characters. */
+  private String taskId() {
+    return (r.nextBoolean() ? "é-日本語-" : "t-") + r.nextInt(100_000);
   }
 
   private String nonEmpty() {

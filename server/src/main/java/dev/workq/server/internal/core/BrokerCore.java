@@ -10,11 +10,14 @@ import dev.workq.protocol.DeleteQueue;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Fetch;
+import dev.workq.protocol.Hello;
 import dev.workq.protocol.Message;
+import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Put;
 import dev.workq.protocol.Release;
 import dev.workq.protocol.Renew;
 import dev.workq.protocol.Request;
+import dev.workq.protocol.Role;
 import dev.workq.protocol.StatsReply;
 import dev.workq.protocol.StatsRequest;
 import dev.workq.server.internal.BrokerMeters;
@@ -26,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +60,12 @@ public final class BrokerCore implements AutoCloseable {
   /** Bits of a tag below the epoch: a trillion deliveries per broker run. */
   private static final int TAG_EPOCH_SHIFT = 40;
 
+  /** Who the broker's own requests ({@link #request}) come from, in logs and stats. */
+  private static final Hello INTERNAL_HELLO = new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "broker-internal", "", 0, List.of());
+
   private final CoreThread thread;
   private final FatalGuard guard;
+  private final AtomicLong internalRequests = new AtomicLong();
   private final Persistence persistence;
   private final InboundBudget inbound;
   private final Budgets budgets;
@@ -256,6 +264,28 @@ public final class BrokerCore implements AutoCloseable {
   /** A snapshot of the counters, computed on the core thread. */
   public CompletableFuture<StatsReply> stats() {
     return ask(statsView::all);
+  }
+
+  /**
+   * Carries out {@code request} as if a client connection had sent it, for callers inside the
+   * broker (the HTTP plane): completes with its answer, the reply message or the ERROR refusing
+   * it. A request that waits (a task wait, a queue join) completes when its answer is made. The
+   * caller's session is its own, unregistered, and counts against no connection's budgets but
+   * the broker's.
+   */
+  public CompletableFuture<Message> request(Request request) {
+    CompletableFuture<Message> answer = new CompletableFuture<>();
+    Session caller = new Session("internal-" + internalRequests.incrementAndGet(),
+        new InternalConnection(request.corr(), answer), INTERNAL_HELLO, Integer.MAX_VALUE, 1, inbound);
+    thread.execute(() -> {
+      try {
+        handle(caller, (Message) request);
+      } catch (RuntimeException e) {
+        log.error("failed to handle internal {}", ((Message) request).type(), e);
+        answer.completeExceptionally(e);
+      }
+    });
+    return answer;
   }
 
   /** Carries out a dead-letters request, as the protocol's DEAD_LETTERS does. */
