@@ -41,11 +41,13 @@ public final class AsyncClient {
   private final ClientOptions options;
   /** Where futures complete; null for the blocking API's own instance, whose caller only waits. */
   private final Executor completions;
+  private final Lifecycle lifecycle;
 
   AsyncClient(Connection connection, ClientOptions options, Executor completions) {
     this.connection = connection;
     this.options = options;
     this.completions = completions;
+    this.lifecycle = new Lifecycle(connection, options);
   }
 
   /** Puts {@code value} (mapped to JSON) on {@code queue}; completes with its id once the broker has it. */
@@ -166,6 +168,77 @@ public final class AsyncClient {
   }
 
   /**
+   * Where each task is, by id, in the order asked (any number of ids; the broker is asked 1000 at
+   * a time). An id the broker does not know is {@link TaskState#NOT_FOUND}, not a failure.
+   */
+  public CompletableFuture<List<TaskStatus>> status(List<String> ids) {
+    return complete(lifecycle.status(ids));
+  }
+
+  /**
+   * Task {@code id}'s result record once it has finished (done, dead or cancelled), waiting up to
+   * {@code timeout} (null: no limit). Fails with {@link WaitTimeoutException} if it has not
+   * finished by then, and with a {@link RemoteException} UNKNOWN_TASK if the broker knows no
+   * such task. Takes nothing off any queue: the result stays on its done queue.
+   */
+  public CompletableFuture<TaskResult> result(String id, Duration timeout) {
+    return complete(lifecycle.result(id, timeout));
+  }
+
+  /**
+   * Cancels task {@code id}: a ready, delayed or retrying task is removed, a running one is
+   * revoked from its worker; either way its done queue gets a failed result whose error starts
+   * {@code dev.workq.Cancelled}. A finished task is left as it is ({@link CancelResult#cancelled()}
+   * false). UNKNOWN_TASK if the broker knows no such task.
+   */
+  public CompletableFuture<CancelResult> cancel(String id) {
+    return complete(lifecycle.cancel(id));
+  }
+
+  /**
+   * Completes once {@code queue} has no unfinished task (ready, delayed, running or not yet
+   * durable), like Python's {@code JoinableQueue.join()}; fails with {@link WaitTimeoutException}
+   * after {@code timeout} (null: no limit), or UNKNOWN_QUEUE.
+   */
+  public CompletableFuture<Void> join(String queue, Duration timeout) {
+    return complete(lifecycle.join(queue, timeout));
+  }
+
+  /**
+   * Closes {@code queue}: it takes no new tasks or values (QUEUE_CLOSED; STOPs still go in), and
+   * once none is ready, delayed or running each worker consuming it gets one STOP. Stays closed
+   * across broker restarts until the queue is deleted. UNKNOWN_QUEUE if there is no such queue.
+   */
+  public CompletableFuture<CloseResult> closeQueue(String queue) {
+    return complete(lifecycle.close(queue));
+  }
+
+  /**
+   * Removes every ready and delayed item of {@code queue} (tasks, values, pending STOPs), and its
+   * dead letters too if {@code deadLetters}; items in flight finish. Removed tasks are forgotten,
+   * not cancelled: no result is filed. UNKNOWN_QUEUE if there is no such queue.
+   */
+  public CompletableFuture<PurgeResult> purge(String queue, boolean deadLetters) {
+    return complete(lifecycle.purge(queue, deadLetters));
+  }
+
+  /** The first {@code limit} (1 to 100) items {@code queue} would hand out, without taking them. UNKNOWN_QUEUE if none. */
+  public CompletableFuture<PeekResult> peek(String queue, int limit) {
+    return complete(lifecycle.peek(queue, limit));
+  }
+
+  /**
+   * Takes the next result off the done queue {@code doneQueue}, waiting up to {@code timeout}
+   * (empty if none came). The delivery is held until you {@link Delivery#ack()} it (or
+   * {@link Delivery#release()} it); if the connection closes first it goes back. A queue that
+   * holds tasks or has workers is refused with NOT_A_RESULT_QUEUE and gives nothing up, so
+   * {@code "tasks"} for {@code "tasks.done"} cannot take a task.
+   */
+  public CompletableFuture<Optional<Delivery>> takeResult(String doneQueue, Duration timeout) {
+    return complete(lifecycle.takeResult(doneQueue, timeout));
+  }
+
+  /**
    * Subscribes to {@code queue}: the broker pushes up to {@code prefetch} unfinished deliveries at
    * a time to {@code listener} (on the I/O thread: see {@link DeliveryListener}), spreading items
    * over all consumers of the queue. Completes once the broker has confirmed the subscription.
@@ -206,7 +279,8 @@ public final class AsyncClient {
   CompletableFuture<String> putItem(String queue, ItemKind kind, String handler, String replyTo, TaskOptions task, Object value) {
     Payload payload = value == null ? Payload.EMPTY : toJson(value);
     // Built once here so a bad field fails in the caller's thread, with the field named.
-    Put put = new Put(0, queue, kind, task.id(), handler, replyTo, task.maxAttempts(), task.leaseMs(), payload);
+    Put put = new Put(0, queue, kind, task.id(), handler, replyTo, task.maxAttempts(), task.leaseMs(), task.priority(),
+        task.wireDelayMs(System.currentTimeMillis()), task.key(), payload);
     CompletableFuture<String> result = new CompletableFuture<>();
     long deadline = System.nanoTime() + options.requestTimeout().toNanos();
     sendPut(put, result, deadline, 1);
@@ -220,7 +294,8 @@ public final class AsyncClient {
    */
   private void sendPut(Put put, CompletableFuture<String> result, long deadline, long backoffMs) {
     connection.request(corr -> new Put(corr, put.queue(), put.kind(), put.id(), put.handler(), put.replyTo(),
-            put.maxAttempts(), put.leaseMs(), put.payload()), options.requestTimeout().toMillis())
+            put.maxAttempts(), put.leaseMs(), put.priority(), put.delayMs(), put.key(), put.payload()),
+            options.requestTimeout().toMillis())
         .whenComplete((m, e) -> {
           if (e == null) {
             result.complete(((PutOk) m).id());

@@ -11,6 +11,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +48,8 @@ public final class TaskPool {
   private final String replyQueue = QueueNames.REPLY_PREFIX + clientId;
   private final AtomicLong ids = new AtomicLong();
   private final Map<String, CompletableFuture<TaskResult>> awaiting = new ConcurrentHashMap<>();
+  /** Tasks whose key another task held: waited for by that task's id (TASK_WAIT), not on the reply queue. */
+  private final Map<String, CompletableFuture<TaskResult>> elsewhere = new ConcurrentHashMap<>();
   private final AtomicLong duplicateResults = new AtomicLong();
   private volatile Subscription replies;
 
@@ -79,13 +83,63 @@ public final class TaskPool {
       throw new IllegalArgumentException("a task with id '" + id + "' submitted by this client is still waiting for its result");
     }
     TaskOptions withId = task.id() != null ? task : task.withId(id);
-    direct.putItem(queue, ItemKind.TASK, handler, replyQueue, withId, payload).whenComplete((ok, e) -> {
+    direct.putItem(queue, ItemKind.TASK, handler, replyQueue, withId, payload).whenComplete((putId, e) -> {
       if (e != null && awaiting.remove(id) != null) {
         RuntimeException failure = Futures.unwrap(e);
         callbacks.execute(() -> result.completeExceptionally(failure));
+      } else if (e == null && !putId.equals(id) && awaiting.remove(id) != null) {
+        awaitElsewhere(putId, result);
       }
     });
     return result;
+  }
+
+  /**
+   * The broker answered a put with another task's id: a task with the same key was there first,
+   * and its result goes to whoever submitted it. Wait for that task by id instead.
+   */
+  private void awaitElsewhere(String firstId, CompletableFuture<TaskResult> result) {
+    elsewhere.put(firstId, result);
+    direct.result(firstId, null).whenComplete((r, e) -> {
+      elsewhere.remove(firstId, result);
+      callbacks.execute(() -> {
+        if (e != null) {
+          result.completeExceptionally(Futures.unwrap(e));
+        } else {
+          result.complete(r);
+        }
+      });
+    });
+  }
+
+  /**
+   * The ids of the tasks this pool submitted whose results have not arrived yet (for a task
+   * submitted with a key that another task held, that task's id), e.g. to print or cancel.
+   */
+  public Set<String> pending() {
+    Set<String> ids = new TreeSet<>(awaiting.keySet());
+    ids.addAll(elsewhere.keySet());
+    return ids;
+  }
+
+  /**
+   * Cancels every task in {@link #pending()}, like {@code Pool.terminate()}, waiting for the
+   * broker's answers; their futures complete with the failed results the cancels file. Returns
+   * how many tasks this cancelled (tasks that finished meanwhile are not counted).
+   */
+  public int terminate() {
+    List<CompletableFuture<CancelResult>> cancels = new ArrayList<>();
+    for (String id : pending()) {
+      cancels.add(direct.cancel(id).exceptionally(e -> null));
+    }
+    int cancelled = 0;
+    for (CompletableFuture<CancelResult> c : cancels) {
+      CancelResult r = Futures.await(c);
+      if (r != null && r.cancelled()) {
+        cancelled++;
+      }
+    }
+    return cancelled;
   }
 
   /**

@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  *       the results in order, {@code imapUnordered} as they complete;</li>
  *   <li>this class, the queues, blocking: {@link #put} and {@link #get} on named queues,
  *       {@link #enqueue} a task whose result goes to a done queue that anyone may read,
- *       {@link #stopWorkers} to send STOP sentinels, {@link #stats()}, dead letters;</li>
+ *       {@link #stopWorkers} to send STOP sentinels, {@link #stats()}, dead letters; and the
+ *       lifecycle by id and by queue: {@link #status}, {@link #result}, {@link #cancel};
+ *       {@link #closeQueue}, {@link #join}, {@link #purge}, {@link #peek}, {@link #deleteQueue};</li>
  *   <li>{@link #async()}, the same queue operations returning futures.</li>
  * </ul>
  *
@@ -185,6 +187,78 @@ public final class WorkqClient implements AutoCloseable {
    */
   public long deleteQueue(String queue, boolean force) {
     return Futures.await(direct.deleteQueue(queue, force));
+  }
+
+  /** Where task {@code id} is: ready, delayed, running, retrying, done, dead, cancelled or not found. */
+  public TaskStatus status(String id) {
+    return status(List.of(id)).get(0);
+  }
+
+  /** Where each task is, in the order asked; unknown ids are {@link TaskState#NOT_FOUND}. */
+  public List<TaskStatus> status(List<String> ids) {
+    return Futures.await(direct.status(ids));
+  }
+
+  /**
+   * Waits up to {@code timeout} (null: no limit) for task {@code id} to finish and returns its
+   * result record (a cancelled or dead task's is a failed one). Throws {@link WaitTimeoutException}
+   * if it has not finished by then, {@link RemoteException} UNKNOWN_TASK if the broker knows no
+   * such task (never put, or finished longer ago than its result retention). Takes nothing off
+   * the done queue.
+   */
+  public TaskResult result(String id, Duration timeout) {
+    return Futures.await(direct.result(id, timeout));
+  }
+
+  /**
+   * Cancels task {@code id}: removed if it has not started, revoked from its worker if running;
+   * its done queue gets a failed result saying it was cancelled. A finished task is left alone
+   * ({@code cancelled()} false). UNKNOWN_TASK if the broker knows no such task.
+   */
+  public CancelResult cancel(String id) {
+    return Futures.await(direct.cancel(id));
+  }
+
+  /**
+   * Waits until {@code queue} has no unfinished task (none ready, delayed or running), like
+   * Python's {@code JoinableQueue.join()}; {@link WaitTimeoutException} after {@code timeout}
+   * (null: no limit). UNKNOWN_QUEUE if there is no such queue.
+   */
+  public void join(String queue, Duration timeout) {
+    Futures.await(direct.join(queue, timeout));
+  }
+
+  /** As {@link #join(String, Duration)}, without a time limit. */
+  public void join(String queue) {
+    join(queue, null);
+  }
+
+  /**
+   * Closes {@code queue}: further tasks and values are refused (QUEUE_CLOSED), and once it has
+   * none ready, delayed or running each worker consuming it gets one STOP, so stopping the
+   * workers when the work is done needs no counting. Survives broker restarts; deleting the
+   * queue frees the name.
+   */
+  public CloseResult closeQueue(String queue) {
+    return Futures.await(direct.closeQueue(queue));
+  }
+
+  /** Removes {@code queue}'s ready and delayed items and pending STOPs (and dead letters if asked); returns what went. */
+  public PurgeResult purge(String queue, boolean deadLetters) {
+    return Futures.await(direct.purge(queue, deadLetters));
+  }
+
+  /** The first {@code limit} (1 to 100) items {@code queue} would hand out, left where they are. */
+  public PeekResult peek(String queue, int limit) {
+    return Futures.await(direct.peek(queue, limit));
+  }
+
+  /**
+   * Takes the next result off the done queue {@code doneQueue}, waiting up to {@code timeout};
+   * ack it once handled. A task queue is refused (NOT_A_RESULT_QUEUE) and gives nothing up.
+   */
+  public Optional<Delivery> takeResult(String doneQueue, Duration timeout) {
+    return Futures.await(direct.takeResult(doneQueue, timeout));
   }
 
   /**

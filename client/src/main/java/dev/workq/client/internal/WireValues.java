@@ -3,11 +3,18 @@ package dev.workq.client.internal;
 import dev.workq.client.BrokerStats;
 import dev.workq.client.DeadLetter;
 import dev.workq.client.DeadLetterPage;
+import dev.workq.client.PeekResult;
+import dev.workq.client.PeekedItem;
 import dev.workq.client.QueueStats;
+import dev.workq.client.TaskState;
+import dev.workq.client.TaskStatus;
 import dev.workq.client.WorkerStats;
 import dev.workq.protocol.DeadLettersReply;
+import dev.workq.protocol.QueuePeekOk;
 import dev.workq.protocol.StatsReply;
+import dev.workq.protocol.TaskInfo;
 import dev.workq.protocol.WorkerInfo;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -42,5 +49,35 @@ public final class WireValues {
       items.add(new DeadLetter(d.id(), d.handler(), d.attempts(), d.crashes(), d.errors(), d.payload()));
     }
     return new DeadLetterPage(reply.queue(), reply.total(), items);
+  }
+
+  /** The client's word for a task state; one this client does not know reads as UNKNOWN. */
+  public static TaskState state(dev.workq.protocol.TaskState state) {
+    if (state == null) {
+      return TaskState.UNKNOWN;
+    }
+    try {
+      return TaskState.valueOf(state.name());
+    } catch (IllegalArgumentException e) {
+      return TaskState.UNKNOWN;
+    }
+  }
+
+  public static TaskStatus taskStatus(TaskInfo t) {
+    return new TaskStatus(t.id(), state(t.state()), t.queue(), t.handler(), t.priority(), t.attempts(), t.maxAttempts(),
+        t.worker(), instant(t.since()), instant(t.notBefore()), t.error(), t.key());
+  }
+
+  public static PeekResult peekResult(QueuePeekOk reply) {
+    List<PeekedItem> items = new ArrayList<>(reply.items().size());
+    for (dev.workq.protocol.PeekedItem p : reply.items()) {
+      items.add(new PeekedItem(p.id(), p.kind(), p.handler(), p.priority(), state(p.state()), p.attempts(), instant(p.notBefore()),
+          p.bytes(), p.preview()));
+    }
+    return new PeekResult(reply.queue(), reply.ready(), reply.delayed(), items);
+  }
+
+  private static Instant instant(Long epochMillis) {
+    return epochMillis == null ? null : Instant.ofEpochMilli(epochMillis);
   }
 }
