@@ -32,6 +32,29 @@ public final class BrokerAddress {
   Path tlsKey;
 
   /**
+   * These flags as given, to repeat in a command this one prints for the user to run (empty when
+   * none was given: the environment then applies to both).
+   */
+  public String flags() {
+    StringBuilder sb = new StringBuilder();
+    append(sb, "--broker", broker);
+    append(sb, "--authkey-file", authkeyFile);
+    if (tls) {
+      sb.append(" --tls");
+    }
+    append(sb, "--tls-ca", tlsCa);
+    append(sb, "--tls-cert", tlsCert);
+    append(sb, "--tls-key", tlsKey);
+    return sb.toString();
+  }
+
+  private static void append(StringBuilder sb, String flag, Object value) {
+    if (value != null) {
+      sb.append(' ').append(flag).append(' ').append(value);
+    }
+  }
+
+  /**
    * Client options for this address, key and TLS, the environment filling in what the flags do
    * not say; a malformed address, variable or unusable key is a usage error.
    */

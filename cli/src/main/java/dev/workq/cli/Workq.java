@@ -2,14 +2,19 @@ package dev.workq.cli;
 
 import dev.workq.protocol.Printable;
 import dev.workq.cli.commands.BrokerCommand;
+import dev.workq.cli.commands.CancelCommand;
+import dev.workq.cli.commands.CloseCommand;
 import dev.workq.cli.commands.DeadLettersCommand;
 import dev.workq.cli.commands.DemoCommand;
+import dev.workq.cli.commands.JoinCommand;
 import dev.workq.cli.commands.QueueCommand;
 import dev.workq.cli.commands.ResultsCommand;
 import dev.workq.cli.commands.StatsCommand;
+import dev.workq.cli.commands.StatusCommand;
 import dev.workq.cli.commands.StopCommand;
 import dev.workq.cli.commands.SubmitCommand;
 import dev.workq.cli.commands.TlsCommand;
+import dev.workq.cli.commands.WaitCommand;
 import dev.workq.cli.commands.WorkerCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -27,7 +32,8 @@ import picocli.CommandLine.Spec;
     description = "A distributed work queue: a broker holds named task queues and done queues, "
         + "worker processes run the tasks, clients submit and collect.",
     subcommands = {BrokerCommand.class, WorkerCommand.class, SubmitCommand.class, ResultsCommand.class,
-        StatsCommand.class, StopCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, TlsCommand.class,
+        StatusCommand.class, WaitCommand.class, CancelCommand.class, StatsCommand.class, StopCommand.class, CloseCommand.class,
+        JoinCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, TlsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Workq implements Runnable {
 

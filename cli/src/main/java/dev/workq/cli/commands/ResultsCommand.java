@@ -4,23 +4,23 @@ import dev.workq.protocol.Printable;
 import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
+import dev.workq.cli.Workq;
 import dev.workq.client.Delivery;
-import dev.workq.client.DeliveryListener;
-import dev.workq.client.Subscription;
+import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqClient;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import dev.workq.protocol.ErrorCode;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code workq results}: takes N items off a done queue and prints each as one line of JSON. An
- * item is acked only after it is printed, so one that arrives as the command gives up goes back
- * to the queue. Exit 1 if fewer than N arrived in time.
+ * {@code workq results}: takes N results off a done queue and prints each as one line of JSON. A
+ * result is acked only after it is printed. It takes results only: a queue that holds tasks or has
+ * workers (a task queue named without its {@code .done}) is refused by the broker with exit status
+ * 2, and nothing is taken. Exit 1 if fewer than N arrived in time.
  */
 @Command(name = "results", mixinStandardHelpOptions = true, description = "Take results off a done queue and print them.")
 public final class ResultsCommand implements Callable<Integer> {
@@ -38,7 +38,7 @@ public final class ResultsCommand implements Callable<Integer> {
   double timeoutSeconds;
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() {
     Logging.command();
     if (count < 1) {
       throw new CliFailure("--count must be at least 1, got " + count, dev.workq.cli.Workq.EXIT_USAGE);
@@ -46,47 +46,30 @@ public final class ResultsCommand implements Callable<Integer> {
     if (!(timeoutSeconds >= 0) || Double.isInfinite(timeoutSeconds)) {
       throw new CliFailure("--timeout must be a number of seconds, 0 or more, got " + timeoutSeconds, dev.workq.cli.Workq.EXIT_USAGE);
     }
-    LinkedBlockingQueue<Object> arrived = new LinkedBlockingQueue<>();
     int taken = 0;
     try (WorkqClient client = WorkqClient.connect(broker.options().build())) {
-      Subscription sub = client.consume(queue, Math.min(count, 256), new DeliveryListener() {
-        @Override
-        public void onDelivery(Delivery delivery) {
-          arrived.add(delivery);
-        }
-
-        @Override
-        public void onClose(String reason) {
-          arrived.add(reason);
-        }
-      });
       long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
       while (taken < count) {
-        Object o = arrived.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        if (o == null) {
+        Optional<Delivery> next;
+        try {
+          // Results only: a task queue named by mistake is refused, and gives up nothing.
+          next = client.takeResult(queue, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (RemoteException e) {
+          if (e.code() == ErrorCode.NOT_A_RESULT_QUEUE) {
+            throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
+          }
+          throw e;
+        }
+        if (next.isEmpty()) {
           break;
         }
-        if (o instanceof String reason) {
-          throw new CliFailure(reason + " after " + taken + " of " + count + " results");
-        }
-        Delivery d = (Delivery) o;
+        Delivery d = next.get();
         // One result per line, as a worker sent it, but never a raw control character: compact JSON
         // (what workers send) is unchanged, and a payload with newlines or ESC is shown escaped.
         System.out.println(Printable.escape(d.payload().utf8(), Integer.MAX_VALUE));
         System.out.flush();
         d.ack();
         taken++;
-      }
-      sub.cancel().join();
-      // Extras that arrived past the count go back in their original order: the last one first.
-      List<Delivery> extras = new ArrayList<>();
-      for (Object o; (o = arrived.poll()) != null; ) {
-        if (o instanceof Delivery d) {
-          extras.add(d);
-        }
-      }
-      for (int i = extras.size() - 1; i >= 0; i--) {
-        extras.get(i).release();
       }
     }
     if (taken < count) {

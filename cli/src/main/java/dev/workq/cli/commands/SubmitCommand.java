@@ -6,10 +6,12 @@ import dev.workq.cli.BrokerAddress;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
 import dev.workq.cli.Workq;
-import dev.workq.cli.Progress;
+import dev.workq.cli.Durations;
+import dev.workq.client.BrokerStats;
+import dev.workq.client.QueueStats;
 import dev.workq.client.TaskOptions;
-import dev.workq.client.TaskResult;
 import dev.workq.client.WorkqClient;
+import dev.workq.protocol.Put;
 import dev.workq.protocol.Json;
 import dev.workq.protocol.Printable;
 import java.io.BufferedReader;
@@ -20,8 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +37,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code workq submit}: puts tasks on a queue. Every payload is parsed before the first is sent,
  * so a malformed line submits nothing. Prints one task id per line once the broker has each task;
- * with {@code --wait}, one result per line as results arrive instead (exit 1 if any task failed).
+ * with {@code --wait}, one result per line as results arrive instead (exit 1 if any task failed;
+ * {@link SubmitWait} handles Ctrl-C and {@code --timeout}). {@code --delay}/{@code --at},
+ * {@code --priority} and {@code --key} map onto {@link TaskOptions}.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submit tasks to a queue.")
 public final class SubmitCommand implements Callable<Integer> {
@@ -73,6 +79,32 @@ public final class SubmitCommand implements Callable<Integer> {
   @Option(names = "--lease-ms", paramLabel = "MS", description = "Lease of each delivery without renewal (default: the broker's).")
   Long leaseMs;
 
+  @Option(names = "--delay", paramLabel = "DURATION", converter = Durations.Delay.class,
+      description = "Make the tasks ready only this long after the broker accepts them: a number and a unit, ms, s, m or h (e.g. 30s).")
+  Duration delay;
+
+  @Option(names = "--at", paramLabel = "TIME",
+      description = "Make the tasks ready at this time (ISO-8601, e.g. 2026-12-24T08:00:00Z), turned into a delay by this "
+          + "machine's clock; a time passed means at once.")
+  String at;
+
+  @Option(names = "--priority", paramLabel = "N", description = "0 to 9, higher first, FIFO within a priority (default: 0).")
+  Integer priority;
+
+  @Option(names = "--key", paramLabel = "KEY", description = "Deduplication key (one task only): while a task put with it on this "
+      + "queue is unfinished, and for the broker's result retention after, submitting it again queues nothing and prints the "
+      + "first task's id.")
+  String key;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", converter = Durations.Seconds.class,
+      description = "With --wait: how long to wait in all (seconds, or a number and a unit); then the unfinished tasks are "
+          + "handled as on Ctrl-C. Default: no limit.")
+  Duration timeout;
+
+  @Option(names = "--keep-unfinished", description = "With --wait: on Ctrl-C or --timeout, leave unfinished tasks running and print "
+      + "how to collect their results, instead of cancelling them.")
+  boolean keepUnfinished;
+
   @Option(names = "--wait-if-full", description = "When the queue is full or the broker at its memory budget, wait for room instead of failing with "
       + "QUEUE_FULL or MEMORY_LIMIT.")
   boolean waitIfFull;
@@ -90,23 +122,60 @@ public final class SubmitCommand implements Callable<Integer> {
       if (leaseMs != null) {
         b.lease(java.time.Duration.ofMillis(leaseMs));
       }
+      if (delay != null && at != null) {
+        throw new IllegalArgumentException("--delay and --at both say when the tasks start: give one");
+      }
+      if (delay != null) {
+        b.delay(delay);
+      }
+      if (at != null) {
+        b.at(startTime(at));
+      }
+      if (priority != null) {
+        b.priority(priority);
+      }
+      if (key != null) {
+        b.key(key);
+      }
+      if (!waitForResults && (timeout != null || keepUnfinished)) {
+        throw new IllegalArgumentException((timeout != null ? "--timeout" : "--keep-unfinished") + " applies to --wait only");
+      }
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
     }
   }
 
+  /** {@code --at}'s time, checked against the broker's longest delay by this machine's clock. */
+  static Instant startTime(String text) {
+    Instant t;
+    try {
+      t = Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException("--at: '" + text + "' is not an ISO-8601 time such as 2026-12-24T08:00:00Z");
+    }
+    if (Duration.between(Instant.now(), t).toMillis() > Put.MAX_DELAY_MS) {
+      throw new IllegalArgumentException("--at: " + text + " is more than " + Put.MAX_DELAY_MS / 86_400_000 + " days ahead");
+    }
+    return t;
+  }
+
   @Override
   public Integer call() throws Exception {
     Logging.command();
+    TaskOptions task = taskOptions();
     List<JsonNode> payloads = source.payload != null ? List.of(parse(source.payload, "--payload")) : readFile(source.file);
     if (payloads.isEmpty()) {
       throw new CliFailure("no tasks: " + source.file + " has no payload lines");
     }
-    TaskOptions task = taskOptions();
+    if (key != null && payloads.size() > 1) {
+      throw new CliFailure("--key names one task, but " + source.file + " has " + payloads.size() + " payloads", Workq.EXIT_USAGE);
+    }
     try (WorkqClient client = WorkqClient.connect(broker.options().waitWhenQueueFull(waitIfFull).build())) {
       warnIfNoWorkerOffers(client);
-      return waitForResults ? submitAndWait(client, payloads, task) : submit(client, payloads, task);
+      return waitForResults
+          ? new SubmitWait(client, queue, handler, payloads, task, keepUnfinished, broker.flags(), System.err).run(timeout)
+          : submit(client, payloads, task);
     }
   }
 
@@ -157,38 +226,34 @@ public final class SubmitCommand implements Callable<Integer> {
   }
 
   /**
-   * A task whose handler no connected worker offers waits for one; say so, since it may be a typo
-   * rather than a worker yet to start.
+   * A task nobody will run waits, which may be a typo rather than a worker yet to start: say so
+   * when the queue it goes to has no consumer, or when no connected worker offers its handler.
    */
   private void warnIfNoWorkerOffers(WorkqClient client) {
-    boolean offered = client.stats().workers().stream().anyMatch(w -> w.handlers().contains(handler));
-    if (!offered) {
-      System.err.println("workq: warning: no connected worker offers handler '" + handler
-          + "'; the tasks will wait on '" + queue + "' until one does");
+    String warning = noWorkerWarning(client.stats(), queue, handler);
+    if (warning != null) {
+      System.err.println("workq: warning: " + warning);
     }
   }
 
-  private int submitAndWait(WorkqClient client, List<JsonNode> payloads, TaskOptions task) {
-    int failed = 0;
-    Iterator<TaskResult> results = client.tasks().imapUnordered(queue, handler, payloads, task);
-    // On a terminal, a bar on stderr; piped, the result lines themselves are the progress.
-    try (Progress progress = Progress.start("tasks", payloads.size(), System.console() != null)) {
-      while (results.hasNext()) {
-        TaskResult r = results.next();
-        if (!r.ok()) {
-          failed++;
-        }
-        // The result record's own codec writes the line (TaskResult is no bean Jackson could write);
-        // escaped as results prints it, so a peer's text cannot drive the terminal.
-        progress.println(Printable.escape(r.toJson(), Integer.MAX_VALUE));
-        progress.step();
-      }
+  /**
+   * The warning for tasks of {@code handler} put on {@code queue}, or null. STATS says how many
+   * consumers each queue has and which handlers each worker offers, not which worker consumes
+   * which queue: a worker offering the handler on another queue only is not caught here (the
+   * queue's NO-HANDLER count in {@code workq stats} shows it once the tasks wait).
+   */
+  static String noWorkerWarning(BrokerStats stats, String queue, String handler) {
+    String q = "'" + Printable.escape(queue) + "'";
+    int consumers = stats.queue(queue).map(QueueStats::consumers).orElse(0);
+    if (consumers == 0) {
+      return "no worker consumes " + q + (stats.queue(queue).isEmpty() ? " (a queue the broker did not have)" : "")
+          + "; the tasks will wait there until one does";
     }
-    System.out.flush();
-    if (failed > 0) {
-      throw new CliFailure(failed + " of " + payloads.size() + " tasks failed");
+    boolean offered = stats.workers().stream().anyMatch(w -> w.handlers().contains(handler));
+    if (!offered) {
+      return "no connected worker offers handler '" + Printable.escape(handler) + "'; the tasks will wait on " + q + " until one does";
     }
-    return 0;
+    return null;
   }
 
   private static JsonNode parse(String text, String where) {
