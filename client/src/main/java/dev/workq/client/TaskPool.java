@@ -126,18 +126,32 @@ public final class TaskPool {
    * Cancels every task in {@link #pending()}, like {@code Pool.terminate()}, waiting for the
    * broker's answers; their futures complete with the failed results the cancels file. Returns
    * how many tasks this cancelled (tasks that finished meanwhile are not counted).
+   *
+   * @throws WorkqException the first failure other than UNKNOWN_TASK (a task the broker no
+   *     longer knows), once every cancel has been answered
    */
   public int terminate() {
     List<CompletableFuture<CancelResult>> cancels = new ArrayList<>();
     for (String id : pending()) {
-      cancels.add(direct.cancel(id).exceptionally(e -> null));
+      cancels.add(direct.cancel(id));
     }
     int cancelled = 0;
+    RuntimeException first = null;
     for (CompletableFuture<CancelResult> c : cancels) {
-      CancelResult r = Futures.await(c);
-      if (r != null && r.cancelled()) {
-        cancelled++;
+      try {
+        if (Futures.await(c).cancelled()) {
+          cancelled++;
+        }
+      } catch (RemoteException e) {
+        if (e.code() != dev.workq.protocol.ErrorCode.UNKNOWN_TASK && first == null) {
+          first = e;
+        }
+      } catch (WorkqException e) {
+        first = first == null ? e : first;
       }
+    }
+    if (first != null) {
+      throw first;
     }
     return cancelled;
   }

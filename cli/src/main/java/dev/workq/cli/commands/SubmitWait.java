@@ -74,15 +74,15 @@ final class SubmitWait {
     try {
       return waitForAll(timeout);
     } finally {
-      if (hook.compareAndSet(Hook.ARMED, Hook.DONE)) {
-        try {
-          Runtime.getRuntime().removeShutdownHook(shutdown);
-        } catch (IllegalStateException alreadyExiting) {
-          // The JVM is exiting for another reason; the hook has been disarmed above.
-        }
-      } else {
+      hook.compareAndSet(Hook.ARMED, Hook.DONE);
+      if (hook.get() == Hook.FIRED) {
         // The hook is cancelling or printing: leave the client open for it; the JVM exits once it is done.
         Thread.currentThread().join();
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdown);
+      } catch (IllegalStateException alreadyExiting) {
+        // The JVM is exiting for another reason; the hook is disarmed above.
       }
     }
   }
@@ -175,7 +175,10 @@ final class SubmitWait {
     try {
       cancelled = CompletableFuture.supplyAsync(client.tasks()::terminate).get(CANCEL_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      err.println("workq: could not cancel them all within " + Durations.describe(CANCEL_BUDGET) + ": " + e.getMessage()
+      Throwable c = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
+      String reason = c instanceof java.util.concurrent.TimeoutException ? "no answer within " + Durations.describe(CANCEL_BUDGET)
+          : String.valueOf(c.getMessage());
+      err.println("workq: could not cancel them all (" + reason + ")"
           + "; still pending: workq cancel" + brokerFlags + " " + String.join(" ", client.tasks().pending()));
       err.flush();
       return;
