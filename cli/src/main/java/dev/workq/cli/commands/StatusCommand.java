@@ -48,13 +48,16 @@ public final class StatusCommand implements Callable<Integer> {
     List<TaskResult> results = new ArrayList<>();
     try (WorkqClient client = WorkqClient.connect(broker.options().build())) {
       statuses = client.status(ids);
-      // A finished task's result record is retained with its state: read it without waiting.
-      List<CompletableFuture<TaskResult>> reads = new ArrayList<>();
-      for (TaskStatus s : statuses) {
-        reads.add(s.state().finished() ? client.async().result(s.id(), Duration.ZERO).exceptionally(e -> null)
-            : CompletableFuture.completedFuture(null));
+      // A finished task's result record is retained with its state: read it without waiting, a
+      // window at a time, since each read is a wait the broker counts (WAIT_LIMIT).
+      for (int from = 0; from < statuses.size(); from += WaitCommand.WINDOW) {
+        List<CompletableFuture<TaskResult>> reads = new ArrayList<>();
+        for (TaskStatus s : statuses.subList(from, Math.min(statuses.size(), from + WaitCommand.WINDOW))) {
+          reads.add(s.state().finished() ? client.async().result(s.id(), Duration.ZERO).exceptionally(e -> null)
+              : CompletableFuture.completedFuture(null));
+        }
+        reads.forEach(r -> results.add(r.join()));
       }
-      reads.forEach(r -> results.add(r.join()));
     }
     Instant now = Instant.now();
     long missing = 0;
