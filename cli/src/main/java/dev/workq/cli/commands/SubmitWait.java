@@ -163,8 +163,8 @@ final class SubmitWait {
       err.println("workq: " + why + ": " + pending.size() + " of " + payloads.size() + " tasks unfinished, left running"
           + " (--keep-unfinished)" + never + "; collect their results with");
       err.println("  workq wait" + brokerFlags + " " + String.join(" ", pending));
-      err.println("  or take them off this command's reply queue: workq results" + brokerFlags + " --queue "
-          + client.tasks().replyQueue() + " --count " + pending.size());
+      err.println("  or take them off the reply queue they go to (wait leaves them there): workq results" + brokerFlags
+          + " --queue " + client.tasks().replyQueue() + " --count " + pending.size() + " --timeout 3600");
       err.flush();
       return;
     }
