@@ -158,9 +158,10 @@ public final class AsyncClient {
   }
 
   /**
-   * Deletes {@code queue}; completes with how many items were deleted with it. Refused (a
-   * {@link RemoteException}) while the queue has consumers or items in flight (QUEUE_IN_USE), when
-   * it does not exist (UNKNOWN_QUEUE), and while it holds items unless {@code force} (QUEUE_NOT_EMPTY).
+   * Deletes {@code queue}; completes with how many items were deleted with it. Without
+   * {@code force} it is refused (a {@link RemoteException}) while the queue has consumers or items
+   * in flight (QUEUE_IN_USE) and while it holds items (QUEUE_NOT_EMPTY); {@code force} ends its
+   * consumers (each worker gets a STOP) and deletes its items. UNKNOWN_QUEUE when it does not exist.
    */
   public CompletableFuture<Long> deleteQueue(String queue, boolean force) {
     return complete(connection.request(corr -> new DeleteQueue(corr, queue, force), options.requestTimeout().toMillis())

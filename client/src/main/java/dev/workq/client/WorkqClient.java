@@ -181,9 +181,11 @@ public final class WorkqClient implements AutoCloseable {
   }
 
   /**
-   * Deletes {@code queue}. Refused (a {@link RemoteException}) while the queue has consumers or
-   * items in flight (QUEUE_IN_USE), when it does not exist (UNKNOWN_QUEUE), and while it holds
-   * items unless {@code force} (QUEUE_NOT_EMPTY). Returns how many items were deleted with it.
+   * Deletes {@code queue} (and its closed mark, so the name can be used again). Without
+   * {@code force} it is refused (a {@link RemoteException}) while the queue has consumers or items
+   * in flight (QUEUE_IN_USE) and while it holds items (QUEUE_NOT_EMPTY); {@code force} ends its
+   * consumers (each worker gets a STOP) and deletes its items. UNKNOWN_QUEUE when it does not
+   * exist. Returns how many items were deleted with it.
    */
   public long deleteQueue(String queue, boolean force) {
     return Futures.await(direct.deleteQueue(queue, force));

@@ -134,12 +134,12 @@ public final class QueueCommand {
   }
 
   /**
-   * Deletes a queue. The broker refuses while the queue has consumers or items in flight, and,
-   * without --force, while it holds items; the refusal is one line and exit status 1.
+   * Deletes a queue. Without --force the broker refuses while the queue has consumers, items in
+   * flight or items at all; the refusal is one line and exit status 1.
    */
   @Command(name = "delete", mixinStandardHelpOptions = true,
-      description = "Delete a queue. Refused while it has consumers or items in flight; a queue holding items needs --force, "
-          + "which deletes them with it.")
+      description = "Delete a queue. Refused while it has consumers, items in flight or items, unless --force, which ends its "
+          + "consumers (each worker gets a STOP) and deletes its items.")
   static final class DeleteCommand implements Callable<Integer> {
     @Mixin
     BrokerAddress broker;
@@ -147,7 +147,7 @@ public final class QueueCommand {
     @Option(names = "--queue", required = true, description = "The queue to delete.")
     String queue;
 
-    @Option(names = "--force", description = "Delete its ready, delayed and dead items with it.")
+    @Option(names = "--force", description = "End its consumers and delete its ready, delayed and dead items with it.")
     boolean force;
 
     @Override
