@@ -77,6 +77,16 @@ class LifecycleClientTest {
   }
 
   @Test
+  void toBuilderKeepsEverySetting() {
+    TaskOptions all = TaskOptions.builder().id("x").maxAttempts(2).lease(Duration.ofSeconds(1)).delay(Duration.ofSeconds(3))
+        .priority(5).key("k").build();
+    TaskOptions copy = all.toBuilder().build();
+    assertEquals(List.of("x", 2, 1_000L, 3_000L, 5, "k"),
+        List.of(copy.id(), copy.maxAttempts(), copy.leaseMs(), copy.delayMs(), copy.priority(), copy.key()));
+    assertEquals(Instant.EPOCH, TaskOptions.builder().at(Instant.EPOCH).build().toBuilder().build().at());
+  }
+
+  @Test
   void badOptionsFailInTheCallersThreadNamingTheField() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> TaskOptions.builder().priority(10)).getMessage().contains("priority"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> TaskOptions.builder().priority(-1)).getMessage().contains("0..9"));
