@@ -180,7 +180,8 @@ public final class AsyncClient {
    * Task {@code id}'s result record once it has finished (done, dead or cancelled), waiting up to
    * {@code timeout} (null: no limit). Fails with {@link WaitTimeoutException} if it has not
    * finished by then, and with a {@link RemoteException} UNKNOWN_TASK if the broker knows no
-   * such task. Takes nothing off any queue: the result stays on its done queue.
+   * such task. Takes nothing off any queue: the result stays on its done queue. A task that its
+   * consumer acked instead of completing (no worker ran it) has a record with no value.
    */
   public CompletableFuture<TaskResult> result(String id, Duration timeout) {
     return complete(lifecycle.result(id, timeout));

@@ -83,7 +83,9 @@ final class Lifecycle {
       TaskState state = WireValues.state(ok.state());
       if (ok.finished()) {
         if (ok.result().length() == 0) {
-          out.completeExceptionally(new WorkqException("task '" + id + "' finished (" + state + ") but the broker sent no result record"));
+          // A task its consumer ACKed instead of completing has no record: say so in one.
+          out.complete(new TaskResult(id, state == TaskState.DONE, null, state == TaskState.DONE ? null
+              : "dev.workq.NoResult: the task finished " + state + " without a result record", null, 0, 0));
         } else {
           try {
             out.complete(TaskResult.parse(ok.result()));

@@ -64,7 +64,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * answers PINGs unless told to play dead, confirms PUTs and CONSUMEs, runs each submitted task
  * itself (its result goes straight to the task's reply queue) and answers STATS in two pages.
  * For the lifecycle requests it answers by convention: a task id starting with "missing" is
- * unknown, "running" ones never finish (a wait lasts its full timeout), any other has finished;
+ * unknown, "running" ones never finish (a wait lasts its full timeout), "acked" ones finished with
+ * no result record, any other has finished with one;
  * a PUT whose key starts with "dup" is answered with the id "first"; a results-only FETCH on
  * "tasks" is refused as NOT_A_RESULT_QUEUE; a queue named "nope" is unknown; a join waits its
  * timeout on "busy" and succeeds at once on any other queue.
@@ -154,6 +155,8 @@ final class FakeBroker implements AutoCloseable {
     } else if (m instanceof TaskWait w) {
       if (w.id().startsWith("missing")) {
         ctx.writeAndFlush(new ErrorReply(w.corr(), ErrorCode.UNKNOWN_TASK, "no task '" + w.id() + "'", false));
+      } else if (w.id().startsWith("acked")) {
+        ctx.writeAndFlush(new TaskWaitOk(w.corr(), w.id(), TaskState.DONE, true, null));
       } else if (w.id().startsWith("running")) {
         ctx.executor().schedule(() -> ctx.writeAndFlush(new TaskWaitOk(w.corr(), w.id(), TaskState.RUNNING, false, null)),
             w.timeoutMs(), TimeUnit.MILLISECONDS);

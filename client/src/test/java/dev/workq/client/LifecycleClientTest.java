@@ -141,6 +141,9 @@ class LifecycleClientTest {
     RemoteException unknown = assertThrows(RemoteException.class, () -> client.result("missing-1", Duration.ofSeconds(1)));
     assertEquals(ErrorCode.UNKNOWN_TASK, unknown.code());
     assertThrows(IllegalArgumentException.class, () -> client.result("t-1", Duration.ofSeconds(-1)));
+    TaskResult acked = client.result("acked-1", Duration.ofSeconds(1));
+    assertTrue(acked.ok(), "acked without a result: done, with no value");
+    assertNull(acked.value());
   }
 
   @Test
