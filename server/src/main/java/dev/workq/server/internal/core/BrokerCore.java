@@ -346,7 +346,8 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   /**
-   * How many deliveries the lease timer tracks; always the number held by connections. Settled
+   * How many deliveries the lease timer tracks; always the number held by connections, apart from
+   * STOPs (they have no lease). Settled
    * deliveries must not linger in it (they would keep their payloads alive for a whole lease).
    */
   public CompletableFuture<Integer> leasesTracked() {
