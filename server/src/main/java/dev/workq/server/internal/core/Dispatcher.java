@@ -12,6 +12,7 @@ import dev.workq.protocol.FetchEmpty;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.QueueNames;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -208,18 +209,20 @@ final class Dispatcher {
     if (!resultsOnly) {
       return q.ready.pollFor(handlers);
     }
-    Item head = q.ready.pollFor(Set.of());
-    if (head == null || head.kind == ItemKind.RESULT) {
-      return head;
-    }
-    // A STOP or a value ahead of the results (rare on a done queue): look past it.
-    q.ready.addFirst(head);
-    for (Item i : q.ready.first(q.ready.size())) {
-      if (i.kind == ItemKind.RESULT && q.ready.remove(i)) {
-        return i;
+    // An empty handler set takes no task: only STOPs, values and results, oldest first. Those
+    // that are not results (rare on a done queue) are passed over and put back as they were.
+    List<Item> passed = List.of();
+    Item i;
+    while ((i = q.ready.pollFor(Set.of())) != null && i.kind != ItemKind.RESULT) {
+      if (passed.isEmpty()) {
+        passed = new ArrayList<>();
       }
+      passed.add(i);
     }
-    return null;
+    for (int k = passed.size() - 1; k >= 0; k--) {
+      q.ready.addFirst(passed.get(k));
+    }
+    return i;
   }
 
   /**

@@ -195,6 +195,9 @@ class StopAndResultsOnlyTest {
     h.advance(1_000);
     assertEquals(List.of(new FetchEmpty(11)), fetcher.conn.take(FetchEmpty.class), "the next one finds no result");
     assertEquals(2, stats(h, "mixed").ready(), "the value and the STOP are still there");
+    client.send(new dev.workq.protocol.QueuePeek(12, "mixed", 10));
+    assertEquals(List.of(ItemKind.DATA, ItemKind.STOP), client.conn.take(dev.workq.protocol.QueuePeekOk.class).get(0).items()
+        .stream().map(dev.workq.protocol.PeekedItem::kind).toList(), "in their order still");
   }
 
   @Test
