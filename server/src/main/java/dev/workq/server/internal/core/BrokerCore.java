@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>This class is the façade: the thread, the entry points, and which part handles which
  * request. The parts own the concerns: {@link Queues}, {@link Intake} (puts, results),
  * {@link Dispatcher} (who gets what), {@link Leases}, {@link Outcomes} (ack, complete, release),
- * {@link Failures} (retries, dead letters), {@link Sessions}, {@link Snapshotter} (compaction) and
- * {@link StatsView}. Time and the thread are {@link CoreClock} and {@link CoreThread}, so tests
+ * {@link Failures} (retries, dead letters), {@link Sessions}, {@link QueueOps} (purge, peek, close,
+ * join, delete), {@link Snapshotter} (compaction) and {@link StatsView}. Time and the thread are {@link CoreClock} and {@link CoreThread}, so tests
  * can drive the whole core synchronously.
  *
  * <p>Durability: a put becomes visible, and is confirmed, only once its journal record is durable
