@@ -99,7 +99,7 @@ class CodecTest {
       new Consume(8, "tasks", 4, List.of("echo", "pi")),
       new DeleteQueue(9, "tasks", true),
       new DeleteQueueOk(9, "tasks", 12),
-      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, true, 12)),
+      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, true, 12, true)),
           List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0, "7")), 2, 3, 4096),
       new StatsReply(6, List.of(), List.of(), 0, 0, 0, "w17"),
       new Renew(new long[] {77, 78}),
