@@ -77,6 +77,7 @@ class CodecTest {
 
   static final List<Message> SAMPLES = List.of(
       new Hello(1, Role.WORKER, "w1", "host-a", 4242, List.of("echo", "pi")),
+      new Hello(2, Role.WORKER, "w2", "host-a", 4243, List.of(), List.of(Hello.STOP_ACK)),
       new Welcome(1, "workq/0.1", "s-1"),
       new Welcome(1, "workq/0.1", "s-2", 300_000L),
       new ErrorReply(7, ErrorCode.QUEUE_FULL, "queue 'a' is full", false),

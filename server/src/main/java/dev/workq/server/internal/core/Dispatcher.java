@@ -269,13 +269,22 @@ final class Dispatcher {
         item.attempts, stop ? 0 : item.leaseMs, item.payload));
     if (stop) {
       // A STOP ends the consumer that took it: nothing after the sentinel reaches that worker,
-      // just as multiprocessing's worker loop ends at STOP. It stays held, with no lease, until
-      // the worker acks it on its way out; if the worker is lost first, it goes back.
-      s.held.put(tag, new Delivery(tag, item, q, null, s, clock.nanoTime()));
-      q.heldStops++;
+      // just as multiprocessing's worker loop ends at STOP. For a peer that acks its STOPs it
+      // stays held, with no lease, until the worker acks it on its way out; if the worker is lost
+      // first, it goes back. A peer that never acks (an older worker, a plain client) consumes it
+      // here, or every exit would hand its STOP on to the next worker.
+      if (s.acksStops()) {
+        s.held.put(tag, new Delivery(tag, item, q, null, s, clock.nanoTime()));
+        q.heldStops++;
+      } else {
+        consumed(q, item);
+      }
       if (c != null) {
         s.consumers.remove(c.id);
         detach(c);
+        if (!s.acksStops()) {
+          queues.collectIfIdle(q);
+        }
       }
       return;
     }
@@ -288,6 +297,15 @@ final class Dispatcher {
     }
     if (c != null) {
       c.held++;
+    }
+  }
+
+  /** A STOP delivered to a peer that does not ack STOPs is gone: counted, refunded, journaled as removed. */
+  private void consumed(QueueState q, Item stop) {
+    q.completed++;
+    budgets.refund(q, stop);
+    if (!QueueOps.brokerMade(stop)) {
+      persistence.appendQuietly(JournalRecords.remove(stop.seq));
     }
   }
 

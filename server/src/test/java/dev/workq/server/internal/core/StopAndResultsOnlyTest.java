@@ -70,6 +70,28 @@ class StopAndResultsOnlyTest {
   }
 
   @Test
+  void aWorkerThatDoesNotAckStopsConsumesItsStopOnDelivery() {
+    putKind(client, "jobs", ItemKind.STOP, "");
+    putKind(client, "jobs", ItemKind.STOP, "");
+    CoreHarness.Peer old = h.legacyWorker("old", "echo");
+    old.consume("jobs", 5);
+    assertEquals(ItemKind.STOP, old.delivery().kind());
+    QueueStats after = stats(h, "jobs");
+    assertEquals(1, after.stops(), "the other STOP is still pending; the delivered one is gone, not held");
+    assertEquals(1, after.completed());
+    assertEquals(0, after.consumers(), "and it ended its consumer");
+
+    old.close();
+
+    assertEquals(1, stats(h, "jobs").stops(), "its exit hands no STOP on: the next worker is not stopped by it too");
+    CoreHarness.Peer next = h.legacyWorker("next", "echo");
+    next.consume("jobs", 5);
+    assertEquals(ItemKind.STOP, next.delivery().kind());
+    next.close();
+    assertEquals(0, stats(h, "jobs").stops());
+  }
+
+  @Test
   void aStopNotAckedGoesBackToTheFrontWhenItsWorkerIsLost() {
     putKind(client, "jobs", ItemKind.STOP, "");
     putKind(client, "jobs", ItemKind.DATA, "v");
