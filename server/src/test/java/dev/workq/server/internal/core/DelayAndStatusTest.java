@@ -24,7 +24,9 @@ class DelayAndStatusTest {
   private final CoreHarness.Peer client = h.client("c");
 
   private long delayed(String queue) {
-    StatsReply stats = h.core.stats().join();
+    var f = h.core.stats();
+    h.clock.runPending();
+    StatsReply stats = f.join();
     return stats.queues().stream().filter(q -> q.name().equals(queue)).findFirst().orElseThrow().delayed();
   }
 
