@@ -96,6 +96,8 @@ class TaskLifecycleKillProcessTest {
           unread.add(MessageDecoder.decode(Unpooled.wrappedBuffer(body)));
         } catch (SocketTimeoutException e) {
           // Nothing yet: look at the deadline again.
+        } catch (java.io.EOFException e) {
+          throw new AssertionError("the broker closed the connection; it had sent " + unread, e);
         }
       }
     }
