@@ -13,8 +13,9 @@ import java.util.function.Consumer;
  * <p>A retained entry is the very result item its done queue holds, so the result's bytes are in
  * memory and in the journal once. While the item is on its done queue the journal has it as
  * that; once it is taken off, its ack is journaled as RETIRE instead of REMOVE and the item
- * stays here as RETIRED; when it leaves here a REMOVE follows. An entry that expires while its
- * item is still queued needs no record: replay drops expired entries by their finish time.
+ * stays here as RETIRED; when the caps push it out a REMOVE follows. Expiry writes nothing: replay
+ * and compaction drop expired entries by their finish time, so the plain round trip costs no
+ * extra record an hour later.
  * Core thread only.
  */
 final class Retained {
@@ -66,7 +67,7 @@ final class Retained {
     }
     Item old = byId.put(result.id, result);
     if (old != null) {
-      forgotten(old);
+      forgotten(old, true);
     }
     order.addLast(result);
     bytes += size(result);
@@ -89,7 +90,8 @@ final class Retained {
       if (byId.get(head.id) != head) {
         order.pollFirst();
       } else if (head.finish.finishedAt() + retentionMs <= now) {
-        drop(order.pollFirst());
+        // No REMOVE: a replay drops an expired entry by its finish time, and a compaction with it.
+        drop(order.pollFirst(), false);
       } else {
         return;
       }
@@ -100,19 +102,20 @@ final class Retained {
     while (byId.size() > maxCount || bytes > maxBytes) {
       Item head = order.pollFirst();
       if (byId.get(head.id) == head) {
-        drop(head);
+        drop(head, true);
       }
     }
   }
 
-  private void drop(Item entry) {
+  private void drop(Item entry, boolean journal) {
     byId.remove(entry.id);
-    forgotten(entry);
+    forgotten(entry, journal);
   }
 
-  private void forgotten(Item entry) {
+  /** {@code entry} is no longer retained; {@code journal}: a RETIRED one is journaled as removed, so a replay does not bring it back. */
+  private void forgotten(Item entry, boolean journal) {
     bytes -= size(entry);
-    if (entry.state == Item.State.RETIRED) {
+    if (journal && entry.state == Item.State.RETIRED) {
       persistence.appendQuietly(JournalRecords.remove(entry.seq));
     }
     onDrop.accept(entry);
