@@ -11,7 +11,6 @@ import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Fetch;
 import dev.workq.protocol.Hello;
-import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Message;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Put;
@@ -116,32 +115,10 @@ public final class BrokerCore implements AutoCloseable {
     this.capture = new Snapshotter(epoch, queues, sessions, retries, intake, tasks.retained)::capture;
     this.statsView = new StatsView(config, queues, sessions, outcomes, budgets, inbound, persistence);
     for (Item item : recovered.items()) {
-      restore(item);
+      tasks.restore(item);
     }
     persistence.appendQuietly(JournalRecords.epoch(epoch));
     clock.scheduleAtFixedRate(this::tick, TICK_MS);
-  }
-
-  /**
-   * Puts an item the journal replay found back: a retired result only among the retained ones
-   * (or nowhere, once its retention is over), anything else where {@link Queues#restore} puts it,
-   * indexed by id.
-   */
-  private void restore(Item item) {
-    if (item.kind == ItemKind.RESULT && item.finish != null) {
-      boolean kept = tasks.restoreFinished(item);
-      if (item.state == Item.State.RETIRED) {
-        return;
-      }
-      if (!kept) {
-        item.finish = null;
-      }
-    }
-    if (item.state == Item.State.RETIRED) {
-      return;
-    }
-    queues.restore(item);
-    tasks.track(item);
   }
 
   /**

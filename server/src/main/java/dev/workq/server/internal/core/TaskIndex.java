@@ -73,8 +73,25 @@ final class TaskIndex {
     }
   }
 
+  /**
+   * Puts an item the journal replay found back: a retired result only among the retained ones
+   * (or nowhere, once its retention is over), anything else where {@link Queues#restore} puts it,
+   * indexed by id.
+   */
+  void restore(Item item) {
+    if (item.kind == ItemKind.RESULT && item.finish != null && !restoreFinished(item)) {
+      // Its retention is over: from now on it is a plain result on its done queue.
+      item.finish = null;
+    }
+    if (item.state == Item.State.RETIRED) {
+      return;
+    }
+    queues.restore(item);
+    track(item);
+  }
+
   /** A finished task the journal replay found, by its result item; false if its retention is over. */
-  boolean restoreFinished(Item result) {
+  private boolean restoreFinished(Item result) {
     if (!retained.restore(result, clock.wallMillis())) {
       return false;
     }
