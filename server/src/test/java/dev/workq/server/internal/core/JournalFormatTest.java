@@ -83,6 +83,24 @@ class JournalFormatTest {
   }
 
   @Test
+  void aCoreStartsOnThePreviousReleasesJournalAndServesItsTasks() throws IOException {
+    TestJournal journal = new TestJournal();
+    long wallAtStart = new FakeClock().wallMillis();
+    journal.records.add(oldPut(1, "waiting", wallAtStart + 5_000, "{}"));
+    journal.records.add(oldPut(2, "ready", 0, "{}"));
+    CoreHarness h = new CoreHarness(CoreHarness.config(3, 60_000, 100, 1_000), 1, journal, 0);
+    CoreHarness.Peer c = h.client("c");
+
+    assertEquals(TaskState.RETRYING, TaskTestSupport.status(c, "waiting").state(), "attempts 1, waiting out its backoff");
+    assertEquals(TaskState.READY, TaskTestSupport.status(c, "ready").state());
+    CoreHarness.Peer w = h.worker("w", "echo");
+    w.consume("jobs", 5);
+    assertEquals("ready", w.delivery().id());
+    h.advance(5_100);
+    assertEquals("waiting", w.delivery().id());
+  }
+
+  @Test
   void priorityKeyAndFinishSurviveARecordAndASnapshotAndRetireMarksTheResult() throws IOException {
     Item task = new Item(5, "t", "jobs", ItemKind.TASK, "echo", "jobs.done", 3, 30_000, Payload.ofUtf8("{}"));
     task.priority = 7;
