@@ -112,7 +112,7 @@ class CodecTest {
       new Ping(11),
       new Pong(11),
       new Welcome(2, "workq/0.2", "s-3", 300_000L, new BrokerLimits(16_777_216, 16_773_120, 8192, 10_000, 300_000, 10_000, 64,
-          1024, 1024, 64L << 20, 1_000_000, 1L << 30, 1L << 31, 10_000, 1000, 100_000, 1024, 16L << 20, 1024, 16)),
+          1024, 1024, 64L << 20, 1_000_000, 1L << 30, 1L << 31, 10_000, 1000, 100_000, 1024, 16L << 20, 1024, 16, 1024, 3_600_000L)),
       ErrorReply.aboutDelivery(77, ErrorCode.UNKNOWN_DELIVERY, "no delivery 77"),
       new Put(3, "tasks", ItemKind.UNKNOWN, null, null, null, null, null, null),
       new Deliver(7, 0, 1L << 40, "tasks", ItemKind.DATA, "é-日本語-\uD83D\uDE00", null, null, 1, 0, Payload.EMPTY),
