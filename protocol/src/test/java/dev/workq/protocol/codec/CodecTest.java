@@ -77,7 +77,6 @@ class CodecTest {
 
   static final List<Message> SAMPLES = List.of(
       new Hello(1, Role.WORKER, "w1", "host-a", 4242, List.of("echo", "pi")),
-      new Hello(2, Role.WORKER, "w2", "host-a", 4243, List.of(), List.of(Hello.STOP_ACK)),
       new Welcome(1, "workq/0.1", "s-1"),
       new Welcome(1, "workq/0.1", "s-2", 300_000L),
       new ErrorReply(7, ErrorCode.QUEUE_FULL, "queue 'a' is full", false),
@@ -139,7 +138,8 @@ class CodecTest {
       new QueueClose(20, "tasks"),
       new QueueCloseOk(20, "tasks", 5, 2),
       new QueueJoin(21, "tasks", 60_000),
-      new QueueJoinOk(21, "tasks", true, 0));
+      new QueueJoinOk(21, "tasks", true, 0),
+      new Hello(2, Role.WORKER, "w2", "host-a", 4243, List.of(), List.of(Hello.STOP_ACK)));
 
   private static EmbeddedChannel decoderChannel(int maxFrame) {
     return new EmbeddedChannel(new FrameDecoder(maxFrame), new MessageDecoder());
