@@ -176,7 +176,7 @@ public final class Worker {
         log.info("worker {} stopping: handing back {} waiting tasks, finishing {} running within {} s", id,
             pool.getQueue().size(), pool.getActiveCount(), options.gracePeriod().toSeconds());
         sub.cancel();
-        shutDown(pool, running, leases, true, end);
+        shutDown(pool, running, leases, true, end, null);
       };
       if (stopRequested) {
         stopCurrentSession.run();
@@ -202,7 +202,7 @@ public final class Worker {
       public void onDelivery(Delivery d) {
         if (d.isStop()) {
           log.info("worker {} took STOP: finishing {} held tasks", id, pool.getQueue().size() + pool.getActiveCount());
-          shutDown(pool, running, leases, false, end);
+          shutDown(pool, running, leases, false, end, d);
           return;
         }
         if (d.kind() != ItemKind.TASK) {
@@ -256,7 +256,7 @@ public final class Worker {
    * and the connection closes after the last result is written.
    */
   private void shutDown(ThreadPoolExecutor pool, Set<Delivery> running, LeaseKeeper leases, boolean handBackWaiting,
-      CompletableFuture<Boolean> end) {
+      CompletableFuture<Boolean> end, Delivery stop) {
     Thread t = new Thread(() -> {
       if (handBackWaiting) {
         List<Runnable> waiting = new ArrayList<>();
@@ -279,6 +279,10 @@ public final class Worker {
           ((TaskRun) r).delivery().release();
         }
         running.forEach(Delivery::release);
+      }
+      if (stop != null) {
+        // The broker holds the STOP until it is acked: acted on now, so it is not handed to the next worker.
+        stop.ack();
       }
       end.complete(true);
     }, "workq-stop");

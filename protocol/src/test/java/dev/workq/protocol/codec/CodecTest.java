@@ -99,7 +99,7 @@ class CodecTest {
       new Consume(8, "tasks", 4, List.of("echo", "pi")),
       new DeleteQueue(9, "tasks", true),
       new DeleteQueueOk(9, "tasks", 12),
-      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, true, 12)),
+      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, true, 12, true)),
           List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0, "7")), 2, 3, 4096),
       new StatsReply(6, List.of(), List.of(), 0, 0, 0, "w17"),
       new Renew(new long[] {77, 78}),
@@ -111,7 +111,7 @@ class CodecTest {
       new Ping(11),
       new Pong(11),
       new Welcome(2, "workq/0.2", "s-3", 300_000L, new BrokerLimits(16_777_216, 16_773_120, 8192, 10_000, 300_000, 10_000, 64,
-          1024, 1024, 64L << 20, 1_000_000, 1L << 30, 1L << 31, 10_000, 1000, 100_000, 1024, 16L << 20, 1024, 16)),
+          1024, 1024, 64L << 20, 1_000_000, 1L << 30, 1L << 31, 10_000, 1000, 100_000, 1024, 16L << 20, 1024, 16, 1024, 3_600_000L)),
       ErrorReply.aboutDelivery(77, ErrorCode.UNKNOWN_DELIVERY, "no delivery 77"),
       new Put(3, "tasks", ItemKind.UNKNOWN, null, null, null, null, null, null),
       new Deliver(7, 0, 1L << 40, "tasks", ItemKind.DATA, "é-日本語-\uD83D\uDE00", null, null, 1, 0, Payload.EMPTY),
@@ -138,7 +138,8 @@ class CodecTest {
       new QueueClose(20, "tasks"),
       new QueueCloseOk(20, "tasks", 5, 2),
       new QueueJoin(21, "tasks", 60_000),
-      new QueueJoinOk(21, "tasks", true, 0));
+      new QueueJoinOk(21, "tasks", true, 0),
+      new Hello(2, Role.WORKER, "w2", "host-a", 4243, List.of(), List.of(Hello.STOP_ACK)));
 
   private static EmbeddedChannel decoderChannel(int maxFrame) {
     return new EmbeddedChannel(new FrameDecoder(maxFrame), new MessageDecoder());

@@ -14,12 +14,19 @@ import dev.workq.protocol.Hello;
 import dev.workq.protocol.Message;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Put;
+import dev.workq.protocol.QueueClose;
+import dev.workq.protocol.QueueJoin;
+import dev.workq.protocol.QueuePeek;
+import dev.workq.protocol.QueuePurge;
 import dev.workq.protocol.Release;
 import dev.workq.protocol.Renew;
 import dev.workq.protocol.Request;
 import dev.workq.protocol.Role;
 import dev.workq.protocol.StatsReply;
 import dev.workq.protocol.StatsRequest;
+import dev.workq.protocol.TaskCancel;
+import dev.workq.protocol.TaskStatus;
+import dev.workq.protocol.TaskWait;
 import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.journal.JournalOptions;
 import java.io.IOException;
@@ -43,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * <p>This class is the façade: the thread, the entry points, and which part handles which
  * request. The parts own the concerns: {@link Queues}, {@link Intake} (puts, results),
  * {@link Dispatcher} (who gets what), {@link Leases}, {@link Outcomes} (ack, complete, release),
- * {@link Failures} (retries, dead letters), {@link Sessions}, {@link Snapshotter} (compaction) and
- * {@link StatsView}. Time and the thread are {@link CoreClock} and {@link CoreThread}, so tests
+ * {@link Failures} (retries, dead letters), {@link Sessions}, {@link QueueOps} (purge, peek, close,
+ * join, delete), {@link Snapshotter} (compaction), {@link StatsView}, and for tasks by id
+ * {@link TaskIndex} (with the {@link Retained} results) and {@link TaskRequests} (status, wait,
+ * cancel). Time and the thread are {@link CoreClock} and {@link CoreThread}, so tests
  * can drive the whole core synchronously.
  *
  * <p>Durability: a put becomes visible, and is confirmed, only once its journal record is durable
@@ -78,6 +87,11 @@ public final class BrokerCore implements AutoCloseable {
   private final Outcomes outcomes;
   private final Sessions sessions;
   private final StatsView statsView;
+  private final QueueOps queueOps;
+  private final TaskIndex tasks;
+  private final Waits waits;
+  private final TaskRequests taskRequests;
+  private final CoreClock clock;
   /** {@link Snapshotter#capture}, made once rather than per tick. */
   private final Supplier<Snapshotter.LiveState> capture;
 
@@ -93,17 +107,26 @@ public final class BrokerCore implements AutoCloseable {
     LeaseHeap leaseHeap = new LeaseHeap();
     this.queues = new Queues(budgets, persistence, retries);
     this.dispatcher = new Dispatcher(epoch << TAG_EPOCH_SHIFT, queues, leaseHeap, budgets, persistence, clock, thread);
+    this.clock = clock;
+    this.tasks = new TaskIndex(config, queues, persistence, clock);
+    this.waits = new Waits(config.maxWaitsPerConnection());
     this.intake = new Intake(recovered.maxSeq() + 1, Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), config,
-        queues, dispatcher, budgets, persistence, thread);
-    this.failures = new Failures(config, queues, dispatcher, intake, retries, budgets, persistence, clock, jitter);
+        queues, dispatcher, budgets, persistence, thread, retries, tasks, clock);
+    this.failures = new Failures(config, queues, dispatcher, intake, retries, budgets, persistence, clock, jitter, tasks);
     this.leases = new Leases(leaseHeap, dispatcher, failures, clock);
-    this.outcomes = new Outcomes(config, queues, dispatcher, leases, failures, intake, budgets, persistence, roundTrips);
-    this.sessions = new Sessions(queues, dispatcher, failures);
-    this.capture = new Snapshotter(epoch, queues, sessions, retries, intake)::capture;
+    this.outcomes = new Outcomes(config, queues, dispatcher, leases, failures, intake, budgets, persistence, roundTrips, tasks,
+        clock);
+    this.sessions = new Sessions(queues, dispatcher, failures, budgets);
+    this.taskRequests = new TaskRequests(tasks, waits, queues, dispatcher, retries, budgets, persistence, intake, clock);
+    this.queueOps = new QueueOps(queues, dispatcher, sessions, retries, budgets, persistence, clock, thread, waits);
+    dispatcher.onDispatched(queueOps::settled);
+    sessions.onClose(queueOps::sessionClosed);
+    this.capture = new Snapshotter(epoch, queues, sessions, retries, intake, tasks.retained)::capture;
     this.statsView = new StatsView(config, queues, sessions, outcomes, budgets, inbound, persistence);
     for (Item item : recovered.items()) {
-      queues.restore(item);
+      tasks.restore(item);
     }
+    recovered.closedQueues().forEach(queues::restoreClosed);
     persistence.appendQuietly(JournalRecords.epoch(epoch));
     clock.scheduleAtFixedRate(this::tick, TICK_MS);
   }
@@ -124,6 +147,12 @@ public final class BrokerCore implements AutoCloseable {
   /** An in-memory core on the given thread and clock (tests drive both), its backoff jitter from {@code jitter}. */
   static BrokerCore inMemory(CoreConfig config, CoreThread thread, CoreClock clock, Random jitter) {
     return new BrokerCore(config, Persistence.inMemory(), randomEpoch(), RoundTrips.NONE, thread, clock, new FatalGuard(), jitter);
+  }
+
+  /** A core on the given thread and clock that writes to {@code persistence}, after restoring {@code recovered}: for tests. */
+  static BrokerCore restored(CoreConfig config, Persistence persistence, Recovered recovered, CoreThread thread, CoreClock clock,
+      Random jitter) {
+    return new BrokerCore(config, persistence, recovered, RoundTrips.NONE, thread, clock, new FatalGuard(), jitter);
   }
 
   private static Recovered randomEpoch() {
@@ -256,9 +285,12 @@ public final class BrokerCore implements AutoCloseable {
     });
   }
 
-  /** The connection closed: everything it held goes back to the front of its queue. */
+  /** The connection closed: everything it held goes back to the front of its queue; its waits end. */
   public void close(Session session) {
-    thread.execute(() -> sessions.close(session));
+    thread.execute(() -> {
+      sessions.close(session);
+      taskRequests.closed(session);
+    });
   }
 
   /** A snapshot of the counters, computed on the core thread. */
@@ -295,7 +327,7 @@ public final class BrokerCore implements AutoCloseable {
 
   /** Carries out a queue deletion, as the protocol's DELETE_QUEUE does: completes with DELETE_QUEUE_OK or the ERROR refusing it. */
   public CompletableFuture<Message> deleteQueue(DeleteQueue request) {
-    return ask(() -> queues.delete(request));
+    return ask(() -> queueOps.delete(request));
   }
 
   /**
@@ -336,7 +368,8 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   /**
-   * How many deliveries the lease timer tracks; always the number held by connections. Settled
+   * How many deliveries the lease timer tracks; always the number held by connections, apart from
+   * STOPs (they have no lease). Settled
    * deliveries must not linger in it (they would keep their payloads alive for a whole lease).
    */
   public CompletableFuture<Integer> leasesTracked() {
@@ -376,7 +409,21 @@ public final class BrokerCore implements AutoCloseable {
     } else if (m instanceof DeadLetters d) {
       s.send(failures.deadLetters(d));
     } else if (m instanceof DeleteQueue d) {
-      s.send(queues.delete(d));
+      s.send(queueOps.delete(d));
+    } else if (m instanceof QueuePurge p) {
+      queueOps.purge(s, p);
+    } else if (m instanceof QueuePeek p) {
+      queueOps.peek(s, p);
+    } else if (m instanceof QueueClose c) {
+      queueOps.close(s, c);
+    } else if (m instanceof QueueJoin j) {
+      queueOps.join(s, j);
+    } else if (m instanceof TaskStatus t) {
+      taskRequests.status(s, t);
+    } else if (m instanceof TaskWait t) {
+      taskRequests.await(s, t);
+    } else if (m instanceof TaskCancel t) {
+      taskRequests.cancel(s, t);
     } else {
       s.send(new ErrorReply(0, ErrorCode.PROTOCOL_ERROR, m.type() + " is not a request", false));
     }
@@ -386,6 +433,8 @@ public final class BrokerCore implements AutoCloseable {
     inbound.flush();
     leases.expireDue();
     failures.retryDue();
+    queueOps.tick();
+    tasks.retained.expire(clock.wallMillis());
     persistence.compactIfDue(capture);
   }
 

@@ -24,13 +24,21 @@ import java.util.Random;
  */
 final class CoreHarness {
 
-  final FakeClock clock = new FakeClock();
+  final FakeClock clock;
   final BrokerCore core;
   private long corr;
   private int sessions;
 
   CoreHarness(CoreConfig config, long seed) {
+    clock = new FakeClock();
     core = BrokerCore.inMemory(config, clock, clock, new Random(seed));
+  }
+
+  /** A core that journals into {@code journal} after restoring what it holds, its clock {@code elapsedMs} in. */
+  CoreHarness(CoreConfig config, long seed, TestJournal journal, long elapsedMs) {
+    clock = new FakeClock(elapsedMs);
+    core = BrokerCore.restored(config, journal.persistence(), journal.replay(), clock, clock, new Random(seed));
+    clock.runPending();
   }
 
   /** A config with every budget open, a lease of {@code leaseMs} and the given backoffs. */
@@ -42,17 +50,24 @@ final class CoreHarness {
     clock.advance(ms);
   }
 
+  /** A worker that acks its STOPs, as this build's worker does. */
   Peer worker(String name, String... handlers) {
-    return connect(Role.WORKER, name, List.of(handlers));
+    return connect(Role.WORKER, name, List.of(handlers), List.of(Hello.STOP_ACK));
   }
 
+  /** A worker of an earlier release: it never acks a STOP. */
+  Peer legacyWorker(String name, String... handlers) {
+    return connect(Role.WORKER, name, List.of(handlers), List.of());
+  }
+
+  /** A client that acks the STOPs it takes (this build's client does not: {@link #legacyWorker} shows that path). */
   Peer client(String name) {
-    return connect(Role.CLIENT, name, List.of());
+    return connect(Role.CLIENT, name, List.of(), List.of(Hello.STOP_ACK));
   }
 
-  private Peer connect(Role role, String name, List<String> handlers) {
+  private Peer connect(Role role, String name, List<String> handlers, List<String> features) {
     TestConnection conn = new TestConnection();
-    Session s = new Session(Integer.toString(++sessions), conn, new Hello(1, role, name, "test", 1, handlers), 1024, 1024,
+    Session s = new Session(Integer.toString(++sessions), conn, new Hello(1, role, name, "test", 1, handlers, features), 1024, 1024,
         core.inboundBudget());
     core.open(s);
     clock.runPending();
