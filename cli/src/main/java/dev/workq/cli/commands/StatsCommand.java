@@ -59,7 +59,7 @@ public final class StatsCommand implements Callable<Integer> {
         "DELAYED", "DEAD", "NO-HANDLER", "STOPS"});
     for (QueueStats q : stats.queues()) {
       QueueStats done = byName.get(q.name() + QueueNames.DONE_SUFFIX);
-      rows.add(new String[] {Printable.escape(q.paused() ? q.name() + " (PAUSED)" : q.name()), "" + q.ready(), "" + q.inFlight(), "" + q.consumers(),
+      rows.add(new String[] {Printable.escape(q.name() + (q.paused() ? " (PAUSED)" : "") + (q.closed() ? " (CLOSED)" : "")), "" + q.ready(), "" + q.inFlight(), "" + q.consumers(),
           done == null ? "-" : "" + done.ready(), "" + q.delivered(), "" + q.completed(), "" + q.failed(), "" + q.delayed(),
           "" + q.dead(), "" + q.waitingForHandler(), "" + q.stops()});
     }
@@ -81,6 +81,11 @@ public final class StatsCommand implements Callable<Integer> {
     long paused = stats.queues().stream().filter(QueueStats::paused).count();
     if (paused > 0) {
       sb.append("; ").append(paused).append(paused == 1 ? " queue is" : " queues are").append(" paused (PAUSED): nothing is delivered from it until resumed");
+    }
+    long closed = stats.queues().stream().filter(QueueStats::closed).count();
+    if (closed > 0) {
+      sb.append("; ").append(closed).append(closed == 1 ? " queue is" : " queues are")
+          .append(" closed (CLOSED): no new tasks; its workers get a STOP once it has drained");
     }
     sb.append('\n');
     return sb.toString();

@@ -106,19 +106,19 @@ class LifecycleOutputTest {
 
   @Test
   void stopSaysHowManyStopsStayPending() {
-    QueueStats twoWorkers = new QueueStats("tasks", 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, false, 0);
+    QueueStats twoWorkers = new QueueStats("tasks", 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, false);
     assertEquals("2 STOPs stay pending: only 2 workers consume 'tasks'; each stops the next worker that subscribes "
         + "(workq queue purge --queue tasks removes them)", StopCommand.pendingNote("tasks", 4, twoWorkers));
     assertNull(StopCommand.pendingNote("tasks", 2, twoWorkers), "one STOP per worker: nothing stays");
     assertTrue(StopCommand.pendingNote("tasks", 1, null).startsWith("1 STOP stays pending: no worker consumes 'tasks'"));
-    QueueStats held = new QueueStats("tasks", 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, false, 1);
+    QueueStats held = new QueueStats("tasks", 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, false, 1, false);
     assertTrue(StopCommand.pendingNote("tasks", 2, held).contains("which already held 1 STOP"));
   }
 
   @Test
   void theNoWorkerWarningLooksAtTheQueueSubmittedTo() {
     WorkerStats pi = new WorkerStats("w", "h", 1, List.of("pi"), 0, "s");
-    QueueStats served = new QueueStats("tasks", 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, false, 0);
+    QueueStats served = new QueueStats("tasks", 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, false);
     BrokerStats stats = new BrokerStats(List.of(served), List.of(pi), 1, 0, 0);
     assertNull(SubmitCommand.noWorkerWarning(stats, "tasks", "pi"));
     assertEquals("no worker consumes 'taks' (a queue the broker did not have); the tasks will wait there until one does",

@@ -33,7 +33,7 @@ public final class WireValues {
     for (StatsReply page : pages) {
       for (dev.workq.protocol.QueueStats q : page.queues()) {
         queues.add(new QueueStats(q.name(), q.ready(), q.inFlight(), q.consumers(), q.delivered(), q.completed(), q.delayed(),
-            q.dead(), q.failed(), q.redelivered(), q.leaseExpired(), q.waitingForHandler(), q.paused(), q.stops()));
+            q.dead(), q.failed(), q.redelivered(), q.leaseExpired(), q.waitingForHandler(), q.paused(), q.stops(), q.closed()));
       }
       for (WorkerInfo w : page.workers()) {
         workers.add(new WorkerStats(w.name(), w.host(), w.pid(), w.handlers(), w.inFlight(), w.session()));
