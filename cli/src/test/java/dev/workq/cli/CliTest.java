@@ -129,7 +129,7 @@ class CliTest {
       assertTrue(open.endsWith(" 0"), out());
       assertTrue(out().contains("1 queue is paused (PAUSED)"), out());
       assertEquals(0, run("stats", "--broker", "127.0.0.1:" + b.port(), "--json"), err());
-      assertTrue(out().contains("\"name\":\"held\",\"ready\":3,") && out().contains("\"paused\":true,\"stops\":2}"), out());
+      assertTrue(out().contains("\"name\":\"held\",\"ready\":3,") && out().contains("\"paused\":true,\"stops\":2,\"closed\":false}"), out());
     }
   }
 
