@@ -163,6 +163,15 @@ class LifecycleCliTest {
   }
 
   @Test
+  void submitWaitWithATakenKeyWaitsForTheTaskThatHoldsIt() {
+    String first = submit("nowork", "--key", "once");
+    assertEquals(1, run("submit", "--broker", addr(), "--queue", "nowork", "--handler", "echo", "--payload", "{}", "--key", "once",
+        "--wait", "--timeout", "1", "--keep-unfinished"));
+    assertTrue(console.err().contains("  workq wait --broker " + addr() + " " + first + "\n"), console.err());
+    assertEquals(1, queue("nowork").ready(), "queued once");
+  }
+
+  @Test
   void submitWaitTimeoutCancelsTheUnfinishedTasksByDefault() {
     assertEquals(1, run("submit", "--broker", addr(), "--queue", "nowork", "--handler", "echo", "--payload", "{}", "--wait",
         "--timeout", "1"));
