@@ -46,6 +46,8 @@ public final class Bench implements Callable<Integer> {
   /** Every system configuration the harness knows, in table order. */
   public static final List<String> ALL_SYSTEMS = List.of("workq-always", "workq-batch", "workq-never", "rabbitmq-durable",
       "rabbitmq-transient", "redis-always", "redis-noaof", "nats-js", "python-mp");
+  /** workq's broker and workers from {@code --workq-baseline-jar}: what a change is measured against. */
+  public static final List<String> BASELINE_SYSTEMS = List.of("workq-base-always", "workq-base-never");
 
   @Option(names = "--systems", split = ",", description = "Systems to run (default: all): ${DEFAULT-VALUE}.")
   List<String> systems = new ArrayList<>(ALL_SYSTEMS);
@@ -111,6 +113,11 @@ public final class Bench implements Callable<Integer> {
 
   @Option(names = "--workq-jar", description = "The workq CLI jar (default: ${DEFAULT-VALUE}).")
   Path workqJar = Path.of("cli/target/workq.jar");
+
+  @Option(names = "--workq-baseline-jar", description = "Another build's workq.jar (e.g. the last release's) for the systems "
+      + "workq-base-always and workq-base-never: its broker and workers, this build's submitter, interleaved with the others, "
+      + "so a change's cost shows side by side (default: none).")
+  Path workqBaselineJar;
 
   @Option(names = "--workq-handler", description = "Handler workq's tasks ask for: echo (built in, sends the payload back as the "
       + "result, as every peer's worker does) or noop (from --handlers-jar; returns nothing, not comparable with the peers) "
@@ -181,8 +188,14 @@ public final class Bench implements Callable<Integer> {
       timeoutSeconds = Math.min(timeoutSeconds, 30);
     }
     for (String s : systems) {
-      if (!ALL_SYSTEMS.contains(s)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--systems: unknown system '" + s + "'; known: " + ALL_SYSTEMS);
+      if (BASELINE_SYSTEMS.contains(s)) {
+        if (workqBaselineJar == null || !Files.isRegularFile(workqBaselineJar)) {
+          throw new CommandLine.ParameterException(new CommandLine(this), "--systems " + s + " needs --workq-baseline-jar naming "
+              + "another build's workq.jar" + (workqBaselineJar == null ? "" : "; " + workqBaselineJar + " does not exist"));
+        }
+      } else if (!ALL_SYSTEMS.contains(s)) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--systems: unknown system '" + s + "'; known: " + ALL_SYSTEMS
+            + " and, with --workq-baseline-jar, " + BASELINE_SYSTEMS);
       }
     }
     if (repeats < 1) {
@@ -356,6 +369,8 @@ public final class Bench implements Callable<Integer> {
       case "workq-always" -> new WorkqSystem("always", workqHandler);
       case "workq-batch" -> new WorkqSystem("batch", workqHandler);
       case "workq-never" -> new WorkqSystem("never", workqHandler);
+      case "workq-base-always" -> new WorkqSystem("always", workqHandler, workqBaselineJar);
+      case "workq-base-never" -> new WorkqSystem("never", workqHandler, workqBaselineJar);
       case "rabbitmq-durable" -> new RabbitSystem(true);
       case "rabbitmq-transient" -> new RabbitSystem(false);
       case "redis-always" -> new RedisSystem(true);
@@ -391,6 +406,9 @@ public final class Bench implements Callable<Integer> {
     env.put("tasks", tasks);
     env.put("repeats", repeats + " rounds, interleaved");
     env.put("workqHandler", workqHandler);
+    if (workqBaselineJar != null) {
+      env.put("workqBaselineJar", workqBaselineJar.toString());
+    }
     return env;
   }
 }

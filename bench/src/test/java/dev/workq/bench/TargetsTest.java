@@ -44,4 +44,16 @@ class TargetsTest {
     assertTrue(checks.get(3).met(), "2.5 ms <= 1.6 + 1 ms: " + checks.get(3));
     assertEquals(false, checks.get(4).checked());
   }
+
+  @Test
+  void theLifecycleCostIsTheRateKeptAgainstTheBaselineBuild() {
+    List<WorkloadResult> rows = List.of(rt("workq fsync=always", 100, 96_000), rt("workq baseline fsync=always", 100, 100_000),
+        rt("workq fsync=never", 100, 90_000), rt("workq baseline fsync=never", 100, 100_000));
+    List<Targets.Check> checks = Targets.check(rows, null);
+    Targets.Check always = checks.get(5);
+    Targets.Check never = checks.get(6);
+    assertTrue(always.checked() && always.met(), "96% of the baseline: " + always);
+    assertTrue(never.checked() && !never.met(), "90% of the baseline: " + never);
+    assertTrue(never.detail().contains("90.0%"), never.detail());
+  }
 }

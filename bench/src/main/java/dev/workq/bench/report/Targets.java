@@ -9,7 +9,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The issue's speed targets (issue 14), checked against a run's rows (the medians of its
+ * The issues' speed targets (issue 14's four and memory; issue 11's cost of the task lifecycle
+ * against a baseline build), checked against a run's rows (the medians of its
  * repeats). A target whose inputs did not run is reported as "not run", never as met. A workq
  * row only meets a target if it lost, duplicated and failed nothing. Speed is asserted here, by
  * the harness on a real run, never by unit tests.
@@ -30,6 +31,8 @@ public final class Targets {
   static final double LAT_RATE = 10_000;
   /** How far above the disk's own fsync p99 the durable LAT p99 may be, in ms. */
   static final double LAT_MARGIN_MS = 1;
+  /** The least share of the baseline build's plain round-trip rate a change may keep. */
+  static final double BASELINE_SHARE = 0.95;
 
   private Targets() {}
 
@@ -40,7 +43,24 @@ public final class Targets {
     checks.add(aheadAtLargePayload(rows));
     checks.add(durableLatency(rows));
     checks.add(memory(mem));
+    checks.add(keepsBaselineRate(rows, "always"));
+    checks.add(keepsBaselineRate(rows, "never"));
     return checks;
+  }
+
+  /** RT 100 B: this build's workq at {@code fsync} keeps at least 95% of the baseline build's rate. */
+  private static Check keepsBaselineRate(List<WorkloadResult> rows, String fsync) {
+    String target = String.format(Locale.ROOT, "RT %d B, workq-%s: tasks/s >= %.0f%% of the baseline build's (workq-base-%s)", SMALL,
+        fsync, BASELINE_SHARE * 100, fsync);
+    Optional<WorkloadResult> now = rt(rows, "workq fsync=" + fsync, SMALL);
+    Optional<WorkloadResult> base = rt(rows, "workq baseline fsync=" + fsync, SMALL);
+    if (now.isEmpty() || base.isEmpty()) {
+      return new Check(target, false, false, "needs workq-" + fsync + " and workq-base-" + fsync + " (--workq-baseline-jar) at " + SMALL
+          + " B");
+    }
+    double share = now.get().rate() / base.get().rate();
+    return new Check(target, true, now.get().clean() && share >= BASELINE_SHARE, String.format(Locale.ROOT,
+        "%.0f vs baseline %.0f tasks/s: %.1f%%%s", now.get().rate(), base.get().rate(), share * 100, unclean(now.get())));
   }
 
   /** RT 100 B: {@code system}'s tasks/s at least {@code factor} times the fastest peer's. */

@@ -31,6 +31,8 @@ public final class WorkqSystem implements SubmitterSystem {
 
   private final String fsync;
   private final String handler;
+  /** Another build's CLI jar to run instead of the context's, or null: for the baseline rows. */
+  private final java.nio.file.Path jar;
   private final List<Process> processes = new ArrayList<>();
   private Process broker;
   private int port;
@@ -48,18 +50,35 @@ public final class WorkqSystem implements SubmitterSystem {
    *                {@link RunContext#handlersJar()}
    */
   public WorkqSystem(String fsync, String handler) {
+    this(fsync, handler, null);
+  }
+
+  /**
+   * @param jar another build's {@code workq.jar} whose broker and workers to run (the submitter
+   *            stays this build's client): the baseline a change is measured against; null runs
+   *            {@link RunContext#workqJar()}
+   */
+  public WorkqSystem(String fsync, String handler, java.nio.file.Path jar) {
     this.fsync = fsync;
     this.handler = handler;
+    this.jar = jar;
   }
 
   @Override
   public String name() {
-    return "workq fsync=" + fsync;
+    return (jar == null ? "workq" : BASELINE) + " fsync=" + fsync;
+  }
+
+  /** How baseline rows are named: {@code workq baseline fsync=always}. */
+  public static final String BASELINE = "workq baseline";
+
+  private String jarPath(RunContext ctx) {
+    return (jar == null ? ctx.workqJar() : jar.toAbsolutePath()).toString();
   }
 
   @Override
   public String settings() {
-    return "journal on, --fsync " + fsync + "; workers: workq worker --concurrency " + (ctx == null ? "C" : ctx.concurrency())
+    return (jar == null ? "" : "the build in " + jar + "; ") + "journal on, --fsync " + fsync + "; workers: workq worker --concurrency " + (ctx == null ? "C" : ctx.concurrency())
         + " --prefetch " + (ctx == null ? "P" : ctx.prefetch()) + ", handler " + handler;
   }
 
@@ -70,13 +89,13 @@ public final class WorkqSystem implements SubmitterSystem {
     port = Procs.freePort();
     List<String> cmd = new ArrayList<>(List.of(ctx.javaCommand()));
     cmd.addAll(ctx.serverJvmArgs());
-    cmd.addAll(List.of("-jar", ctx.workqJar().toString(), "broker", "--host", "127.0.0.1", "--port", "" + port,
+    cmd.addAll(List.of("-jar", jarPath(ctx), "broker", "--host", "127.0.0.1", "--port", "" + port,
         "--data-dir", ctx.workDir().resolve("data").toString(), "--fsync", fsync));
     broker = Procs.start(cmd, ctx.workDir().resolve("broker.log"), Map.of());
     processes.add(broker);
     Procs.waitForLog(ctx.workDir().resolve("broker.log"), "listening on", Duration.ofSeconds(30), broker);
     for (int i = 0; i < ctx.workers(); i++) {
-      List<String> worker = new ArrayList<>(List.of(ctx.javaCommand(), "-jar", ctx.workqJar().toString(), "worker",
+      List<String> worker = new ArrayList<>(List.of(ctx.javaCommand(), "-jar", jarPath(ctx), "worker",
           "--broker", "127.0.0.1:" + port, "--queue", QUEUE, "--concurrency", "" + ctx.concurrency(),
           "--prefetch", "" + ctx.prefetch(), "--reconnect-timeout", "5"));
       if (ctx.handlersJar() != null) {

@@ -15,6 +15,8 @@ import dev.workq.protocol.Put;
 import dev.workq.protocol.PutOk;
 import dev.workq.protocol.Release;
 import dev.workq.protocol.Renew;
+import dev.workq.protocol.TaskState;
+import dev.workq.protocol.TaskWaitOk;
 import dev.workq.protocol.transport.MessageBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -46,11 +48,15 @@ class ProtocolDocExamplesTest {
   static {
     EXAMPLES.put("example-v1-ping", List.of(new Ping(1)));
     EXAMPLES.put("example-v2-put", List.of(new Put(1, "tasks", ItemKind.TASK, null, "echo", null, null, null, Payload.ofUtf8("{\"a\":1}"))));
+    EXAMPLES.put("example-v2-put-lifecycle", List.of(new Put(2, "tasks", ItemKind.TASK, null, "echo", null, null, null, 9,
+        30_000L, "k1", Payload.ofUtf8("{}"))));
     EXAMPLES.put("example-v2-put-ok", List.of(new PutOk(1, "abc-1")));
     EXAMPLES.put("example-v2-deliver", List.of(
         new Deliver(0, 1, TAG, "tasks", ItemKind.TASK, "abc-1", "echo", "tasks.done", 1, 30_000, Payload.ofUtf8("{\"a\":1}"))));
     EXAMPLES.put("example-v2-complete-ok", List.of(new Complete(TAG, true, null, false, Payload.ofUtf8("{\"v\":2}"))));
     EXAMPLES.put("example-v2-complete-failed", List.of(new Complete(TAG, false, "boom", true, Payload.EMPTY)));
+    EXAMPLES.put("example-v2-complete-retry", List.of(new Complete(TAG, false, "busy", false, 2_500L, Payload.EMPTY)));
+    EXAMPLES.put("example-v2-task-wait-ok", List.of(new TaskWaitOk(3, "abc-1", TaskState.DONE, true, Payload.ofUtf8("{\"ok\":true}"))));
     EXAMPLES.put("example-v2-ack", List.of(new Ack(TAG)));
     EXAMPLES.put("example-v2-release", List.of(new Release(TAG)));
     EXAMPLES.put("example-v2-renew", List.of(new Renew(new long[] {TAG, TAG + 1})));

@@ -32,7 +32,9 @@ public final class DispatchHandler extends ChannelInboundHandlerAdapter {
   /** What a peer may send after its HELLO, besides PING and PONG. */
   private static final Set<MessageType> REQUESTS = EnumSet.of(MessageType.PUT, MessageType.CONSUME,
       MessageType.CANCEL, MessageType.ACK, MessageType.COMPLETE, MessageType.RELEASE, MessageType.FETCH,
-      MessageType.STATS, MessageType.RENEW, MessageType.DEAD_LETTERS, MessageType.DELETE_QUEUE);
+      MessageType.STATS, MessageType.RENEW, MessageType.DEAD_LETTERS, MessageType.DELETE_QUEUE, MessageType.TASK_STATUS,
+      MessageType.TASK_WAIT, MessageType.TASK_CANCEL, MessageType.QUEUE_PURGE, MessageType.QUEUE_PEEK, MessageType.QUEUE_CLOSE,
+      MessageType.QUEUE_JOIN);
 
   private final BrokerCore core;
   /** The connection's session, looked up once (the attribute map is searched on every get). */
