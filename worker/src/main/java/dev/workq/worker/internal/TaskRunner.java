@@ -80,7 +80,8 @@ public final class TaskRunner {
     RetryPolicy policy = RetryPolicy.BROKER;
     try {
       TaskHandler<Object, Object> handler = handler(task);
-      policy = handler.retryPolicy() == null ? RetryPolicy.BROKER : handler.retryPolicy();
+      RetryPolicy declared = handler.retryPolicy();
+      policy = declared == null ? RetryPolicy.BROKER : declared;
       // Straight to bytes: the value travels as the JSON written here, to the submitter. A handler
       // that returns JsonBytes has written it already.
       Object returned = invoke(handler, task, cancel);
