@@ -90,6 +90,35 @@ class CancelRunningProcessTest {
     }
   }
 
+  @Test
+  void aHandlerThatIgnoresItsCancelIsAbandonedAfterTheGraceAndItsSlotRunsTheNextTask() throws Exception {
+    broker = BrokerProcess.start(freePort(), dataDir, "--in-memory", "--http-port", "0");
+    Process w = workers.start(broker.address(), "--concurrency", "1", "--prefetch", "1", "--cancel-grace", "2");
+    await().atMost(Duration.ofSeconds(60)).until(() -> workers.log(w).contains("taking tasks from 'tasks'") || !w.isAlive());
+    try (WorkqClient client = WorkqClient.connect(ClientOptions.builder().address(broker.address()).build())) {
+      String id = client.async().enqueue("tasks", "stubborn", Map.of("ms", 120_000)).get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> "RUNNING".equals(status(id).path("state").asText()));
+      long cancelledAt = System.nanoTime();
+      assertEquals(200, post("/api/tasks/" + id + "/cancel").statusCode());
+
+      TaskResult next = client.tasks().submit("tasks", "echo", Map.of("n", 2)).get(60, TimeUnit.SECONDS);
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelledAt);
+      assertTrue(next.ok(), next.error());
+      assertTrue(tookMs >= 1_500, "the slot was given away after " + tookMs + " ms, before the 2 s grace");
+      assertTrue(tookMs < 30_000, "the slot came back " + tookMs + " ms after the cancel, long after the 2 s grace");
+      String log = workers.log(w);
+      assertTrue(log.contains("handler 'stubborn' of cancelled task " + id + " still runs 2000 ms after its cancel; abandoning it"), log);
+      assertFalse(log.contains("UNKNOWN_DELIVERY"), log);
+
+      // A STOP is not held up by the abandoned handler, which would run for two minutes.
+      long stopAt = System.nanoTime();
+      client.stopWorkers("tasks", 1);
+      assertEquals(0, workers.awaitExit(w, 60), workers.log(w));
+      assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - stopAt) < 60, "exited soon after its STOP");
+    }
+  }
+
   private JsonNode status(String id) throws Exception {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + broker.httpPort() + "/api/tasks/" + id)).timeout(Duration.ofSeconds(5)).build(),
