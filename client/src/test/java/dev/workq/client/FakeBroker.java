@@ -107,7 +107,7 @@ final class FakeBroker implements AutoCloseable {
       ctx.flush();
     } else if (m instanceof StatsRequest s) {
       dev.workq.protocol.QueueStats q = new dev.workq.protocol.QueueStats(s.cursor() == null ? "a" : "b", 1, 2, 3, 4, 5, 6, 7, 8,
-          9, 10, 11, false, 12);
+          9, 10, 11, false, 12, false);
       ctx.writeAndFlush(new StatsReply(s.corr(), List.of(q), List.of(), 2, 0, 99, s.cursor() == null ? "b" : null));
     }
   }

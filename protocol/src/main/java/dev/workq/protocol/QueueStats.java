@@ -16,8 +16,10 @@ package dev.workq.protocol;
  * @param waitingForHandler ready tasks whose handler no consumer of the queue offers: they wait
  *     for a worker that does (0 while a consumer that takes anything is subscribed)
  * @param paused whether deliveries from the queue are paused (puts are still accepted)
- * @param stops ready STOP sentinels: workers that will stop once they reach them
+ * @param stops pending STOP sentinels, ready or delivered and not yet acked: workers that will
+ *     stop once they reach them
+ * @param closed whether the queue was closed (QUEUE_CLOSE): it takes no new tasks or values
  */
 public record QueueStats(String name, long ready, long inFlight, int consumers, long delivered,
     long completed, long delayed, long dead, long failed, long redelivered, long leaseExpired, long waitingForHandler,
-    boolean paused, long stops) {}
+    boolean paused, long stops, boolean closed) {}

@@ -13,8 +13,10 @@ import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqClient;
 import dev.workq.protocol.Consume;
 import dev.workq.protocol.ConsumeOk;
+import dev.workq.protocol.Deliver;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
+import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.QueueStats;
 import dev.workq.protocol.StatsReply;
 import dev.workq.protocol.StatsRequest;
@@ -141,9 +143,12 @@ class BrokerBudgetsTest {
     try (RawPeer consumer = RawPeer.connect(broker.port())) {
       consumer.send(new Consume(1, "busy", 1));
       consumer.expect(ConsumeOk.class);
-      RemoteException inUse = assertThrows(RemoteException.class, () -> client.deleteQueue("busy", true));
+      RemoteException inUse = assertThrows(RemoteException.class, () -> client.deleteQueue("busy", false));
       assertEquals(ErrorCode.QUEUE_IN_USE, inUse.code());
       assertTrue(inUse.getMessage().contains("1 consumers"), inUse.getMessage());
+      client.deleteQueue("busy", true);
+      Deliver stop = consumer.expect(Deliver.class);
+      assertEquals(ItemKind.STOP, stop.kind(), "forced, the deletion ends its consumer with a STOP");
     }
     client.put("full", 1);
     client.put("full", 2);

@@ -6,6 +6,7 @@ import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqException;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.Hello;
+import dev.workq.protocol.Role;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.codec.FrameDecoder;
 import dev.workq.protocol.codec.MessageDecoder;
@@ -86,8 +87,10 @@ final class Dialer {
           protected void initChannel(SocketChannel ch) {
             Connection c = new Connection(ch, address, identity.handlers());
             holder[0] = c;
+            // A worker acks the STOP it takes once it has acted on it, so the broker may hold it
+            // until then; a plain client's consumers and fetches take STOPs the old way.
             Hello hello = new Hello(options.protocolVersion(), identity.role(), identity.name(), localHost(),
-                ProcessHandle.current().pid(), List.of());
+                ProcessHandle.current().pid(), List.of(), identity.role() == Role.WORKER ? List.of(Hello.STOP_ACK) : List.of());
             if (ssl != null) {
               // Host name verification is on (see Tls): the certificate must name the host we dial.
               ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc(), options.host(), options.port()));

@@ -77,6 +77,7 @@ class CodecTest {
 
   static final List<Message> SAMPLES = List.of(
       new Hello(1, Role.WORKER, "w1", "host-a", 4242, List.of("echo", "pi")),
+      new Hello(2, Role.WORKER, "w2", "host-a", 4243, List.of(), List.of(Hello.STOP_ACK)),
       new Welcome(1, "workq/0.1", "s-1"),
       new Welcome(1, "workq/0.1", "s-2", 300_000L),
       new ErrorReply(7, ErrorCode.QUEUE_FULL, "queue 'a' is full", false),
@@ -99,7 +100,7 @@ class CodecTest {
       new Consume(8, "tasks", 4, List.of("echo", "pi")),
       new DeleteQueue(9, "tasks", true),
       new DeleteQueueOk(9, "tasks", 12),
-      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, true, 12)),
+      new StatsReply(6, List.of(new QueueStats("tasks", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, true, 12, true)),
           List.of(new WorkerInfo("w1", "h", 1, List.of("echo"), 0, "7")), 2, 3, 4096),
       new StatsReply(6, List.of(), List.of(), 0, 0, 0, "w17"),
       new Renew(new long[] {77, 78}),

@@ -14,6 +14,10 @@ import dev.workq.protocol.Hello;
 import dev.workq.protocol.Message;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Put;
+import dev.workq.protocol.QueueClose;
+import dev.workq.protocol.QueueJoin;
+import dev.workq.protocol.QueuePeek;
+import dev.workq.protocol.QueuePurge;
 import dev.workq.protocol.Release;
 import dev.workq.protocol.Renew;
 import dev.workq.protocol.Request;
@@ -43,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>This class is the façade: the thread, the entry points, and which part handles which
  * request. The parts own the concerns: {@link Queues}, {@link Intake} (puts, results),
  * {@link Dispatcher} (who gets what), {@link Leases}, {@link Outcomes} (ack, complete, release),
- * {@link Failures} (retries, dead letters), {@link Sessions}, {@link Snapshotter} (compaction) and
- * {@link StatsView}. Time and the thread are {@link CoreClock} and {@link CoreThread}, so tests
+ * {@link Failures} (retries, dead letters), {@link Sessions}, {@link QueueOps} (purge, peek, close,
+ * join, delete), {@link Snapshotter} (compaction) and {@link StatsView}. Time and the thread are {@link CoreClock} and {@link CoreThread}, so tests
  * can drive the whole core synchronously.
  *
  * <p>Durability: a put becomes visible, and is confirmed, only once its journal record is durable
@@ -78,6 +82,7 @@ public final class BrokerCore implements AutoCloseable {
   private final Outcomes outcomes;
   private final Sessions sessions;
   private final StatsView statsView;
+  private final QueueOps queueOps;
   /** {@link Snapshotter#capture}, made once rather than per tick. */
   private final Supplier<Snapshotter.LiveState> capture;
 
@@ -98,12 +103,17 @@ public final class BrokerCore implements AutoCloseable {
     this.failures = new Failures(config, queues, dispatcher, intake, retries, budgets, persistence, clock, jitter);
     this.leases = new Leases(leaseHeap, dispatcher, failures, clock);
     this.outcomes = new Outcomes(config, queues, dispatcher, leases, failures, intake, budgets, persistence, roundTrips);
-    this.sessions = new Sessions(queues, dispatcher, failures);
+    this.sessions = new Sessions(queues, dispatcher, failures, budgets);
+    this.queueOps = new QueueOps(queues, dispatcher, sessions, retries, budgets, persistence, clock, thread,
+        new Waits(Waits.DEFAULT_MAX_WAITS_PER_CONNECTION));
+    dispatcher.onDispatched(queueOps::settled);
+    sessions.onClose(queueOps::sessionClosed);
     this.capture = new Snapshotter(epoch, queues, sessions, retries, intake)::capture;
     this.statsView = new StatsView(config, queues, sessions, outcomes, budgets, inbound, persistence);
     for (Item item : recovered.items()) {
       queues.restore(item);
     }
+    recovered.closedQueues().forEach(queues::restoreClosed);
     persistence.appendQuietly(JournalRecords.epoch(epoch));
     clock.scheduleAtFixedRate(this::tick, TICK_MS);
   }
@@ -295,7 +305,7 @@ public final class BrokerCore implements AutoCloseable {
 
   /** Carries out a queue deletion, as the protocol's DELETE_QUEUE does: completes with DELETE_QUEUE_OK or the ERROR refusing it. */
   public CompletableFuture<Message> deleteQueue(DeleteQueue request) {
-    return ask(() -> queues.delete(request));
+    return ask(() -> queueOps.delete(request));
   }
 
   /**
@@ -336,7 +346,8 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   /**
-   * How many deliveries the lease timer tracks; always the number held by connections. Settled
+   * How many deliveries the lease timer tracks; always the number held by connections, apart from
+   * STOPs (they have no lease). Settled
    * deliveries must not linger in it (they would keep their payloads alive for a whole lease).
    */
   public CompletableFuture<Integer> leasesTracked() {
@@ -376,7 +387,15 @@ public final class BrokerCore implements AutoCloseable {
     } else if (m instanceof DeadLetters d) {
       s.send(failures.deadLetters(d));
     } else if (m instanceof DeleteQueue d) {
-      s.send(queues.delete(d));
+      s.send(queueOps.delete(d));
+    } else if (m instanceof QueuePurge p) {
+      queueOps.purge(s, p);
+    } else if (m instanceof QueuePeek p) {
+      queueOps.peek(s, p);
+    } else if (m instanceof QueueClose c) {
+      queueOps.close(s, c);
+    } else if (m instanceof QueueJoin j) {
+      queueOps.join(s, j);
     } else {
       s.send(new ErrorReply(0, ErrorCode.PROTOCOL_ERROR, m.type() + " is not a request", false));
     }
@@ -386,6 +405,7 @@ public final class BrokerCore implements AutoCloseable {
     inbound.flush();
     leases.expireDue();
     failures.retryDue();
+    queueOps.tick();
     persistence.compactIfDue(capture);
   }
 

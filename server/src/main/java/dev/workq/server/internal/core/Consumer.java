@@ -24,16 +24,28 @@ final class Consumer {
   final int prefetch;
   /** The handlers this consumer runs, shared with the session's other consumers; null takes every item. */
   final Set<String> handlers;
+  /** Takes RESULT items only (a results consumer on a done queue); its {@link #handlers} are empty. */
+  final boolean resultsOnly;
   int held;
   boolean cancelled;
   Standing standing = Standing.IDLE;
 
   Consumer(long id, Session session, QueueState queue, int prefetch, Set<String> handlers) {
+    this(id, session, queue, prefetch, handlers, false);
+  }
+
+  Consumer(long id, Session session, QueueState queue, int prefetch, Set<String> handlers, boolean resultsOnly) {
     this.id = id;
     this.session = session;
     this.queue = queue;
     this.prefetch = prefetch;
-    this.handlers = handlers;
+    this.handlers = resultsOnly ? Set.of() : handlers;
+    this.resultsOnly = resultsOnly;
+  }
+
+  /** A worker's consumer of tasks: what a closed queue's drain and a forced deletion send a STOP. */
+  boolean takesTasks() {
+    return session.isWorker() && !resultsOnly;
   }
 
   boolean canTake() {

@@ -10,16 +10,21 @@ import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Fetch;
 import dev.workq.protocol.FetchEmpty;
 import dev.workq.protocol.ItemKind;
+import dev.workq.protocol.QueueNames;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Who gets which ready item: consumers (their prefetch credit, their handlers, round robin
- * between them) and waiting fetches; a delivery's start (its tag and lease) and the end of its
- * hold on its consumer's credit. It adds deliveries to the {@link LeaseHeap} and takes them out
- * again; what happens when a lease runs out is {@link Leases}'s business. Core thread only.
+ * between them, results-only ones only results) and waiting fetches; a delivery's start (its tag
+ * and lease) and the end of its hold on its consumer's credit. It adds deliveries to the
+ * {@link LeaseHeap} and takes them out again; what happens when a lease runs out is
+ * {@link Leases}'s business. A STOP is held like any delivery, but without a lease: it waits for
+ * its ACK however long its worker takes to finish. After each dispatch the queue's watcher
+ * ({@link #onDispatched}: a closed queue's drain, joins) has a look. Core thread only.
  */
 final class Dispatcher {
 
@@ -34,6 +39,7 @@ final class Dispatcher {
   private final CoreThread thread;
   private long nextTag;
   private long nextConsumer = 1;
+  private java.util.function.Consumer<QueueState> dispatched = q -> { };
 
   /** @param firstTag the first delivery tag of this broker run (tags carry the run's epoch) */
   Dispatcher(long firstTag, Queues queues, LeaseHeap leases, Budgets budgets, Persistence persistence, CoreClock clock,
@@ -47,14 +53,22 @@ final class Dispatcher {
     this.thread = thread;
   }
 
+  /** Called with each queue at the end of its dispatch, when what it holds may have changed. */
+  void onDispatched(java.util.function.Consumer<QueueState> watcher) {
+    this.dispatched = watcher;
+  }
+
   void consume(Session s, Consume c) {
     ErrorReply refused = budgets.refuseConsumer(s, c.corr());
+    if (refused == null && c.resultsOnly()) {
+      refused = refuseResultsOnly(c.queue(), c.corr());
+    }
     if (refused != null) {
       s.send(refused);
       return;
     }
     Set<String> handlers = null;
-    if (s.isWorker()) {
+    if (s.isWorker() && !c.resultsOnly()) {
       handlers = s.handlerSet(c.handlers() != null ? c.handlers() : s.hello().handlers());
       if (handlers == null) {
         s.send(new ErrorReply(c.corr(), ErrorCode.INVALID_REQUEST, "this connection offers too many handlers: at most "
@@ -66,7 +80,7 @@ final class Dispatcher {
     if (q == null) {
       return;
     }
-    Consumer consumer = new Consumer(nextConsumer++, s, q, c.prefetch(), handlers);
+    Consumer consumer = new Consumer(nextConsumer++, s, q, c.prefetch(), handlers, c.resultsOnly());
     s.consumers.put(consumer.id, consumer);
     budgets.consumerAdded();
     q.consumers.add(consumer);
@@ -91,15 +105,25 @@ final class Dispatcher {
           + s.waiters.size() + " waiting fetches (max-unacked " + s.maxUnacked + "); ack or complete some first", false));
       return;
     }
+    if (f.resultsOnly()) {
+      ErrorReply refused = refuseResultsOnly(f.queue(), f.corr());
+      if (refused != null) {
+        s.send(refused);
+        return;
+      }
+    }
     QueueState q = queues.queueFor(s, f.queue(), f.corr());
     if (q == null) {
       return;
     }
-    if (!q.ready.isEmpty() && q.waiters.isEmpty() && !q.paused) {
-      deliver(s, null, f.corr(), q, q.ready.pollFirst());
+    // Fetches ahead of this one wait only while nothing they take is ready: this one may find
+    // something of its own sort (a plain fetch behind results-only ones).
+    Item now = q.paused ? null : take(q, null, f.resultsOnly());
+    if (now != null) {
+      deliver(s, null, f.corr(), q, now);
       return;
     }
-    FetchWaiter w = new FetchWaiter(s, q, f.corr());
+    FetchWaiter w = new FetchWaiter(s, q, f.corr(), f.resultsOnly());
     q.waiters.addLast(w);
     s.waiters.add(w);
     w.timeout = clock.schedule(() -> {
@@ -133,25 +157,18 @@ final class Dispatcher {
    * nobody can run waits for a worker that can instead of failing.
    */
   void dispatch(QueueState q) {
+    if (!q.waiters.isEmpty() && !q.paused) {
+      serveWaiters(q);
+    }
     while (!q.ready.isEmpty() && !q.paused) {
-      FetchWaiter w = q.waiters.pollFirst();
-      if (w != null) {
-        if (!w.done) {
-          w.done = true;
-          w.timeout.cancel();
-          w.session.waiters.remove(w);
-          deliver(w.session, null, w.corr, q, q.ready.pollFirst());
-        }
-        continue;
-      }
       Consumer c = q.consumers.next();
       if (c == null) {
-        return;
+        break;
       }
       if (!c.canTake()) {
         continue;
       }
-      Item item = q.ready.pollFor(c.handlers);
+      Item item = take(q, c.handlers, c.resultsOnly);
       if (item == null) {
         q.consumers.starve(c);
         continue;
@@ -161,6 +178,86 @@ final class Dispatcher {
         q.consumers.requeue(c);
       }
     }
+    dispatched.accept(q);
+  }
+
+  /** Hands ready items to the waiting fetches in their order; a results-only one is passed over until a result is ready. */
+  private void serveWaiters(QueueState q) {
+    for (java.util.Iterator<FetchWaiter> it = q.waiters.iterator(); it.hasNext() && !q.ready.isEmpty(); ) {
+      FetchWaiter w = it.next();
+      if (w.done) {
+        it.remove();
+        continue;
+      }
+      Item item = take(q, null, w.resultsOnly);
+      if (item == null) {
+        continue;
+      }
+      it.remove();
+      w.done = true;
+      w.timeout.cancel();
+      w.session.waiters.remove(w);
+      deliver(w.session, null, w.corr, q, item);
+    }
+  }
+
+  /**
+   * The oldest ready item for {@code handlers} ({@link ReadyItems#pollFor}), or for a
+   * results-only taker the oldest RESULT, taken out; null if there is none.
+   */
+  private static Item take(QueueState q, Set<String> handlers, boolean resultsOnly) {
+    if (!resultsOnly) {
+      return q.ready.pollFor(handlers);
+    }
+    // An empty handler set takes no task: only STOPs, values and results, oldest first. Those
+    // that are not results (rare on a done queue) are passed over and put back as they were.
+    List<Item> passed = List.of();
+    Item i;
+    while ((i = q.ready.pollFor(Set.of())) != null && i.kind != ItemKind.RESULT) {
+      if (passed.isEmpty()) {
+        passed = new ArrayList<>();
+      }
+      passed.add(i);
+    }
+    for (int k = passed.size() - 1; k >= 0; k--) {
+      q.ready.addFirst(passed.get(k));
+    }
+    return i;
+  }
+
+  /**
+   * Why a results-only consumer or fetch may not take from queue {@code name}, or null: it holds
+   * tasks (ready, delayed or running) or a worker takes tasks from it, so it is a task queue and
+   * its items are not results. A queue that does not exist is fine: results may come later.
+   */
+  ErrorReply refuseResultsOnly(String name, long corr) {
+    QueueState q = queues.get(name);
+    if (q == null || !holdsTasks(q)) {
+      return null;
+    }
+    String suggestion = null;
+    try {
+      String done = QueueNames.doneQueueOf(name);
+      if (queues.get(done) != null || !name.endsWith(QueueNames.DONE_SUFFIX)) {
+        suggestion = done;
+      }
+    } catch (IllegalArgumentException e) {
+      // A name too long for a done queue of its own: no suggestion.
+    }
+    return new ErrorReply(corr, ErrorCode.NOT_A_RESULT_QUEUE, "'" + name + "' holds tasks, not results"
+        + (suggestion == null ? "" : "; did you mean '" + suggestion + "'?"), false);
+  }
+
+  private static boolean holdsTasks(QueueState q) {
+    if (q.readyTasks() > 0 || q.delayed > 0 || q.inFlightTasks > 0) {
+      return true;
+    }
+    for (Consumer c : q.consumers.all()) {
+      if (c.takesTasks()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void deliver(Session s, Consumer c, long corr, QueueState q, Item item) {
@@ -171,15 +268,23 @@ final class Dispatcher {
     s.send(new Deliver(corr, c == null ? 0 : c.id, tag, q.name, item.kind, item.id, item.handler, item.replyTo,
         item.attempts, stop ? 0 : item.leaseMs, item.payload));
     if (stop) {
-      // A STOP is consumed by its delivery, and it ends the consumer that took it: nothing after
-      // the sentinel reaches that worker, just as multiprocessing's worker loop ends at STOP.
-      q.completed++;
-      budgets.refund(q, item);
-      persistence.appendQuietly(JournalRecords.remove(item.seq));
+      // A STOP ends the consumer that took it: nothing after the sentinel reaches that worker,
+      // just as multiprocessing's worker loop ends at STOP. For a peer that acks its STOPs it
+      // stays held, with no lease, until the worker acks it on its way out; if the worker is lost
+      // first, it goes back. A peer that never acks (an older worker, a plain client) consumes it
+      // here, or every exit would hand its STOP on to the next worker.
+      if (s.acksStops()) {
+        s.held.put(tag, new Delivery(tag, item, q, null, s, clock.nanoTime()));
+        q.heldStops++;
+      } else {
+        consumed(q, item);
+      }
       if (c != null) {
         s.consumers.remove(c.id);
         detach(c);
-        queues.collectIfIdle(q);
+        if (!s.acksStops()) {
+          queues.collectIfIdle(q);
+        }
       }
       return;
     }
@@ -187,9 +292,26 @@ final class Dispatcher {
     s.held.put(tag, d);
     leases.add(d);
     q.inFlight++;
+    if (item.kind == ItemKind.TASK) {
+      q.inFlightTasks++;
+    }
     if (c != null) {
       c.held++;
     }
+  }
+
+  /** A STOP delivered to a peer that does not ack STOPs is gone: counted, refunded, journaled as removed. */
+  private void consumed(QueueState q, Item stop) {
+    q.completed++;
+    budgets.refund(q, stop);
+    if (!QueueOps.brokerMade(stop)) {
+      persistence.appendQuietly(JournalRecords.remove(stop.seq));
+    }
+  }
+
+  /** Hands the STOP {@code stop} to consumer {@code c} at once, credit or not: it ends {@code c}. */
+  void deliverStop(Consumer c, Item stop) {
+    deliver(c.session, c, 0, c.queue, stop);
   }
 
   /**
@@ -197,8 +319,15 @@ final class Dispatcher {
    * it out of its session): its lease ends and its consumer has the credit back.
    */
   void unhold(Delivery d) {
-    leases.remove(d);
-    d.queue.inFlight--;
+    if (d.item.kind == ItemKind.STOP) {
+      d.queue.heldStops--;
+    } else {
+      leases.remove(d);
+      d.queue.inFlight--;
+      if (d.item.kind == ItemKind.TASK) {
+        d.queue.inFlightTasks--;
+      }
+    }
     if (d.consumer != null) {
       d.consumer.held--;
       d.consumer.queue.consumers.arm(d.consumer);

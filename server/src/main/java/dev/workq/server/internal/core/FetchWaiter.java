@@ -6,12 +6,15 @@ final class FetchWaiter {
   final Session session;
   final QueueState queue;
   final long corr;
+  /** Waits for a RESULT item only. */
+  final boolean resultsOnly;
   CoreClock.Cancellable timeout;
   boolean done;
 
-  FetchWaiter(Session session, QueueState queue, long corr) {
+  FetchWaiter(Session session, QueueState queue, long corr, boolean resultsOnly) {
     this.session = session;
     this.queue = queue;
     this.corr = corr;
+    this.resultsOnly = resultsOnly;
   }
 }

@@ -82,6 +82,10 @@ final class Intake {
     if (q == null) {
       return;
     }
+    if (q.closed && p.kind() != ItemKind.STOP) {
+      s.send(QueueOps.closedError(q, p.corr()));
+      return;
+    }
     String id = p.id() != null ? p.id() : idPrefix + "-" + Long.toHexString(nextId++);
     int maxAttempts = p.maxAttempts() != null ? p.maxAttempts() : config.maxAttempts();
     long leaseMs = p.leaseMs() != null ? p.leaseMs() : config.leaseMs();

@@ -16,6 +16,8 @@ import java.util.List;
  *   REMOVE  u8 2, i64 seq                   the item is gone (acked, completed, purged)
  *   REPLACE u8 3, i64 seq, u16 n, item * n  atomically: remove seq, add the n items
  *   EPOCH   u8 4, i64 epoch                 a broker run started; lease tokens carry the epoch
+ *   CLOSE   u8 16, utf queue, bool closed   the queue's closed mark set (QUEUE_CLOSE) or cleared
+ *                                           (the queue was deleted)
  *   item := i64 seq, utf queue, u8 kind, u8 state, utf id, opt-utf handler, opt-utf replyTo,
  *           i32 maxAttempts, i64 leaseMs, i32 attempts, i32 crashes, i64 notBefore,
  *           u16 errors, utf * errors, i32 payload length, payload bytes
@@ -30,6 +32,7 @@ final class JournalRecords {
   static final byte REMOVE = 2;
   static final byte REPLACE = 3;
   static final byte EPOCH = 4;
+  static final byte CLOSE = 16;
 
   /** What replay does with each record. */
   interface Target {
@@ -38,6 +41,9 @@ final class JournalRecords {
     void remove(long seq);
 
     void epoch(long epoch);
+
+    /** Queue {@code queue} was closed ({@code closed}), or deleted with its closed mark. */
+    void closed(String queue, boolean closed);
   }
 
   private JournalRecords() {}
@@ -77,6 +83,10 @@ final class JournalRecords {
     return new RecordBytes(9).u8(EPOCH).i64(epoch).done();
   }
 
+  static byte[] close(String queue, boolean closed) {
+    return new RecordBytes(1 + RecordBytes.utfSize(queue) + 1).u8(CLOSE).utf(queue).bool(closed).done();
+  }
+
   /** Applies one record to {@code target}. */
   static void replay(byte[] record, Target target) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(record));
@@ -92,6 +102,7 @@ final class JournalRecords {
         }
       }
       case EPOCH -> target.epoch(in.readLong());
+      case CLOSE -> target.closed(in.readUTF(), in.readBoolean());
       default -> throw new IOException("unknown journal record type " + type);
     }
   }

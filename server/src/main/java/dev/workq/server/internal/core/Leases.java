@@ -72,7 +72,7 @@ final class Leases {
     }
   }
 
-  /** How many deliveries the heap tracks: always the number held by connections. */
+  /** How many deliveries the heap tracks: always the number held by connections, apart from STOPs (no lease). */
   int tracked() {
     return heap.size();
   }

@@ -96,14 +96,24 @@ final class QueueConsumers {
    */
   void wake(Item item) {
     LinkedHashSet<Consumer> candidates = item.kind == ItemKind.TASK ? starvingByHandler.get(item.handler) : starving;
-    while (candidates != null && !candidates.isEmpty()) {
-      Consumer c = candidates.iterator().next();
+    Consumer c;
+    while (candidates != null && (c = firstFor(candidates, item)) != null) {
       leave(c);
       if (c.canTake()) {
         arm(c);
         return;
       }
     }
+  }
+
+  /** The oldest of {@code candidates} that would take {@code item}: a results-only consumer takes only results. */
+  private static Consumer firstFor(LinkedHashSet<Consumer> candidates, Item item) {
+    for (Consumer c : candidates) {
+      if (!c.resultsOnly || item.kind == ItemKind.RESULT) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** Takes {@code c} out of the round robin and the starving sets; it is idle afterwards. */

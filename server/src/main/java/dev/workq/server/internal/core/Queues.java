@@ -1,10 +1,7 @@
 package dev.workq.server.internal.core;
 
-import dev.workq.protocol.DeleteQueue;
 import dev.workq.protocol.DeleteQueueOk;
-import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
-import dev.workq.protocol.Message;
 import dev.workq.protocol.QueueNames;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's queues by name: creating one within the queue budgets, restoring the items a
- * journal replay found, collecting reply queues nobody uses any more, and deleting a queue with
- * its items. Core thread only.
+ * The broker's queues by name: creating one within the queue budgets, restoring the items and
+ * closed marks a journal replay found, collecting reply queues nobody uses any more, and
+ * deleting a queue with its items. Core thread only.
  */
 final class Queues {
 
@@ -85,6 +82,11 @@ final class Queues {
     return byName.values().stream().filter(q -> q.paused).map(q -> q.name).collect(Collectors.toSet());
   }
 
+  /** Marks queue {@code name}, which the journal replay found closed, closed again (created if it held nothing). */
+  void restoreClosed(String name) {
+    queue(name).closed = true;
+  }
+
   /** Puts an item the journal replay found back where it was: ready, delayed or dead. */
   void restore(Item item) {
     QueueState q = queue(item.queue);
@@ -114,29 +116,24 @@ final class Queues {
   }
 
   /**
-   * Deletes a queue that nobody uses, with its items when forced (journaled), or answers why not
-   * ({@link QueueState#refuseDeletion}).
+   * Deletes {@code q} with its ready, delayed and dead items (journaled; the caller checked it
+   * may, and ended whatever used it) and its closed mark, so the name is free again.
    */
-  Message delete(DeleteQueue request) {
-    QueueState q = byName.get(request.queue());
-    if (q == null) {
-      return new ErrorReply(request.corr(), ErrorCode.UNKNOWN_QUEUE, "no queue named '" + request.queue() + "'", false);
-    }
-    ErrorReply refused = q.refuseDeletion(request);
-    if (refused != null) {
-      return refused;
-    }
-    List<Item> doomed = new ArrayList<>();
-    q.ready.forEach(doomed::add);
+  DeleteQueueOk removeWithItems(QueueState q, long corr) {
+    List<Item> doomed = new ArrayList<>(q.ready.removeIf(i -> true));
     doomed.addAll(q.dead.values());
+    q.dead.clear();
     retries.removeQueue(q.name, doomed);
     for (Item i : doomed) {
       budgets.refund(q, i);
       persistence.appendQuietly(JournalRecords.remove(i.seq));
     }
+    if (q.closed) {
+      persistence.appendQuietly(JournalRecords.close(q.name, false));
+    }
     remove(q);
     log.info("queue '{}' deleted with {} items", q.name, doomed.size());
-    return new DeleteQueueOk(request.corr(), q.name, doomed.size());
+    return new DeleteQueueOk(corr, q.name, doomed.size());
   }
 
   private void remove(QueueState q) {

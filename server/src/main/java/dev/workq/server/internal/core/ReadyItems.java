@@ -2,10 +2,15 @@ package dev.workq.server.internal.core;
 
 import dev.workq.protocol.ItemKind;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A queue's ready items, kept FIFO by seq but split by handler, so that a worker is handed the
@@ -124,5 +129,82 @@ final class ReadyItems {
   void forEach(Consumer<Item> action) {
     any.forEach(action);
     byHandler.values().forEach(d -> d.forEach(action));
+  }
+
+  /** Takes every ready item matching {@code filter} out, returning them oldest first. */
+  List<Item> removeIf(Predicate<Item> filter) {
+    List<Item> removed = new ArrayList<>();
+    drain(any, filter, removed);
+    for (Iterator<ArrayDeque<Item>> it = byHandler.values().iterator(); it.hasNext(); ) {
+      ArrayDeque<Item> d = it.next();
+      drain(d, filter, removed);
+      if (d.isEmpty()) {
+        it.remove();
+      }
+    }
+    removed.sort(Comparator.comparingLong(i -> i.seq));
+    return removed;
+  }
+
+  private void drain(ArrayDeque<Item> d, Predicate<Item> filter, List<Item> into) {
+    for (Iterator<Item> it = d.iterator(); it.hasNext(); ) {
+      Item i = it.next();
+      if (filter.test(i)) {
+        it.remove();
+        size--;
+        countStop(i, -1);
+        into.add(i);
+      }
+    }
+  }
+
+  /** The first {@code n} items in delivery order (oldest first), left where they are. */
+  List<Item> first(int n) {
+    List<Iterator<Item>> sources = new ArrayList<>();
+    List<Item> heads = new ArrayList<>();
+    for (ArrayDeque<Item> d : allDeques()) {
+      Iterator<Item> it = d.iterator();
+      if (it.hasNext()) {
+        sources.add(it);
+        heads.add(it.next());
+      }
+    }
+    List<Item> out = new ArrayList<>(Math.min(n, size));
+    while (out.size() < n) {
+      int best = -1;
+      for (int k = 0; k < heads.size(); k++) {
+        if (heads.get(k) != null && (best < 0 || heads.get(k).seq < heads.get(best).seq)) {
+          best = k;
+        }
+      }
+      if (best < 0) {
+        break;
+      }
+      out.add(heads.get(best));
+      Iterator<Item> it = sources.get(best);
+      heads.set(best, it.hasNext() ? it.next() : null);
+    }
+    return out;
+  }
+
+  /** Takes {@code item} out if it is ready here; false if it is not. */
+  boolean remove(Item item) {
+    ArrayDeque<Item> d = item.kind == ItemKind.TASK ? byHandler.get(item.handler) : any;
+    if (d == null || !d.remove(item)) {
+      return false;
+    }
+    size--;
+    countStop(item, -1);
+    if (d != any && d.isEmpty()) {
+      byHandler.remove(item.handler);
+    }
+    return true;
+  }
+
+  private List<ArrayDeque<Item>> allDeques() {
+    List<ArrayDeque<Item>> all = new ArrayList<>(byHandler.size() + 1);
+    all.add(any);
+    all.addAll(byHandler.values());
+    return all;
   }
 }

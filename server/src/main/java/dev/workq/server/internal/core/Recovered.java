@@ -3,8 +3,10 @@ package dev.workq.server.internal.core;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The state rebuilt from the journal at startup: every live item by seq and the last epoch.
@@ -14,6 +16,7 @@ import java.util.Map;
 final class Recovered implements JournalRecords.Target {
 
   private final Map<Long, Item> live = new HashMap<>();
+  private final Set<String> closedQueues = new LinkedHashSet<>();
   private long epoch;
   private long records;
   private long maxSeq;
@@ -36,6 +39,21 @@ final class Recovered implements JournalRecords.Target {
   public void epoch(long e) {
     epoch = Math.max(epoch, e);
     records++;
+  }
+
+  @Override
+  public void closed(String queue, boolean closed) {
+    if (closed) {
+      closedQueues.add(queue);
+    } else {
+      closedQueues.remove(queue);
+    }
+    records++;
+  }
+
+  /** The queues closed when the journal ended. */
+  Set<String> closedQueues() {
+    return closedQueues;
   }
 
   long epoch() {

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * The items' round-trip latency, from acceptance ({@link Item#acceptedAtNanos}) to a successful
  * COMPLETE or an ACK, one timer per item kind. Core thread only; a record is a nanoTime and a
  * lock-free Micrometer timer update, so the HTTP plane reading the timers never holds the core up.
- * A STOP is consumed by its delivery and has no round trip; an UNKNOWN item is never accepted.
+ * A STOP has no round trip (its ACK says a worker stopped, not how fast the broker served it); an
+ * UNKNOWN item is never accepted.
  */
 final class RoundTrips {
 

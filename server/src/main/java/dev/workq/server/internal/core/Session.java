@@ -88,6 +88,11 @@ public final class Session {
     return hello;
   }
 
+  /** Whether the peer acks the STOPs it takes ({@link Hello#STOP_ACK}), so the broker holds them until then. */
+  boolean acksStops() {
+    return hello.has(Hello.STOP_ACK);
+  }
+
   public boolean isWorker() {
     return hello.role() == Role.WORKER;
   }

@@ -2,6 +2,7 @@ package dev.workq.server.internal.core;
 
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
+import dev.workq.protocol.ItemKind;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -13,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The connected sessions: their arrival, their departure (what a closed connection held goes back
- * to the front of its queues, in its original order) and the broker's shutdown notice. Core
- * thread only.
+ * to the front of its queues, in its original order, STOPs it had not acked too; its waits end)
+ * and the broker's shutdown notice. Core thread only.
  */
 final class Sessions {
 
@@ -25,16 +26,24 @@ final class Sessions {
   private final Queues queues;
   private final Dispatcher dispatcher;
   private final Failures failures;
+  private final Budgets budgets;
+  private java.util.function.Consumer<Session> closing = s -> { };
   /**
    * Set once the broker announces its shutdown: connections closing after that have not failed,
    * so what they hold is not counted against the tasks. It stays as the journal has it: ready.
    */
   private boolean shuttingDown;
 
-  Sessions(Queues queues, Dispatcher dispatcher, Failures failures) {
+  Sessions(Queues queues, Dispatcher dispatcher, Failures failures, Budgets budgets) {
     this.queues = queues;
     this.dispatcher = dispatcher;
     this.failures = failures;
+    this.budgets = budgets;
+  }
+
+  /** Called with each session that closes, before what it held goes back: its waits end there. */
+  void onClose(java.util.function.Consumer<Session> listener) {
+    this.closing = listener;
   }
 
   Collection<Session> all() {
@@ -71,6 +80,7 @@ final class Sessions {
       return;
     }
     s.closed = true;
+    closing.accept(s);
     if (shuttingDown) {
       return;
     }
@@ -95,7 +105,11 @@ final class Sessions {
     held.sort(Comparator.comparingLong((Delivery d) -> d.item.seq).reversed());
     for (Delivery d : held) {
       dispatcher.unhold(d);
-      failures.lost(d, "worker connection lost");
+      if (d.item.kind == ItemKind.STOP) {
+        returnStop(d);
+      } else {
+        failures.lost(d, "worker connection lost");
+      }
       touched.add(d.queue);
     }
     if (!held.isEmpty()) {
@@ -109,5 +123,19 @@ final class Sessions {
       }
     }
     log.debug("{} disconnected", s);
+  }
+
+  /**
+   * A STOP its holder did not ack goes back to the front of its queue, for the next worker: it
+   * was never journaled as gone. One the broker made (a closed queue's) and one of a queue
+   * deleted meanwhile are dropped instead: the closed queue makes a new one for the next worker.
+   */
+  private void returnStop(Delivery d) {
+    if (QueueOps.brokerMade(d.item) || !queues.holds(d.queue)) {
+      budgets.refund(d.queue, d.item);
+      return;
+    }
+    d.queue.redelivered++;
+    d.queue.offerFirst(d.item);
   }
 }

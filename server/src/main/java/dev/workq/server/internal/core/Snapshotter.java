@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * What a compaction writes: every live item (ready, delayed, dead, held by a connection, put and
- * not yet durable) and the run's epoch. On the core thread it only captures each item's fields
+ * not yet durable; not the STOPs the broker makes for closed queues), the run's epoch and the
+ * closed queues. On the core thread it only captures each item's fields
  * and its immutable payload reference; the journal's compactor thread encodes them. Core thread only.
  */
 final class Snapshotter {
@@ -27,12 +28,19 @@ final class Snapshotter {
     }
   }
 
-  /** The captured state: encoded into the journal's records (an EPOCH, then a PUT per item) on the compactor thread. */
-  record LiveState(long epoch, List<LiveItem> items) implements SnapshotSource {
+  /**
+   * The captured state: encoded into the journal's records (an EPOCH, then a PUT per item, then
+   * a CLOSE per closed queue) on the compactor thread.
+   */
+  record LiveState(long epoch, List<LiveItem> items, List<String> closedQueues) implements SnapshotSource {
+
+    LiveState(long epoch, List<LiveItem> items) {
+      this(epoch, items, List.of());
+    }
 
     /** Records the snapshot holds. */
     int records() {
-      return items.size() + 1;
+      return items.size() + 1 + closedQueues.size();
     }
 
     @Override
@@ -40,6 +48,9 @@ final class Snapshotter {
       sink.accept(JournalRecords.epoch(epoch));
       for (LiveItem i : items) {
         sink.accept(JournalRecords.put(i));
+      }
+      for (String q : closedQueues) {
+        sink.accept(JournalRecords.close(q, true));
       }
     }
   }
@@ -66,10 +77,25 @@ final class Snapshotter {
       q.dead.values().forEach(i -> items.add(LiveItem.of(i)));
     }
     for (Session s : sessions.all()) {
-      s.held.values().forEach(d -> items.add(LiveItem.of(d.item)));
+      for (Delivery d : s.held.values()) {
+        if (!QueueOps.brokerMade(d.item) && queues.holds(d.queue)) {
+          items.add(LiveItem.of(d.item));
+        }
+      }
     }
     retries.forEach(i -> items.add(LiveItem.of(i)));
     intake.pending().forEach(i -> items.add(LiveItem.of(i)));
-    return new LiveState(epoch, items);
+    return new LiveState(epoch, items, closedQueues());
+  }
+
+  /** The closed marks, which a snapshot must carry as the journal it replaces did. */
+  private List<String> closedQueues() {
+    List<String> closed = new ArrayList<>();
+    for (QueueState q : queues.all()) {
+      if (q.closed) {
+        closed.add(q.name);
+      }
+    }
+    return closed;
   }
 }

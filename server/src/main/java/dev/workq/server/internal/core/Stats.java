@@ -126,7 +126,7 @@ final class Stats {
     }
     return new QueueStats(q.name, q.ready.size(), q.inFlight, q.consumers.size(), q.delivered, q.completed, q.delayed,
         q.dead.size(), q.failed, q.redelivered, q.leaseExpired, q.ready.waitingForHandler(offered),
-        q.paused, q.ready.stops());
+        q.paused, q.ready.stops() + q.heldStops, q.closed);
   }
 
   private static long sessionNumber(Session s) {

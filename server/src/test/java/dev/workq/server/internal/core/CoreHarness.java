@@ -42,17 +42,24 @@ final class CoreHarness {
     clock.advance(ms);
   }
 
+  /** A worker that acks its STOPs, as this build's worker does. */
   Peer worker(String name, String... handlers) {
-    return connect(Role.WORKER, name, List.of(handlers));
+    return connect(Role.WORKER, name, List.of(handlers), List.of(Hello.STOP_ACK));
   }
 
+  /** A worker of an earlier release: it never acks a STOP. */
+  Peer legacyWorker(String name, String... handlers) {
+    return connect(Role.WORKER, name, List.of(handlers), List.of());
+  }
+
+  /** A client that acks the STOPs it takes (this build's client does not: {@link #legacyWorker} shows that path). */
   Peer client(String name) {
-    return connect(Role.CLIENT, name, List.of());
+    return connect(Role.CLIENT, name, List.of(), List.of(Hello.STOP_ACK));
   }
 
-  private Peer connect(Role role, String name, List<String> handlers) {
+  private Peer connect(Role role, String name, List<String> handlers, List<String> features) {
     TestConnection conn = new TestConnection();
-    Session s = new Session(Integer.toString(++sessions), conn, new Hello(1, role, name, "test", 1, handlers), 1024, 1024,
+    Session s = new Session(Integer.toString(++sessions), conn, new Hello(1, role, name, "test", 1, handlers, features), 1024, 1024,
         core.inboundBudget());
     core.open(s);
     clock.runPending();

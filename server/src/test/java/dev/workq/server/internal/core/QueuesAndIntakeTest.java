@@ -119,8 +119,8 @@ class QueuesAndIntakeTest {
 
     CoreHarness.Peer w = h.client("consumer");
     w.consume("other", 1);
-    Message inUse = now(h.core.deleteQueue(new DeleteQueue(2, "other", true)));
-    assertEquals(ErrorCode.QUEUE_IN_USE, ((ErrorReply) inUse).code(), "even forced: someone consumes it");
+    Message inUse = now(h.core.deleteQueue(new DeleteQueue(2, "other", false)));
+    assertEquals(ErrorCode.QUEUE_IN_USE, ((ErrorReply) inUse).code(), "not forced: someone consumes it");
 
     DeleteQueueOk ok = (DeleteQueueOk) now(h.core.deleteQueue(new DeleteQueue(3, "jobs", true)));
     assertEquals(2, ok.removed());

@@ -28,7 +28,7 @@ class BrokerMetricsTest {
 
   private static QueueStats queue(String name, long base) {
     return new QueueStats(name, base + 1, base + 2, (int) base + 3, base + 4, base + 5, base + 6, base + 7, base + 8,
-        base + 9, base + 10, base + 11, false, 0);
+        base + 9, base + 10, base + 11, false, 0, false);
   }
 
   @Test

@@ -221,7 +221,7 @@ class BrokerPipelineTest {
         new Deliver(0, 1, 1, "q", ItemKind.DATA, "id", null, null, 1, 0, Payload.ofUtf8("1")),
         new PutOk(1, "id"),
         new ErrorReply(0, ErrorCode.INTERNAL_ERROR, "from a peer", false),
-        new StatsReply(1, List.of(new QueueStats("q", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0)), List.of(), 0, 0, 0),
+        new StatsReply(1, List.of(new QueueStats("q", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, false, 0, false)), List.of(), 0, 0, 0),
         new Hello(ProtocolVersion.V1, Role.CLIENT, "again", "h", 1, List.of()));
   }
 
