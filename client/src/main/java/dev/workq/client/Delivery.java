@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 /**
  * An item pushed to a consumer. The consumer holds it until it calls exactly one of {@link #ack()},
  * {@link #complete}, {@link #fail} or {@link #release()}; if the connection closes first, the
- * broker puts the item back at the front of its queue. A STOP is held too: ack it once you have
- * acted on it (until then the broker keeps it, and gives it back to the queue if this connection
- * closes first).
+ * broker puts the item back at the front of its queue. On a worker's connection (whose HELLO says
+ * it acks STOPs) a STOP is held too: ack it once you have acted on it; until then the broker keeps
+ * it, and gives it back to the queue if the connection closes first. A plain client's STOP needs
+ * no ack.
  *
  * <p>The broker may <b>revoke</b> a task delivery while it is held, when the task is cancelled:
  * {@link #isRevoked()} turns true, the {@link #onRevoke} callbacks run, and from then on ack,
