@@ -31,10 +31,15 @@ package dev.workq.protocol;
  *     (INVALID_REQUEST for the CONSUME past it)
  * @param maxHandlerListsPerConnection different handler lists one connection's consumers may
  *     offer (INVALID_REQUEST for the CONSUME past it)
+ * @param maxWaitsPerConnection task waits and queue joins one connection may have waiting at once
+ *     (WAIT_LIMIT)
+ * @param resultRetentionMs how long a finished task's state and result stay findable by id, in
+ *     ms; also the dedup window after a task finished
  */
 public record BrokerLimits(int maxFrame, int maxPayload, int handshakeMaxFrame, long handshakeTimeoutMs,
     long idleTimeoutMs, int maxConnections, int maxHandshakesPerAddress, int maxUnackedPerConnection,
     int maxPendingPerConnection, long maxPendingBytes, int maxQueueLength, long maxQueueBytes, long maxMemoryBytes,
     int maxQueues, int maxQueuesPerConnection, int maxConsumers, int maxConsumersPerConnection,
-    long handshakeBufferBudget, int maxHandlersPerConnection, int maxHandlerListsPerConnection) {
+    long handshakeBufferBudget, int maxHandlersPerConnection, int maxHandlerListsPerConnection, int maxWaitsPerConnection,
+    long resultRetentionMs) {
 }

@@ -19,17 +19,23 @@ public final class DeliveryOptions {
   public static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
   /** Default longest retry delay: 5 min. */
   public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(5);
+  /** Default time a finished task's state and result stay findable by id (and its dedup key taken): 1 h. */
+  public static final Duration DEFAULT_RESULT_RETENTION = Duration.ofHours(1);
+  /** Longest result retention: 30 days. */
+  public static final Duration MAX_RESULT_RETENTION = Duration.ofDays(30);
 
   private final int maxAttempts;
   private final Duration lease;
   private final Duration retryBackoff;
   private final Duration retryBackoffMax;
+  private final Duration resultRetention;
 
   private DeliveryOptions(Builder b) {
     this.maxAttempts = b.maxAttempts;
     this.lease = b.lease;
     this.retryBackoff = b.retryBackoff;
     this.retryBackoffMax = b.retryBackoffMax;
+    this.resultRetention = b.resultRetention;
   }
 
   /** A builder holding every default. */
@@ -62,12 +68,23 @@ public final class DeliveryOptions {
     return retryBackoffMax;
   }
 
+  /**
+   * How long a finished (done, dead or cancelled) task's state and result record stay findable by
+   * id for status and wait, after it finished; also the dedup window: its key keeps deduplicating
+   * for as long. Bounded as well by {@link LimitOptions#maxRetainedResults()} and
+   * {@link LimitOptions#maxRetainedBytes()}. Journaled: survives restarts. Default 1 h; 0 keeps none.
+   */
+  public Duration resultRetention() {
+    return resultRetention;
+  }
+
   /** Builds {@link DeliveryOptions}; every setter checks its argument and names it in the message. */
   public static final class Builder {
     private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
     private Duration lease = DEFAULT_LEASE;
     private Duration retryBackoff = DEFAULT_RETRY_BACKOFF;
     private Duration retryBackoffMax = DEFAULT_RETRY_BACKOFF_MAX;
+    private Duration resultRetention = DEFAULT_RESULT_RETENTION;
 
     private Builder() {}
 
@@ -76,6 +93,7 @@ public final class DeliveryOptions {
       this.lease = o.lease;
       this.retryBackoff = o.retryBackoff;
       this.retryBackoffMax = o.retryBackoffMax;
+      this.resultRetention = o.resultRetention;
     }
 
     /** See {@link DeliveryOptions#maxAttempts()}; 1..{@value Put#MAX_ATTEMPTS}. */
@@ -101,6 +119,15 @@ public final class DeliveryOptions {
       }
       this.retryBackoff = first;
       this.retryBackoffMax = max;
+      return this;
+    }
+
+    /** See {@link DeliveryOptions#resultRetention()}; 0..30 days. */
+    public Builder resultRetention(Duration retention) {
+      if (retention == null || retention.isNegative() || retention.compareTo(MAX_RESULT_RETENTION) > 0) {
+        throw new IllegalArgumentException("resultRetention must be 0.." + MAX_RESULT_RETENTION + ", got " + retention);
+      }
+      this.resultRetention = retention;
       return this;
     }
 

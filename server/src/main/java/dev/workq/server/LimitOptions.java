@@ -4,7 +4,7 @@ import dev.workq.protocol.Checks;
 /**
  * The budgets that keep the broker's memory bounded whatever its peers send: items per queue,
  * bytes of items per queue and over the broker, bytes of requests not yet handled, queues,
- * consumers, and what one connection may hold. The largest payload and the size of a STATS page
+ * consumers, finished tasks kept for status and wait, and what one connection may hold. The largest payload and the size of a STATS page
  * follow from {@link ListenOptions#maxFrame()}. Immutable; build with {@link #builder()}.
  */
 public final class LimitOptions {
@@ -34,6 +34,12 @@ public final class LimitOptions {
   public static final int DEFAULT_MAX_CONSUMERS = 100_000;
   /** Default most consumers one connection may hold: 1,024. */
   public static final int DEFAULT_MAX_CONSUMERS_PER_CONNECTION = 1_024;
+  /** Default most finished tasks whose state and result the broker retains: 100,000. */
+  public static final int DEFAULT_MAX_RETAINED_RESULTS = 100_000;
+  /** Default most bytes of result records the broker retains for finished tasks: 64 MiB. */
+  public static final long DEFAULT_MAX_RETAINED_BYTES = 64L << 20;
+  /** Default most task waits and queue joins one connection may have waiting at once: 1,024. */
+  public static final int DEFAULT_MAX_WAITS_PER_CONNECTION = 1_024;
 
   private final int maxQueueLength;
   private final int maxPendingPerConnection;
@@ -45,6 +51,9 @@ public final class LimitOptions {
   private final int maxQueuesPerConnection;
   private final int maxConsumers;
   private final int maxConsumersPerConnection;
+  private final int maxRetainedResults;
+  private final long maxRetainedBytes;
+  private final int maxWaitsPerConnection;
   /** What the builder was given (0: the default share), so that {@link #toBuilder()} keeps "the default" a default. */
   private final Builder given;
 
@@ -60,6 +69,9 @@ public final class LimitOptions {
     this.maxQueuesPerConnection = b.maxQueuesPerConnection;
     this.maxConsumers = b.maxConsumers;
     this.maxConsumersPerConnection = b.maxConsumersPerConnection;
+    this.maxRetainedResults = b.maxRetainedResults;
+    this.maxRetainedBytes = b.maxRetainedBytes;
+    this.maxWaitsPerConnection = b.maxWaitsPerConnection;
     this.given = new Builder(b);
   }
 
@@ -135,6 +147,24 @@ public final class LimitOptions {
     return maxConsumersPerConnection;
   }
 
+  /**
+   * Finished tasks whose state and result the broker retains (see
+   * {@link DeliveryOptions#resultRetention()}); past it the oldest are dropped first. Default 100,000; 0 keeps none.
+   */
+  public int maxRetainedResults() {
+    return maxRetainedResults;
+  }
+
+  /** Bytes of retained result records; past it the oldest are dropped first. Default 64 MiB; 0 keeps none. */
+  public long maxRetainedBytes() {
+    return maxRetainedBytes;
+  }
+
+  /** Task waits and queue joins one connection may have waiting at once; one more gets WAIT_LIMIT. Default 1,024. */
+  public int maxWaitsPerConnection() {
+    return maxWaitsPerConnection;
+  }
+
   /** Builds {@link LimitOptions}; every setter checks its argument and names it in the message. */
   public static final class Builder {
     private int maxQueueLength = DEFAULT_MAX_QUEUE_LENGTH;
@@ -147,6 +177,9 @@ public final class LimitOptions {
     private int maxQueuesPerConnection = DEFAULT_MAX_QUEUES_PER_CONNECTION;
     private int maxConsumers = DEFAULT_MAX_CONSUMERS;
     private int maxConsumersPerConnection = DEFAULT_MAX_CONSUMERS_PER_CONNECTION;
+    private int maxRetainedResults = DEFAULT_MAX_RETAINED_RESULTS;
+    private long maxRetainedBytes = DEFAULT_MAX_RETAINED_BYTES;
+    private int maxWaitsPerConnection = DEFAULT_MAX_WAITS_PER_CONNECTION;
 
     private Builder() {}
 
@@ -161,6 +194,9 @@ public final class LimitOptions {
       this.maxQueuesPerConnection = o.maxQueuesPerConnection;
       this.maxConsumers = o.maxConsumers;
       this.maxConsumersPerConnection = o.maxConsumersPerConnection;
+      this.maxRetainedResults = o.maxRetainedResults;
+      this.maxRetainedBytes = o.maxRetainedBytes;
+      this.maxWaitsPerConnection = o.maxWaitsPerConnection;
     }
 
     /** See {@link LimitOptions#maxQueueLength()}; at least 1. */
@@ -222,6 +258,28 @@ public final class LimitOptions {
     /** See {@link LimitOptions#maxConsumersPerConnection()}; at least 1. */
     public Builder maxConsumersPerConnection(int max) {
       this.maxConsumersPerConnection = positive("maxConsumersPerConnection", max);
+      return this;
+    }
+
+    /** See {@link LimitOptions#maxRetainedResults()}; at least 0. */
+    public Builder maxRetainedResults(int max) {
+      Checks.atLeast("maxRetainedResults", max, 0);
+      this.maxRetainedResults = max;
+      return this;
+    }
+
+    /** See {@link LimitOptions#maxRetainedBytes()}; at least 0. */
+    public Builder maxRetainedBytes(long max) {
+      if (max < 0) {
+        throw new IllegalArgumentException("maxRetainedBytes must be at least 0, got " + max);
+      }
+      this.maxRetainedBytes = max;
+      return this;
+    }
+
+    /** See {@link LimitOptions#maxWaitsPerConnection()}; at least 1. */
+    public Builder maxWaitsPerConnection(int max) {
+      this.maxWaitsPerConnection = positive("maxWaitsPerConnection", max);
       return this;
     }
 

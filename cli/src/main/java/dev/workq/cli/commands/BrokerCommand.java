@@ -169,6 +169,23 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--max-consumers-per-connection", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_CONSUMERS_PER_CONNECTION,
       description = "Consumers one connection may hold (default: ${DEFAULT-VALUE}).")
   int maxConsumersPerConnection;
+  @Option(names = "--result-retention", paramLabel = "DURATION", defaultValue = "1h",
+      description = "How long a finished task's state and result stay findable by id (status, wait), which is also how long "
+          + "its dedup key keeps deduplicating: a number with ms, s, m or h (default: ${DEFAULT-VALUE}; 0 keeps none).")
+  String resultRetention;
+
+  @Option(names = "--max-retained-results", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_RETAINED_RESULTS,
+      description = "Finished tasks retained at most; the oldest go first (default: ${DEFAULT-VALUE}).")
+  int maxRetainedResults;
+
+  @Option(names = "--max-retained-bytes", paramLabel = "BYTES", defaultValue = "" + LimitOptions.DEFAULT_MAX_RETAINED_BYTES,
+      description = "Bytes of result records retained at most; the oldest go first (default: ${DEFAULT-VALUE}).")
+  long maxRetainedBytes;
+
+  @Option(names = "--max-waits-per-connection", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_WAITS_PER_CONNECTION,
+      description = "Task waits and queue joins one connection may have waiting at once (default: ${DEFAULT-VALUE}).")
+  int maxWaitsPerConnection;
+
   @Option(names = "--handshake-max-frame", paramLabel = "BYTES", defaultValue = "" + ListenOptions.DEFAULT_HANDSHAKE_MAX_FRAME,
       description = "Largest frame accepted before the handshake completes; --max-frame applies after it (default: ${DEFAULT-VALUE}).")
   int handshakeMaxFrame;
@@ -228,6 +245,21 @@ public final class BrokerCommand implements Callable<Integer> {
    * --fsync-interval-ms as a Duration. Checked here because the message for this flag has always
    * named the millisecond value (the library's names the Duration).
    */
+  /** {@code text}, a number with the unit ms, s, m or h ("0" alone means none), as a Duration. */
+  static Duration duration(String name, String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(ms|s|m|h)?").matcher(text.trim());
+    if (!m.matches() || (m.group(2) == null && Long.parseLong(m.group(1)) != 0)) {
+      throw new IllegalArgumentException(name + " must be a number with ms, s, m or h (like 30m), got '" + text + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2) == null ? "ms" : m.group(2)) {
+      case "s" -> Duration.ofSeconds(n);
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofMillis(n);
+    };
+  }
+
   private Duration fsyncInterval() {
     long min = DurabilityOptions.MIN_FSYNC_INTERVAL.toMillis();
     long max = DurabilityOptions.MAX_FSYNC_INTERVAL.toMillis();
@@ -255,11 +287,14 @@ public final class BrokerCommand implements Callable<Integer> {
         .durability(d -> d.dataDir(inMemory ? null : dataDir).fsync(fsyncPolicy(fsync))
             .fsyncInterval(fsyncInterval()))
         .delivery(d -> d.maxAttempts(maxAttempts).lease(Duration.ofMillis(leaseMs))
-            .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs)))
+            .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs))
+            .resultRetention(duration("resultRetention", resultRetention)))
         .limits(l -> l.maxQueueLength(maxQueueLength).maxUnackedPerConnection(maxUnacked)
             .maxMemoryBytes(maxMemoryBytes).maxQueueBytes(maxQueueBytes).maxPendingBytes(maxPendingBytes)
             .maxQueues(maxQueues).maxQueuesPerConnection(maxQueuesPerConnection)
-            .maxConsumers(maxConsumers).maxConsumersPerConnection(maxConsumersPerConnection))
+            .maxConsumers(maxConsumers).maxConsumersPerConnection(maxConsumersPerConnection)
+            .maxRetainedResults(maxRetainedResults).maxRetainedBytes(maxRetainedBytes)
+            .maxWaitsPerConnection(maxWaitsPerConnection))
         .http(h -> {
           h.port(httpPort).tls(httpTlsCert, httpTlsKey)
               .readToken(SecretFile.resolve(httpTokenFile, HttpOptions.TOKEN_ENV, System.getenv(HttpOptions.TOKEN_ENV),

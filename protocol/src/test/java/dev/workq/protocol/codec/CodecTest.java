@@ -77,7 +77,6 @@ class CodecTest {
 
   static final List<Message> SAMPLES = List.of(
       new Hello(1, Role.WORKER, "w1", "host-a", 4242, List.of("echo", "pi")),
-      new Hello(2, Role.WORKER, "w2", "host-a", 4243, List.of(), List.of(Hello.STOP_ACK)),
       new Welcome(1, "workq/0.1", "s-1"),
       new Welcome(1, "workq/0.1", "s-2", 300_000L),
       new ErrorReply(7, ErrorCode.QUEUE_FULL, "queue 'a' is full", false),
@@ -112,7 +111,7 @@ class CodecTest {
       new Ping(11),
       new Pong(11),
       new Welcome(2, "workq/0.2", "s-3", 300_000L, new BrokerLimits(16_777_216, 16_773_120, 8192, 10_000, 300_000, 10_000, 64,
-          1024, 1024, 64L << 20, 1_000_000, 1L << 30, 1L << 31, 10_000, 1000, 100_000, 1024, 16L << 20, 1024, 16)),
+          1024, 1024, 64L << 20, 1_000_000, 1L << 30, 1L << 31, 10_000, 1000, 100_000, 1024, 16L << 20, 1024, 16, 1024, 3_600_000L)),
       ErrorReply.aboutDelivery(77, ErrorCode.UNKNOWN_DELIVERY, "no delivery 77"),
       new Put(3, "tasks", ItemKind.UNKNOWN, null, null, null, null, null, null),
       new Deliver(7, 0, 1L << 40, "tasks", ItemKind.DATA, "é-日本語-\uD83D\uDE00", null, null, 1, 0, Payload.EMPTY),
@@ -139,7 +138,8 @@ class CodecTest {
       new QueueClose(20, "tasks"),
       new QueueCloseOk(20, "tasks", 5, 2),
       new QueueJoin(21, "tasks", 60_000),
-      new QueueJoinOk(21, "tasks", true, 0));
+      new QueueJoinOk(21, "tasks", true, 0),
+      new Hello(2, Role.WORKER, "w2", "host-a", 4243, List.of(), List.of(Hello.STOP_ACK)));
 
   private static EmbeddedChannel decoderChannel(int maxFrame) {
     return new EmbeddedChannel(new FrameDecoder(maxFrame), new MessageDecoder());

@@ -121,6 +121,34 @@ public final class CoreConfig {
     return limits.maxPendingBytes();
   }
 
+  /** How long a finished task's state and result stay findable, in ms (also the dedup window). */
+  public long resultRetentionMs() {
+    return delivery.resultRetention().toMillis();
+  }
+
+  /** Finished tasks retained at most. */
+  public int maxRetainedResults() {
+    return limits.maxRetainedResults();
+  }
+
+  /** Bytes of result records retained at most. */
+  public long maxRetainedBytes() {
+    return limits.maxRetainedBytes();
+  }
+
+  /** Task waits and queue joins one connection may have waiting. */
+  public int maxWaitsPerConnection() {
+    return limits.maxWaitsPerConnection();
+  }
+
+  /** This config with other retention bounds and wait limit: for tests. */
+  CoreConfig withTaskLimits(long resultRetentionMs, int maxRetainedResults, long maxRetainedBytes, int maxWaitsPerConnection) {
+    DeliveryOptions d = delivery.toBuilder().resultRetention(Duration.ofMillis(resultRetentionMs)).build();
+    LimitOptions l = limits.toBuilder().maxRetainedResults(maxRetainedResults).maxRetainedBytes(maxRetainedBytes)
+        .maxWaitsPerConnection(maxWaitsPerConnection).build();
+    return new CoreConfig(d, l, maxPayload, statsPageBytes);
+  }
+
   /**
    * The delay before retrying a task that has failed {@code attempts} times: exponential, capped,
    * with full jitter over its upper half so that tasks failing together do not retry together.
@@ -140,6 +168,8 @@ public final class CoreConfig {
         + ", maxQueueBytes=" + maxQueueBytes() + ", maxMemoryBytes=" + maxMemoryBytes() + ", maxQueues=" + maxQueues()
         + ", maxQueuesPerConnection=" + maxQueuesPerConnection() + ", maxConsumers=" + maxConsumers()
         + ", maxConsumersPerConnection=" + maxConsumersPerConnection() + ", statsPageBytes=" + statsPageBytes
-        + ", maxPendingBytes=" + maxPendingBytes() + '}';
+        + ", maxPendingBytes=" + maxPendingBytes() + ", resultRetentionMs=" + resultRetentionMs() + ", maxRetainedResults="
+        + maxRetainedResults() + ", maxRetainedBytes=" + maxRetainedBytes() + ", maxWaitsPerConnection=" + maxWaitsPerConnection()
+        + '}';
   }
 }

@@ -13,6 +13,8 @@ final class Delivery {
   final Session session;
   /** System.nanoTime() after which the lease has expired unless renewed. */
   long expiresAt;
+  /** System.nanoTime() when it was delivered. */
+  final long startedAt;
   /** This delivery's slot in the broker's {@link LeaseHeap}; -1 when not in it. */
   int heapIndex = -1;
 
@@ -22,6 +24,8 @@ final class Delivery {
     this.queue = queue;
     this.consumer = consumer;
     this.session = session;
+    this.startedAt = now;
+    item.delivery = this;
     renew(now);
   }
 

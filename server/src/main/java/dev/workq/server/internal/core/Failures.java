@@ -5,6 +5,7 @@ import dev.workq.protocol.DeadLettersReply;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Payload;
 import dev.workq.protocol.Printable;
+import dev.workq.protocol.TaskState;
 import dev.workq.protocol.outcome.TaskOutcome;
 import java.util.List;
 import java.util.Random;
@@ -31,9 +32,11 @@ final class Failures {
   private final Persistence persistence;
   private final CoreClock clock;
   private final Random jitter;
+  private final TaskIndex tasks;
 
   Failures(CoreConfig config, Queues queues, Dispatcher dispatcher, Intake intake, RetryHeap retries, Budgets budgets,
-      Persistence persistence, CoreClock clock, Random jitter) {
+      Persistence persistence, CoreClock clock, Random jitter, TaskIndex tasks) {
+    this.tasks = tasks;
     this.config = config;
     this.queues = queues;
     this.dispatcher = dispatcher;
@@ -48,21 +51,24 @@ final class Failures {
   /**
    * A worker reported {@code task} failed with {@code error}: retried later, or a dead letter if
    * the failure is permanent, the task has used its attempts or is not a task (a result, say).
+   * The retry waits {@code retryMs} (the worker's choice) if not null, else the broker's backoff.
    */
-  void failed(Item task, QueueState q, String error, boolean permanent, Payload lastResult) {
+  void failed(Item task, QueueState q, String error, boolean permanent, Payload lastResult, Long retryMs) {
     q.failed++;
     task.addError(error);
     if (permanent || task.attempts >= task.maxAttempts || task.kind != ItemKind.TASK) {
       deadLetter(task, lastResult);
     } else {
-      retryLater(task);
+      retryLater(task, retryMs);
     }
   }
 
-  private void retryLater(Item task) {
+  private void retryLater(Item task, Long retryMs) {
     Item retry = task.copy(intake.nextSeq());
-    retry.notBefore = clock.wallMillis() + config.backoffMs(task.attempts, jitter);
+    // At least 1 ms: a notBefore of 0 means "not waiting".
+    retry.notBefore = clock.wallMillis() + (retryMs != null ? Math.max(1, retryMs) : config.backoffMs(task.attempts, jitter));
     persistence.appendQuietly(JournalRecords.replace(task.seq, List.of(retry)));
+    tasks.moved(task, retry);
     retries.add(retry);
     queues.queue(retry.queue).delayed++;
   }
@@ -73,6 +79,7 @@ final class Failures {
     Item due;
     while ((due = retries.pollDue(wall)) != null) {
       due.notBefore = 0;
+      due.readyAt = wall;
       QueueState q = queues.queue(due.queue);
       q.delayed--;
       q.offerLast(due);
@@ -87,6 +94,7 @@ final class Failures {
    */
   void lost(Delivery d, String why) {
     Item item = d.item;
+    item.delivery = null;
     QueueState q = d.queue;
     q.redelivered++;
     item.crashes++;
@@ -96,6 +104,7 @@ final class Failures {
       return;
     }
     persistence.appendQuietly(JournalRecords.put(item));
+    item.readyAt = clock.wallMillis();
     q.offerFirst(item);
   }
 
@@ -107,11 +116,15 @@ final class Failures {
     Item dead = task.copy(intake.nextSeq());
     dead.state = Item.State.DEAD;
     dead.notBefore = 0;
-    Item result = task.kind == ItemKind.TASK
-        ? intake.resultItem(task, lastResult != null && lastResult.length() > 0 ? lastResult : lostResult(task)) : null;
+    String lastError = task.errors.isEmpty() ? null : task.errors.get(task.errors.size() - 1);
+    Item result = task.kind == ItemKind.TASK ? intake.resultItem(task,
+        lastResult != null && lastResult.length() > 0 ? lastResult : lostResult(task), TaskState.DEAD, lastError) : null;
     persistence.appendQuietly(JournalRecords.replace(task.seq, result == null ? List.of(dead) : List.of(dead, result)));
     QueueState q = queues.queue(task.queue);
     q.dead.put(dead.seq, dead);
+    // The task finished (DEAD); its dead letter is what its id names while it is kept.
+    tasks.finished(task, result);
+    tasks.track(dead);
     // The error is a worker's text: escaped, so a newline in it cannot forge a log line.
     log.info("task {} on '{}' moved to the dead letters after {} attempts ({} lost workers): {}", Printable.escape(task.id), q.name,
         task.attempts, task.crashes, task.errors.isEmpty() ? "-" : Printable.escape(task.errors.get(task.errors.size() - 1)));
@@ -142,13 +155,18 @@ final class Failures {
   void requeueDead(QueueState q, Item dead) {
     Item fresh = new Item(intake.nextSeq(), dead.id, dead.queue, dead.kind, dead.handler, dead.replyTo, dead.maxAttempts,
         dead.leaseMs, dead.payload);
+    fresh.priority = dead.priority;
+    fresh.key = dead.key;
     persistence.appendQuietly(JournalRecords.replace(dead.seq, List.of(fresh)));
+    tasks.moved(dead, fresh);
+    fresh.readyAt = clock.wallMillis();
     q.offerLast(fresh);
   }
 
   /** Forgets a dead letter (already taken out of the dead letters). */
   void purgeDead(QueueState q, Item dead) {
     budgets.refund(q, dead);
+    tasks.untrack(dead);
     persistence.appendQuietly(JournalRecords.remove(dead.seq));
   }
 

@@ -12,10 +12,14 @@ import java.util.List;
  */
 final class Item {
 
-  /** Where an item is: waiting (or running) in its queue, or in the queue's dead letters. */
+  /**
+   * Where an item is: waiting (or running) in its queue, in the queue's dead letters, or (a
+   * result item only) taken off its done queue but kept as its task's retained result.
+   */
   enum State {
     READY,
-    DEAD
+    DEAD,
+    RETIRED
   }
 
   /** At most this many errors are kept per item, the newest. */
@@ -36,6 +40,18 @@ final class Item {
   /** Wall-clock millis before which a failed task is not retried; 0 when not delayed. */
   long notBefore;
   List<String> errors = List.of();
+  /** 0 to 9, higher first; kept by retries and dead letters. */
+  int priority;
+  /** The deduplication key the task was put with, or null. */
+  String key;
+  /** For the result item of a finished task: how and when it finished (its retained state); else null. */
+  Finish finish;
+  /** Whether the item is in its queue's {@link ReadyItems}; kept by them. Not journaled. */
+  boolean inReady;
+  /** The delivery that last held it, set when delivered; see {@link #heldBy()}. Not journaled. */
+  Delivery delivery;
+  /** Wall-clock millis when it last became ready, for a task's status; 0 if unknown. Not journaled. */
+  long readyAt;
   /**
    * {@code System.nanoTime()} when the item was accepted, for its round-trip metric: its creation,
    * reset when a put becomes durable. Not journaled: an item recovered at a restart counts from
@@ -64,6 +80,8 @@ final class Item {
     c.crashes = crashes;
     c.notBefore = notBefore;
     c.errors = errors;
+    c.priority = priority;
+    c.key = key;
     c.acceptedAtNanos = acceptedAtNanos;
     return c;
   }
@@ -75,6 +93,12 @@ final class Item {
       next.remove(0);
     }
     errors = List.copyOf(next);
+  }
+
+  /** The delivery holding the item now, or null. */
+  Delivery heldBy() {
+    Delivery d = delivery;
+    return d != null && !d.session.closed && d.session.held.get(d.tag) == d ? d : null;
   }
 
   /** Rough heap and journal footprint, for deciding when to compact. */

@@ -5,11 +5,13 @@ import dev.workq.protocol.Complete;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Release;
+import dev.workq.protocol.TaskState;
 import java.util.List;
 
 /**
- * How a delivery ends when its holder says so: ACK (a result or STOP taken), COMPLETE (a task's
- * outcome: its result filed on the reply queue, or the failure handed to {@link Failures}) and
+ * How a delivery ends when its holder says so: ACK (a result or STOP taken; a result still
+ * retained for its task is journaled as retired, not removed), COMPLETE (a task's outcome: its
+ * result filed on the reply queue and retained, or the failure handed to {@link Failures}) and
  * RELEASE (handed back untouched). Each also clears its holder's suspicion, even when stale; a
  * stale one (no such lease on that connection) is refused and counted. Core thread only.
  */
@@ -24,10 +26,14 @@ final class Outcomes {
   private final Budgets budgets;
   private final Persistence persistence;
   private final RoundTrips roundTrips;
+  private final TaskIndex tasks;
+  private final CoreClock clock;
   private long staleResults;
 
   Outcomes(CoreConfig config, Queues queues, Dispatcher dispatcher, Leases leases, Failures failures, Intake intake,
-      Budgets budgets, Persistence persistence, RoundTrips roundTrips) {
+      Budgets budgets, Persistence persistence, RoundTrips roundTrips, TaskIndex tasks, CoreClock clock) {
+    this.tasks = tasks;
+    this.clock = clock;
     this.config = config;
     this.queues = queues;
     this.dispatcher = dispatcher;
@@ -52,10 +58,17 @@ final class Outcomes {
       return;
     }
     dispatcher.unhold(d);
+    d.item.delivery = null;
     d.queue.completed++;
     roundTrips.finished(d.item);
     budgets.refund(d.queue, d.item);
-    persistence.appendQuietly(JournalRecords.remove(d.item.seq));
+    if (tasks.retained.holds(d.item)) {
+      // Off its done queue, but still its task's retained result: the journal keeps the item.
+      d.item.state = Item.State.RETIRED;
+      persistence.appendQuietly(JournalRecords.retire(d.item.seq));
+    } else {
+      persistence.appendQuietly(JournalRecords.remove(d.item.seq));
+    }
     dispatcher.dispatch(d.queue);
     queues.collectIfIdle(d.queue);
   }
@@ -69,6 +82,7 @@ final class Outcomes {
     }
     dispatcher.unhold(d);
     Item task = d.item;
+    task.delivery = null;
     QueueState q = d.queue;
     if (c.result().length() > config.maxPayload()) {
       // Delivering it would overflow a frame, forever: record the task as failed instead.
@@ -80,13 +94,14 @@ final class Outcomes {
       q.completed++;
       roundTrips.finished(task);
       budgets.refund(q, task);
-      Item result = intake.resultItem(task, c.result());
+      Item result = intake.resultItem(task, c.result(), TaskState.DONE, null);
       persistence.appendQuietly(JournalRecords.replace(task.seq, result == null ? List.of() : List.of(result)));
       if (result != null) {
         intake.offerResult(result);
       }
+      tasks.finished(task, result);
     } else {
-      failures.failed(task, q, c.error(), c.permanent(), c.result());
+      failures.failed(task, q, c.error(), c.permanent(), c.result(), c.retryMs());
     }
     dispatcher.dispatch(q);
     queues.collectIfIdle(q);
@@ -100,6 +115,8 @@ final class Outcomes {
       return;
     }
     dispatcher.unhold(d);
+    d.item.delivery = null;
+    d.item.readyAt = clock.wallMillis();
     d.queue.offerFirst(d.item);
     dispatcher.dispatch(d.queue);
   }

@@ -21,17 +21,34 @@ final class Persistence implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Persistence.class);
 
   private final Journal journal;
+  /** For tests, instead of a journal: gets every record and its callback. Null otherwise. */
+  private final java.util.function.BiConsumer<byte[], Journal.AppendCallback> recorder;
   private final long minCompactBytes;
   /** Bytes of the last snapshot's records; set on the compactor thread once it is written. */
   private volatile long lastSnapshotBytes;
 
   private Persistence(Journal journal, long minCompactBytes) {
+    this(journal, null, minCompactBytes);
+  }
+
+  private Persistence(Journal journal, java.util.function.BiConsumer<byte[], Journal.AppendCallback> recorder,
+      long minCompactBytes) {
     this.journal = journal;
+    this.recorder = recorder;
     this.minCompactBytes = minCompactBytes;
   }
 
   static Persistence inMemory() {
     return new Persistence(null, Long.MAX_VALUE);
+  }
+
+  /**
+   * For tests: every record goes to {@code recorder} with its callback (a no-op one for records
+   * nobody waits for), which it calls when it chooses, on the core thread: a journal whose
+   * durability the test controls. Never compacts.
+   */
+  static Persistence recording(java.util.function.BiConsumer<byte[], Journal.AppendCallback> recorder) {
+    return new Persistence(null, recorder, Long.MAX_VALUE);
   }
 
   /** Opens the journal and replays it into {@code target} before returning. */
@@ -49,7 +66,9 @@ final class Persistence implements AutoCloseable {
    * journal's thread), with the error if it could not be written. In memory it runs at once.
    */
   void append(byte[] record, Journal.AppendCallback done) {
-    if (journal == null) {
+    if (recorder != null) {
+      recorder.accept(record, done);
+    } else if (journal == null) {
       done.done(null);
     } else {
       journal.append(record, done);
@@ -62,7 +81,9 @@ final class Persistence implements AutoCloseable {
    * in memory, to be rewritten by the next compaction's snapshot.
    */
   void appendQuietly(byte[] record) {
-    if (journal != null) {
+    if (recorder != null) {
+      recorder.accept(record, e -> { });
+    } else if (journal != null) {
       journal.append(record, e -> {
         if (e != null && log.isDebugEnabled()) {
           log.debug("journal append failed; the state change is kept in memory until the next compaction: {}", e.toString());

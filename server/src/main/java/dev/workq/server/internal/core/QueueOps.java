@@ -143,7 +143,7 @@ final class QueueOps {
   }
 
   private static PeekedItem peeked(Item i, TaskState state, Long notBefore) {
-    return new PeekedItem(i.id, i.kind, i.handler, 0, state, i.attempts, notBefore, i.payload.length(), preview(i.payload));
+    return new PeekedItem(i.id, i.kind, i.handler, i.priority, state, i.attempts, notBefore, i.payload.length(), preview(i.payload));
   }
 
   /**
@@ -280,8 +280,7 @@ final class QueueOps {
       return;
     }
     if (!waits.tryAcquire(s)) {
-      s.send(new ErrorReply(j.corr(), ErrorCode.WAIT_LIMIT, "this connection has its maximum of " + waits.maxWaitsPerConnection()
-          + " task waits and queue joins at once (max-waits-per-connection); wait for some to end first", false));
+      s.send(waits.refusal(j.corr()));
       return;
     }
     JoinWaiter w = new JoinWaiter(s, q, j.corr());

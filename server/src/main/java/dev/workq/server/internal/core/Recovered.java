@@ -36,6 +36,15 @@ final class Recovered implements JournalRecords.Target {
   }
 
   @Override
+  public void retire(long seq) {
+    Item item = live.get(seq);
+    if (item != null) {
+      item.state = Item.State.RETIRED;
+    }
+    records++;
+  }
+
+  @Override
   public void epoch(long e) {
     epoch = Math.max(epoch, e);
     records++;

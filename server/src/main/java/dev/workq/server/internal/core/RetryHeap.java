@@ -24,6 +24,11 @@ final class RetryHeap {
     return due != null && due.notBefore <= wallMillis ? heap.poll() : null;
   }
 
+  /** Takes {@code item} out; whether it was here. Linear: for cancels. */
+  boolean remove(Item item) {
+    return heap.remove(item);
+  }
+
   /** Takes every item of queue {@code name} out, adding them to {@code into}. */
   void removeQueue(String name, List<Item> into) {
     for (Iterator<Item> it = heap.iterator(); it.hasNext(); ) {

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * What a compaction writes: every live item (ready, delayed, dead, held by a connection, put and
- * not yet durable; not the STOPs the broker makes for closed queues), the run's epoch and the
- * closed queues. On the core thread it only captures each item's fields
+ * not yet durable, and the retained results already taken off their done queues; not the STOPs
+ * the broker makes for closed queues), the run's epoch and the closed queues. On the core thread
+ * it only captures each item's fields
  * and its immutable payload reference; the journal's compactor thread encodes them. Core thread only.
  */
 final class Snapshotter {
@@ -20,11 +21,12 @@ final class Snapshotter {
    * compactor encodes; this copy does not, and its payload is shared, not copied.
    */
   record LiveItem(long seq, String queue, ItemKind kind, Item.State state, String id, String handler, String replyTo,
-      int maxAttempts, long leaseMs, int attempts, int crashes, long notBefore, List<String> errors, Payload payload) {
+      int maxAttempts, long leaseMs, int attempts, int crashes, long notBefore, List<String> errors, int priority, String key,
+      Finish finish, Payload payload) {
 
     static LiveItem of(Item i) {
       return new LiveItem(i.seq, i.queue, i.kind, i.state, i.id, i.handler, i.replyTo, i.maxAttempts, i.leaseMs, i.attempts,
-          i.crashes, i.notBefore, i.errors, i.payload);
+          i.crashes, i.notBefore, i.errors, i.priority, i.key, i.finish, i.payload);
     }
   }
 
@@ -60,8 +62,10 @@ final class Snapshotter {
   private final Sessions sessions;
   private final RetryHeap retries;
   private final Intake intake;
+  private final Retained retained;
 
-  Snapshotter(long epoch, Queues queues, Sessions sessions, RetryHeap retries, Intake intake) {
+  Snapshotter(long epoch, Queues queues, Sessions sessions, RetryHeap retries, Intake intake, Retained retained) {
+    this.retained = retained;
     this.epoch = epoch;
     this.queues = queues;
     this.sessions = sessions;
@@ -85,6 +89,7 @@ final class Snapshotter {
     }
     retries.forEach(i -> items.add(LiveItem.of(i)));
     intake.pending().forEach(i -> items.add(LiveItem.of(i)));
+    retained.forEachRetired(i -> items.add(LiveItem.of(i)));
     return new LiveState(epoch, items, closedQueues());
   }
 

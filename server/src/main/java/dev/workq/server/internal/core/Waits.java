@@ -1,41 +1,57 @@
 package dev.workq.server.internal.core;
 
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.ErrorReply;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * How many requests that wait (task waits, queue joins) each connection has at once, against
- * the cap per connection: a peer cannot park unbounded timers in the core. Core thread only.
+ * How many waits (TASK_WAIT) and joins (QUEUE_JOIN) each connection has waiting, against the
+ * per-connection cap, so neither can grow the broker's memory without bound. Whoever adds a
+ * waiter acquires a slot and releases it when the waiter is answered or dropped; a closed
+ * connection's count goes with it. Core thread only.
  */
 final class Waits {
 
-  /** The default cap of waits per connection. */
-  static final int DEFAULT_MAX_WAITS_PER_CONNECTION = 1024;
+  private final int max;
+  private final Map<Session, int[]> counts = new HashMap<>();
 
-  private final int maxWaitsPerConnection;
-  private final Map<Session, Integer> bySession = new HashMap<>();
-
-  Waits(int maxWaitsPerConnection) {
-    this.maxWaitsPerConnection = maxWaitsPerConnection;
+  Waits(int max) {
+    this.max = max;
   }
 
-  /** The cap this counts against, for error messages. */
-  int maxWaitsPerConnection() {
-    return maxWaitsPerConnection;
-  }
-
-  /** Counts one more wait for {@code s}; false (nothing counted) if it has its maximum already. */
+  /** Takes a slot for {@code s}; false if it holds its maximum already. */
   boolean tryAcquire(Session s) {
-    int n = bySession.getOrDefault(s, 0);
-    if (n >= maxWaitsPerConnection) {
+    int[] n = counts.computeIfAbsent(s, k -> new int[1]);
+    if (n[0] >= max) {
       return false;
     }
-    bySession.put(s, n + 1);
+    n[0]++;
     return true;
   }
 
-  /** One wait of {@code s} ended (answered, timed out, or its connection closed). */
+  /** Gives back a slot of {@code s}. */
   void release(Session s) {
-    bySession.computeIfPresent(s, (k, n) -> n <= 1 ? null : n - 1);
+    int[] n = counts.get(s);
+    if (n != null && --n[0] <= 0) {
+      counts.remove(s);
+    }
+  }
+
+  /** Waits {@code s} has now. */
+  int held(Session s) {
+    int[] n = counts.get(s);
+    return n == null ? 0 : n[0];
+  }
+
+  /** {@code s} closed: its slots go. */
+  void closed(Session s) {
+    counts.remove(s);
+  }
+
+  /** The WAIT_LIMIT refusal of request {@code corr}. */
+  ErrorReply refusal(long corr) {
+    return new ErrorReply(corr, ErrorCode.WAIT_LIMIT, "this connection has " + max + " task waits and queue joins waiting"
+        + " (max-waits-per-connection " + max + "); let some finish first", false);
   }
 }

@@ -81,6 +81,7 @@ public final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         l.idleTimeout().toMillis(), l.maxConnections(), l.maxHandshakesPerAddress(), b.maxUnackedPerConnection(),
         b.maxPendingPerConnection(), b.maxPendingBytes(), b.maxQueueLength(), b.maxQueueBytes(), b.maxMemoryBytes(),
         b.maxQueues(), b.maxQueuesPerConnection(), b.maxConsumers(), b.maxConsumersPerConnection(),
-        l.handshakeBufferBudget(), Session.MAX_HANDLERS, Session.MAX_HANDLER_SETS);
+        l.handshakeBufferBudget(), Session.MAX_HANDLERS, Session.MAX_HANDLER_SETS, b.maxWaitsPerConnection(),
+        options.delivery().resultRetention().toMillis());
   }
 }

@@ -24,13 +24,21 @@ import java.util.Random;
  */
 final class CoreHarness {
 
-  final FakeClock clock = new FakeClock();
+  final FakeClock clock;
   final BrokerCore core;
   private long corr;
   private int sessions;
 
   CoreHarness(CoreConfig config, long seed) {
+    clock = new FakeClock();
     core = BrokerCore.inMemory(config, clock, clock, new Random(seed));
+  }
+
+  /** A core that journals into {@code journal} after restoring what it holds, its clock {@code elapsedMs} in. */
+  CoreHarness(CoreConfig config, long seed, TestJournal journal, long elapsedMs) {
+    clock = new FakeClock(elapsedMs);
+    core = BrokerCore.restored(config, journal.persistence(), journal.replay(), clock, clock, new Random(seed));
+    clock.runPending();
   }
 
   /** A config with every budget open, a lease of {@code leaseMs} and the given backoffs. */

@@ -43,6 +43,15 @@ final class FakeClock implements CoreClock, CoreThread {
   private long elapsedMs;
   private boolean shutDown;
 
+  FakeClock() {
+    this(0);
+  }
+
+  /** A clock that starts {@code elapsedMs} after the usual origin: a broker started later, as after a restart. */
+  FakeClock(long elapsedMs) {
+    this.elapsedMs = elapsedMs;
+  }
+
   /** Milliseconds since the clock was made. */
   long elapsedMs() {
     return elapsedMs;

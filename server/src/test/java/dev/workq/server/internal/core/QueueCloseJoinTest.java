@@ -184,7 +184,7 @@ class QueueCloseJoinTest {
     CoreHarness.Peer gone = h.client("gone");
     gone.send(new QueueJoin(52, "jobs", 60_000));
     gone.close();
-    for (int i = 0; i < Waits.DEFAULT_MAX_WAITS_PER_CONNECTION; i++) {
+    for (int i = 0; i < dev.workq.server.LimitOptions.DEFAULT_MAX_WAITS_PER_CONNECTION; i++) {
       client.send(new QueueJoin(1000 + i, "jobs", 5_000));
     }
     client.send(new QueueJoin(99, "jobs", 5_000));
@@ -196,7 +196,7 @@ class QueueCloseJoinTest {
     CoreHarness.Peer w = h.worker("w", "echo");
     w.consume("jobs", 1);
     w.complete(w.delivery(), "r1");
-    assertEquals(Waits.DEFAULT_MAX_WAITS_PER_CONNECTION, joins(client).size());
+    assertEquals(dev.workq.server.LimitOptions.DEFAULT_MAX_WAITS_PER_CONNECTION, joins(client).size());
     assertTrue(gone.conn.take(QueueJoinOk.class).isEmpty(), "a closed connection's join is gone");
     client.send(new QueueJoin(100, "jobs", 5_000));
     assertEquals(List.of(new QueueJoinOk(100, "jobs", true, 0)), joins(client), "answered joins free their slots");

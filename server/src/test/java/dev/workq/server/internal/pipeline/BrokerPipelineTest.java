@@ -298,6 +298,8 @@ class BrokerPipelineTest {
     assertEquals(CoreConfig.of(OPTIONS).maxPayload(), limits.maxPayload());
     assertEquals(OPTIONS.listen().handshakeBufferBudget(), limits.handshakeBufferBudget());
     assertEquals(1024, limits.maxHandlersPerConnection());
+    assertEquals(OPTIONS.limits().maxWaitsPerConnection(), limits.maxWaitsPerConnection());
+    assertEquals(OPTIONS.delivery().resultRetention().toMillis(), limits.resultRetentionMs());
     assertEquals(16, limits.maxHandlerListsPerConnection());
     assertEquals(ProtocolVersion.V2, channel.pipeline().get(MessageDecoder.class).version());
     assertEquals(ProtocolVersion.V2, channel.pipeline().get(MessageEncoder.class).version());
