@@ -54,7 +54,10 @@ public final class CancelSignal {
     return finished;
   }
 
-  /** Cancels: interrupts the handler's thread and runs its actions, once; false if already cancelled or finished. */
+  /**
+   * Cancels, once: runs the handler's actions, then interrupts its thread, so a handler woken by
+   * the interrupt finds its actions done. False if already cancelled or finished.
+   */
   public boolean cancel() {
     List<Runnable> run;
     synchronized (this) {
@@ -62,13 +65,16 @@ public final class CancelSignal {
         return false;
       }
       cancelled = true;
-      if (thread != null) {
-        thread.interrupt();
-      }
       run = actions == null ? List.of() : actions;
       actions = null;
     }
+    // Outside the lock: an action is the handler's code.
     run.forEach(CancelSignal::runQuietly);
+    synchronized (this) {
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
     return true;
   }
 
