@@ -19,9 +19,9 @@ public interface TaskContext {
    * Whether the task was cancelled while it ran ({@code workq cancel ID}): stop as soon as you can
    * and return or throw anything; the result is thrown away, nothing is sent for the task. When it
    * is cancelled, its {@link #onCancel} actions run, then the thread running the handler is
-   * interrupted, so blocking calls that honour
-   * interrupts ({@link Thread#sleep}, {@link Process#waitFor}, NIO channels) end at once. A handler
-   * still running {@link dev.workq.worker.WorkerOptions#cancelGrace()} after the cancel is
+   * interrupted, so blocking calls that honour interrupts ({@link Thread#sleep},
+   * {@link Process#waitFor}, NIO channels) end at once. A handler still running
+   * {@link dev.workq.worker.WorkerOptions#cancelGrace()} (default 10 s) after the cancel is
    * abandoned: the worker stops waiting for it and runs its next task in its place.
    */
   default boolean cancelled() {
