@@ -1,26 +1,47 @@
 package dev.workq.client;
 
 import dev.workq.client.internal.Connection;
+import dev.workq.client.internal.Logging;
 import dev.workq.protocol.Ack;
 import dev.workq.protocol.Complete;
 import dev.workq.protocol.Deliver;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Payload;
 import dev.workq.protocol.Release;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
 
 /**
  * An item pushed to a consumer. The consumer holds it until it calls exactly one of {@link #ack()},
- * {@link #complete} or {@link #release()}; if the connection closes first, the broker puts the item
- * back at the front of its queue. STOP deliveries need none of these.
+ * {@link #complete}, {@link #fail} or {@link #release()}; if the connection closes first, the
+ * broker puts the item back at the front of its queue. On a worker's connection (whose HELLO says
+ * it acks STOPs) a STOP is held too: ack it once you have acted on it; until then the broker keeps
+ * it, and gives it back to the queue if the connection closes first. A plain client's STOP needs
+ * no ack.
+ *
+ * <p>The broker may <b>revoke</b> a task delivery while it is held, when the task is cancelled:
+ * {@link #isRevoked()} turns true, the {@link #onRevoke} callbacks run, and from then on ack,
+ * complete, fail and release send nothing (the broker no longer holds the delivery and would
+ * refuse them). Stop working on a revoked task; its result is not wanted.
  */
 public final class Delivery {
 
+  private static final Logger log = Logging.logger(Delivery.class);
+
   private final Connection connection;
   private final Deliver deliver;
+  /** Guarded by {@code this}: revoked, settled (acked, completed, failed or released), callbacks. */
+  private boolean revoked;
+  private boolean settled;
+  private List<Runnable> onRevoke;
 
   Delivery(Connection connection, Deliver deliver) {
     this.connection = connection;
     this.deliver = deliver;
+    // Made on the event loop as the DELIVER is read, so a REVOKE read after it finds this.
+    connection.onRevoke(deliver.tag(), this::revoked);
   }
 
   public long tag() {
@@ -56,32 +77,117 @@ public final class Delivery {
     return deliver.payload();
   }
 
-  /** Done with the item: the broker forgets it. */
-  public void ack() {
-    connection.send(new Ack(deliver.tag()));
-  }
-
   /** How long the lease lasts without renewal, in ms (0 for STOP). */
   public long leaseMs() {
     return deliver.leaseMs();
   }
 
-  /** Done with a task that succeeded: the broker removes it and puts {@code result} on its done queue. */
-  public void complete(byte[] result) {
-    connection.send(new Complete(deliver.tag(), true, null, false, Payload.wrap(result)));
+  /** Whether the broker revoked this delivery (its task was cancelled): nothing more is sent for it. */
+  public synchronized boolean isRevoked() {
+    return revoked;
   }
 
   /**
-   * A task attempt failed with {@code error}. The broker retries it after a backoff unless it has
-   * used its attempts or {@code permanent} says retrying cannot help; then it goes to the dead
-   * letters and {@code result} to its done queue.
+   * Runs {@code action} once if the broker revokes this delivery, or at once (on this thread) if it
+   * has already. Revocations arrive on the connection's I/O thread, which runs the action: it must
+   * return quickly and never block. Not called once the delivery is acked, completed, failed or
+   * released.
    */
-  public void fail(String error, boolean permanent, byte[] result) {
-    connection.send(new Complete(deliver.tag(), false, error, permanent, Payload.wrap(result)));
+  public void onRevoke(Runnable action) {
+    if (action == null) {
+      throw new IllegalArgumentException("action must not be null");
+    }
+    synchronized (this) {
+      if (!revoked) {
+        if (onRevoke == null) {
+          onRevoke = new ArrayList<>(1);
+        }
+        onRevoke.add(action);
+        return;
+      }
+    }
+    action.run();
   }
 
-  /** Gives the item back unfinished: it goes to the front of its queue. */
+  /** Done with the item: the broker forgets it. Nothing is sent if the delivery was revoked. */
+  public void ack() {
+    if (settle()) {
+      connection.send(new Ack(deliver.tag()));
+    }
+  }
+
+  /**
+   * Done with a task that succeeded: the broker removes it and puts {@code result} on its done
+   * queue. Nothing is sent if the delivery was revoked.
+   */
+  public void complete(byte[] result) {
+    if (settle()) {
+      connection.send(new Complete(deliver.tag(), true, null, false, Payload.wrap(result)));
+    }
+  }
+
+  /**
+   * A task attempt failed with {@code error}. The broker retries it after its backoff unless it has
+   * used its attempts or {@code permanent} says retrying cannot help; then it goes to the dead
+   * letters and {@code result} to its done queue. Nothing is sent if the delivery was revoked.
+   */
+  public void fail(String error, boolean permanent, byte[] result) {
+    if (settle()) {
+      connection.send(new Complete(deliver.tag(), false, error, permanent, Payload.wrap(result)));
+    }
+  }
+
+  /**
+   * A task attempt failed with {@code error} and may be retried, no sooner than {@code retryAfter}
+   * from now (at most one day) instead of after the broker's backoff; unless it has used its
+   * attempts, then it goes to the dead letters and {@code result} to its done queue. Nothing is
+   * sent if the delivery was revoked.
+   */
+  public void fail(String error, Duration retryAfter, byte[] result) {
+    if (retryAfter == null || retryAfter.isNegative() || retryAfter.toMillis() > Complete.MAX_RETRY_MS) {
+      throw new IllegalArgumentException("retryAfter must be 0.." + Complete.MAX_RETRY_MS + " ms, got " + retryAfter);
+    }
+    if (settle()) {
+      connection.send(new Complete(deliver.tag(), false, error, false, retryAfter.toMillis(), Payload.wrap(result)));
+    }
+  }
+
+  /** Gives the item back unfinished: it goes to the front of its queue. Nothing is sent if the delivery was revoked. */
   public void release() {
-    connection.send(new Release(deliver.tag()));
+    if (settle()) {
+      connection.send(new Release(deliver.tag()));
+    }
+  }
+
+  /** Whether to send a settlement: not once revoked. Later settlements still go, as before. */
+  private boolean settle() {
+    synchronized (this) {
+      if (revoked) {
+        return false;
+      }
+      settled = true;
+    }
+    connection.settled(deliver.tag());
+    return true;
+  }
+
+  /** The connection read a REVOKE for this delivery: on its event loop. */
+  private void revoked() {
+    List<Runnable> actions;
+    synchronized (this) {
+      if (revoked || settled) {
+        return;
+      }
+      revoked = true;
+      actions = onRevoke == null ? List.of() : onRevoke;
+      onRevoke = null;
+    }
+    for (Runnable a : actions) {
+      try {
+        a.run();
+      } catch (RuntimeException e) {
+        log.warn("revoke callback for task {} failed", dev.workq.protocol.Printable.escape(deliver.id()), e);
+      }
+    }
   }
 }

@@ -2,7 +2,8 @@ package dev.workq.client;
 
 /**
  * Receives a consumer's deliveries. Called on the connection's I/O thread: hand work to your own
- * executor and return; never block here.
+ * executor and return; never block here. A task delivery can be revoked while you hold it (its task
+ * was cancelled): see {@link Delivery#onRevoke}.
  */
 public interface DeliveryListener {
 

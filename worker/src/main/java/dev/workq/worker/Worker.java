@@ -12,16 +12,17 @@ import dev.workq.protocol.ItemKind;
 import dev.workq.worker.internal.BrokerDialer;
 import dev.workq.worker.internal.HandlerRegistry;
 import dev.workq.worker.internal.LeaseKeeper;
+import dev.workq.worker.internal.RunningTasks;
 import dev.workq.worker.internal.TaskRunner;
+import dev.workq.worker.internal.WorkItem;
 import dev.workq.client.Subscription;
-import java.util.ArrayList;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * network. It connects as a worker, announces its handlers, takes up to {@code prefetch} tasks at a
  * time from its queue, runs them on {@code concurrency} threads, renews their leases while they
  * run and sends each result. When it takes a STOP sentinel it finishes every task it holds, sends
- * their results and returns 0. If the broker is not up yet at start, or goes away, it tries again
+ * their results, acks the STOP and returns 0. A task cancelled while it runs is stopped
+ * ({@link RunningTasks}) and nothing is sent for it. If the broker is not up yet at start, or goes away, it tries again
  * for up to the reconnect timeout ({@link BrokerDialer}); the tasks it held go back to the queue at
  * the broker.
  */
@@ -155,54 +157,58 @@ public final class Worker {
   /** One connection's life, from the subscription on. */
   private SessionEnd session(WorkqClient client) {
     CompletableFuture<Boolean> end = new CompletableFuture<>();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(options.concurrency(), options.concurrency(), 0, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(), new io.netty.util.concurrent.DefaultThreadFactory("workq-task"));
-    Set<Delivery> running = ConcurrentHashMap.newKeySet();
-    TaskRunner runner = new TaskRunner(registry, id);
+    // Cancels (interrupts, handlers' onCancel actions) and abandon timers: off the I/O thread.
+    ScheduledExecutorService cancels = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("workq-cancel", true));
     try (client; LeaseKeeper leases = new LeaseKeeper(client)) {
-      Subscription sub;
+      RunningTasks tasks = new RunningTasks(options.concurrency(), new TaskRunner(registry, id), leases,
+          options.cancelGrace(), cancels, (delay, action) -> cancels.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS),
+          completed::incrementAndGet, id);
       try {
-        sub = subscribe(client, pool, running, leases, runner, end);
-      } catch (RemoteException e) {
-        // The broker is there and says no (a consumer budget, a bad queue name): not a loss.
-        throw e;
-      } catch (WorkqException e) {
-        log.warn("worker {} lost the broker while subscribing: {}", id, Printable.escape(e.getMessage()));
-        return SessionEnd.LOST_SUBSCRIBING;
+        Subscription sub;
+        try {
+          sub = subscribe(client, tasks, end);
+        } catch (RemoteException e) {
+          // The broker is there and says no (a consumer budget, a bad queue name): not a loss.
+          throw e;
+        } catch (WorkqException e) {
+          log.warn("worker {} lost the broker while subscribing: {}", id, Printable.escape(e.getMessage()));
+          return SessionEnd.LOST_SUBSCRIBING;
+        }
+        log.info("worker {} taking tasks from '{}' (concurrency {}, prefetch {}, handlers {})", id, options.queue(),
+            options.concurrency(), options.prefetch(), registry.names());
+        stopCurrentSession = () -> {
+          log.info("worker {} stopping: handing back {} waiting tasks, finishing {} running within {} s", id,
+              tasks.waiting(), tasks.held() - tasks.waiting(), options.gracePeriod().toSeconds());
+          sub.cancel();
+          shutDown(tasks, true, null, end);
+        };
+        if (stopRequested) {
+          stopCurrentSession.run();
+        }
+        boolean stopped = end.join();
+        if (!stopped) {
+          // Results of these tasks could not be delivered any more: the broker hands them to others.
+          tasks.shutdownNow();
+          awaitIdle(tasks, Duration.ofSeconds(5));
+        }
+        return stopped ? SessionEnd.STOPPED : SessionEnd.LOST;
+      } finally {
+        stopCurrentSession = null;
+        tasks.shutdownNow();
       }
-      log.info("worker {} taking tasks from '{}' (concurrency {}, prefetch {}, handlers {})", id, options.queue(),
-          options.concurrency(), options.prefetch(), registry.names());
-      stopCurrentSession = () -> {
-        log.info("worker {} stopping: handing back {} waiting tasks, finishing {} running within {} s", id,
-            pool.getQueue().size(), pool.getActiveCount(), options.gracePeriod().toSeconds());
-        sub.cancel();
-        shutDown(pool, running, leases, true, end, null);
-      };
-      if (stopRequested) {
-        stopCurrentSession.run();
-      }
-      boolean stopped = end.join();
-      if (!stopped) {
-        // Results of these tasks could not be delivered any more: the broker hands them to others.
-        pool.shutdownNow();
-        awaitQuietly(pool, 5);
-      }
-      return stopped ? SessionEnd.STOPPED : SessionEnd.LOST;
     } finally {
-      stopCurrentSession = null;
-      pool.shutdownNow();
+      cancels.shutdownNow();
     }
   }
 
-  /** Subscribes to the queue; deliveries go to {@code pool}, a STOP or a loss completes {@code end}. */
-  private Subscription subscribe(WorkqClient client, ThreadPoolExecutor pool, Set<Delivery> running, LeaseKeeper leases,
-      TaskRunner runner, CompletableFuture<Boolean> end) {
+  /** Subscribes to the queue; tasks go to {@code tasks}, a STOP or a loss completes {@code end}. */
+  private Subscription subscribe(WorkqClient client, RunningTasks tasks, CompletableFuture<Boolean> end) {
     return client.consume(options.queue(), options.prefetch(), new DeliveryListener() {
       @Override
       public void onDelivery(Delivery d) {
         if (d.isStop()) {
-          log.info("worker {} took STOP: finishing {} held tasks", id, pool.getQueue().size() + pool.getActiveCount());
-          shutDown(pool, running, leases, false, end, d);
+          log.info("worker {} took STOP: finishing {} held tasks", id, tasks.held());
+          shutDown(tasks, false, d, end);
           return;
         }
         if (d.kind() != ItemKind.TASK) {
@@ -212,21 +218,10 @@ public final class Worker {
           d.fail("not a task: a " + d.kind() + " item on a worker's queue", true, new byte[0]);
           return;
         }
-        leases.hold(d);
         try {
-          pool.execute(new TaskRun(d, () -> {
-            running.add(d);
-            try {
-              runner.run(d);
-              completed.incrementAndGet();
-            } finally {
-              running.remove(d);
-              leases.release(d);
-            }
-          }));
+          tasks.submit(WorkItem.of(d));
         } catch (RejectedExecutionException e) {
           // Stopping: the task goes back to the queue for another worker.
-          leases.release(d);
           d.release();
         }
       }
@@ -241,47 +236,27 @@ public final class Worker {
     });
   }
 
-  /** A queued task run that remembers its delivery, so a stop can hand it back unstarted. */
-  private record TaskRun(Delivery delivery, Runnable body) implements Runnable {
-    @Override
-    public void run() {
-      body.run();
-    }
-  }
-
   /**
    * Ends a session gracefully, on a thread of its own. After a STOP every task already held runs
    * (they were ahead of the sentinel); on {@link #stop()} the tasks not started go back to the
-   * broker at once. Either way, what is still running after the grace period is handed back too,
-   * and the connection closes after the last result is written.
+   * broker at once. Either way, what is still running after the grace period is handed back too
+   * (a cancelled handler abandoned after its cancel grace is not waited for). Then the STOP, if it
+   * was one, is acked: the broker holds it until then and gives it back to the queue if this
+   * worker goes away first. The connection closes after the last result and the ack are written.
    */
-  private void shutDown(ThreadPoolExecutor pool, Set<Delivery> running, LeaseKeeper leases, boolean handBackWaiting,
-      CompletableFuture<Boolean> end, Delivery stop) {
+  private void shutDown(RunningTasks tasks, boolean handBackWaiting, Delivery stop, CompletableFuture<Boolean> end) {
     Thread t = new Thread(() -> {
       if (handBackWaiting) {
-        List<Runnable> waiting = new ArrayList<>();
-        pool.getQueue().drainTo(waiting);
-        for (Runnable r : waiting) {
-          Delivery d = ((TaskRun) r).delivery();
-          leases.release(d);
-          d.release();
-        }
+        tasks.drainWaiting().forEach(WorkItem::release);
       }
-      pool.shutdown();
-      long deadline = System.nanoTime() + options.gracePeriod().toNanos();
-      while (!pool.isTerminated() && System.nanoTime() < deadline) {
-        awaitQuietly(pool, 1);
-      }
-      if (!pool.isTerminated()) {
-        log.warn("worker {}: {} tasks still running after the {} s grace period go back to the queue", id,
-            running.size(), options.gracePeriod().toSeconds());
-        for (Runnable r : pool.shutdownNow()) {
-          ((TaskRun) r).delivery().release();
-        }
-        running.forEach(Delivery::release);
+      tasks.shutdown();
+      if (!awaitIdle(tasks, options.gracePeriod())) {
+        List<WorkItem> left = tasks.shutdownNow();
+        log.warn("worker {}: {} tasks still running after the {} s grace period go back to the queue", id, left.size(),
+            options.gracePeriod().toSeconds());
+        left.forEach(WorkItem::release);
       }
       if (stop != null) {
-        // The broker holds the STOP until it is acked: acted on now, so it is not handed to the next worker.
         stop.ack();
       }
       end.complete(true);
@@ -290,12 +265,12 @@ public final class Worker {
     t.start();
   }
 
-  private static boolean awaitQuietly(ThreadPoolExecutor pool, long seconds) {
+  private static boolean awaitIdle(RunningTasks tasks, Duration timeout) {
     try {
-      return pool.awaitTermination(seconds, TimeUnit.SECONDS);
+      return tasks.awaitIdle(timeout);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return true;
+      return false;
     }
   }
 }

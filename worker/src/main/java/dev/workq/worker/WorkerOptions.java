@@ -18,6 +18,8 @@ public final class WorkerOptions {
   public static final Duration DEFAULT_RECONNECT_TIMEOUT = Duration.ofSeconds(60);
   /** Default time running tasks get to finish on a stop (SIGTERM): 30 s. */
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(30);
+  /** Default time a cancelled task's handler gets to stop before the worker abandons it: 10 s. */
+  public static final Duration DEFAULT_CANCEL_GRACE = Duration.ofSeconds(10);
 
   private final ClientOptions client;
   private final String queue;
@@ -27,6 +29,7 @@ public final class WorkerOptions {
   private final boolean allowExec;
   private final Duration reconnectTimeout;
   private final Duration gracePeriod;
+  private final Duration cancelGrace;
 
   private WorkerOptions(Builder b) {
     this.client = b.client;
@@ -37,6 +40,7 @@ public final class WorkerOptions {
     this.allowExec = b.allowExec;
     this.reconnectTimeout = b.reconnectTimeout;
     this.gracePeriod = b.gracePeriod;
+    this.cancelGrace = b.cancelGrace;
   }
 
   public static Builder builder() {
@@ -83,6 +87,17 @@ public final class WorkerOptions {
     return gracePeriod;
   }
 
+  /**
+   * How long the handler of a cancelled task may keep running before the worker abandons it;
+   * default 10 s. A cancelled task's handler sees {@code TaskContext.cancelled()} and its thread is
+   * interrupted; one that still runs after this grace is left running on its thread, but the
+   * worker stops waiting for it (a stop does not wait for it either) and runs its next task in its
+   * place. Nothing is sent for a cancelled task.
+   */
+  public Duration cancelGrace() {
+    return cancelGrace;
+  }
+
   /** Builds {@link WorkerOptions}; every setter checks its argument. */
   public static final class Builder {
     private ClientOptions client = ClientOptions.builder().build();
@@ -93,8 +108,16 @@ public final class WorkerOptions {
     private boolean allowExec;
     private Duration reconnectTimeout = DEFAULT_RECONNECT_TIMEOUT;
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+    private Duration cancelGrace = DEFAULT_CANCEL_GRACE;
 
     private Builder() {}
+
+    /** See {@link WorkerOptions#cancelGrace()}. */
+    public Builder cancelGrace(Duration grace) {
+      Checks.notNegative("cancelGrace", grace);
+      this.cancelGrace = grace;
+      return this;
+    }
 
     public Builder gracePeriod(Duration grace) {
       Checks.notNegative("gracePeriod", grace);

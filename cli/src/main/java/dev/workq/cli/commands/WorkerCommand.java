@@ -48,6 +48,11 @@ public final class WorkerCommand implements Callable<Integer> {
       description = "On SIGTERM or STOP, how long running tasks get to finish before they are handed back (default: ${DEFAULT-VALUE}).")
   long gracePeriodSeconds;
 
+  @Option(names = "--cancel-grace", paramLabel = "SECONDS", defaultValue = "10",
+      description = "How long the handler of a cancelled task may keep running before the worker abandons it and gives its slot "
+          + "to the next task (default: ${DEFAULT-VALUE}).")
+  long cancelGraceSeconds;
+
   @Option(names = "--reconnect-timeout", paramLabel = "SECONDS", defaultValue = "60",
       description = "How long to wait for the broker, at start or after losing it, before exiting with 3 (default: ${DEFAULT-VALUE}).")
   long reconnectTimeoutSeconds;
@@ -59,7 +64,8 @@ public final class WorkerCommand implements Callable<Integer> {
     try {
       WorkerOptions.Builder b = WorkerOptions.builder().client(broker.options().build()).queue(queue)
           .handlerJars(handlers).allowExec(allowExec).reconnectTimeout(java.time.Duration.ofSeconds(reconnectTimeoutSeconds))
-          .gracePeriod(java.time.Duration.ofSeconds(gracePeriodSeconds));
+          .gracePeriod(java.time.Duration.ofSeconds(gracePeriodSeconds))
+          .cancelGrace(java.time.Duration.ofSeconds(cancelGraceSeconds));
       if (concurrency != null) {
         b.concurrency(concurrency);
       }

@@ -86,7 +86,10 @@ class QueueCloseProcessTest {
       started.add(workers.start(broker.address(), "--concurrency", "2", "--prefetch", "4"));
     }
     try (WorkqClient client = WorkqClient.connect(ClientOptions.builder().address(broker.address()).build())) {
-      await().atMost(Duration.ofSeconds(90)).until(() -> client.stats().workers().size() == 3);
+      // Consuming, not only connected: a worker is listed from its HELLO, before its CONSUME, and
+      // the close counts the queue's consumers.
+      await().atMost(Duration.ofSeconds(90)).until(() -> client.stats().queues().stream()
+          .anyMatch(q -> q.name().equals("tasks") && q.consumers() == 3));
       List<CompletableFuture<TaskResult>> results = new ArrayList<>();
       for (int i = 0; i < 24; i++) {
         results.add(client.tasks().submit("tasks", "sleep", Map.of("ms", 250)));

@@ -9,6 +9,7 @@ import dev.workq.protocol.Deliver;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Message;
 import dev.workq.protocol.Release;
+import dev.workq.protocol.Revoke;
 import dev.workq.protocol.Welcome;
 import dev.workq.protocol.transport.WriteQueue;
 import io.netty.buffer.Unpooled;
@@ -28,9 +29,9 @@ import org.slf4j.Logger;
 /**
  * One connection to the broker: it dials and assembles the pipeline (TLS, framing, codec, authkey,
  * handshake, dispatch; the handshake handler installs the heartbeat), then matches requests to
- * answers by correlation id and routes pushed deliveries to their consumer. Outbound messages from
- * any thread go through a {@link WriteQueue}; inbound ones are handled on the connection's event
- * loop.
+ * answers by correlation id, routes pushed deliveries to their consumer and a REVOKE to the
+ * delivery it takes back. Outbound messages from any thread go through a {@link WriteQueue};
+ * inbound ones are handled on the connection's event loop.
  */
 public final class Connection {
 
@@ -45,6 +46,8 @@ public final class Connection {
   /** The handlers a worker's consumers offer, sent with each CONSUME; null for a plain client. */
   private final List<String> consumeHandlers;
   private final Map<Long, DeliverySink> pendingSinks = new ConcurrentHashMap<>();
+  /** What to do if the broker revokes a delivery this connection holds, by tag (see {@link #onRevoke}). */
+  private final Map<Long, Runnable> revocable = new ConcurrentHashMap<>();
   private final CompletableFuture<Welcome> welcome = new CompletableFuture<>();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
   private volatile String closeReason;
@@ -121,6 +124,22 @@ public final class Connection {
     }, timeoutMs).whenComplete((m, e) -> pendingSinks.remove(sent[0]));
   }
 
+  /**
+   * Runs {@code action} on the event loop if the broker revokes delivery {@code tag} (a REVOKE: its
+   * task was cancelled), once, unless {@link #settled} comes first or the connection closes. Held
+   * deliveries are bounded by the consumers' prefetch, so this map is too.
+   */
+  public void onRevoke(long tag, Runnable action) {
+    if (closeReason == null) {
+      revocable.put(tag, action);
+    }
+  }
+
+  /** Delivery {@code tag} was acked, completed or released: a REVOKE for it no longer applies. */
+  public void settled(long tag) {
+    revocable.remove(tag);
+  }
+
   public void removeConsumer(long consumer) {
     consumers.remove(consumer);
   }
@@ -179,6 +198,8 @@ public final class Connection {
       received(d);
     } else if (m instanceof ErrorReply e) {
       received(e);
+    } else if (m instanceof Revoke r) {
+      received(r);
     } else {
       if (m instanceof dev.workq.protocol.ConsumeOk ok) {
         DeliverySink sink = pendingSinks.remove(ok.corr());
@@ -214,6 +235,20 @@ public final class Connection {
     if ((f == null || !f.complete(d)) && d.kind() != dev.workq.protocol.ItemKind.STOP) {
       // The fetch timed out here before the item arrived: give it back.
       send(new Release(d.tag()));
+    }
+  }
+
+  /** The broker took back a delivery whose task was cancelled; one not held (already settled) is ignored. */
+  private void received(Revoke r) {
+    Runnable action = revocable.remove(r.tag());
+    if (action == null) {
+      log.debug("REVOKE for delivery {} (task {}), which this connection no longer holds", r.tag(), Printable.escape(r.id()));
+      return;
+    }
+    try {
+      action.run();
+    } catch (RuntimeException e) {
+      log.warn("revoke callback for task {} failed", Printable.escape(r.id()), e);
     }
   }
 
@@ -266,6 +301,8 @@ public final class Connection {
       }
     }
     consumers.clear();
+    // The broker gives every held delivery back on close: nothing is left to revoke.
+    revocable.clear();
     closed.complete(null);
   }
 

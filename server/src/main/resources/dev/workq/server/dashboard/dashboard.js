@@ -49,7 +49,12 @@ async function api(path, options) {
     throw new Error('needs the admin token');
   }
   if (!response.ok) {
-    throw new Error(path + ': HTTP ' + response.status);
+    // The broker's own one-line error ("UNKNOWN_QUEUE: no queue named 'x'") says more than a status.
+    const body = await response.json().catch(() => null);
+    const error = new Error(body && body.error ? body.error : path + ': HTTP ' + response.status);
+    error.status = response.status;
+    error.body = body;
+    throw error;
   }
   return response.json();
 }
@@ -112,10 +117,24 @@ function renderQueues(queues) {
     row.insertCell().appendChild(spark(h.depth, '#3367d6'));
     row.insertCell().appendChild(spark(h.rate, '#1e8e3e'));
     const action = row.insertCell();
+    const path = '/api/queues/' + encodeURIComponent(q.name);
     const button = document.createElement('button');
     button.textContent = q.paused ? 'Resume' : 'Pause';
-    button.onclick = () => act('/api/queues/' + encodeURIComponent(q.name) + (q.paused ? '/resume' : '/pause'));
+    button.onclick = () => act(path + (q.paused ? '/resume' : '/pause'));
     action.appendChild(button);
+    action.appendChild(queueButton('Peek', 'peek', () => showPeek(q.name)));
+    action.appendChild(queueButton('Purge', 'purge', () => {
+      if (confirm('Remove every ready and delayed item (and pending STOP) from ' + q.name + '? Running tasks finish.')) {
+        act(path + '/purge', r => 'purged ' + q.name + ': ' + r.ready + ' ready, ' + r.delayed + ' delayed, ' + r.stops + ' STOPs');
+      }
+    }));
+    if (!q.closed) {
+      action.appendChild(queueButton('Close', 'close', () => {
+        if (confirm('Close ' + q.name + '? It takes no new tasks; its workers get a STOP once its tasks are done.')) {
+          act(path + '/close', r => 'closed ' + q.name + ': ' + r.unfinished + ' tasks unfinished, ' + r.workers + ' workers to stop');
+        }
+      }));
+    }
   }
   if (queues.length === 0) {
     cell(body.insertRow(), 'no queues yet', 'empty');
@@ -130,6 +149,115 @@ function renderQueues(queues) {
     select.value = names.includes(chosen) ? chosen : (withDead ? withDead.name : (names[0] || ''));
   }
 }
+
+function queueButton(label, cls, onclick) {
+  const b = document.createElement('button');
+  b.textContent = label;
+  b.className = cls;
+  b.onclick = onclick;
+  return b;
+}
+
+let peeked = null;            // the queue whose next items are shown, or null
+
+async function showPeek(queue) {
+  peeked = queue;
+  try {
+    await renderPeek();
+  } catch (e) {
+    showError(e);
+  }
+}
+
+function time(ms) {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+}
+
+async function renderPeek() {
+  const section = document.getElementById('peek-section');
+  if (!peeked) { section.hidden = true; return; }
+  let reply;
+  try {
+    reply = await api('/api/queues/' + encodeURIComponent(peeked) + '/peek?limit=20');
+  } catch (e) {
+    // The queue was deleted since: stop showing it rather than repeat the error every second.
+    if (e.status === 404) { peeked = null; section.hidden = true; }
+    throw e;
+  }
+  section.hidden = false;
+  document.getElementById('peek-queue').textContent = reply.queue;
+  document.getElementById('peek-summary').textContent = reply.ready + ' ready, ' + reply.delayed + ' delayed';
+  const body = document.querySelector('#peek tbody');
+  body.innerHTML = '';
+  for (const item of reply.items) {
+    const row = body.insertRow();
+    row.dataset.id = item.id;
+    cell(row, item.id); cell(row, item.kind); cell(row, item.handler); cell(row, item.priority, 'n');
+    cell(row, item.state); cell(row, item.attempts, 'n'); cell(row, time(item.notBefore)); cell(row, item.bytes, 'n');
+    cell(row, item.preview, 'payload').title = item.preview;
+  }
+  if (reply.items.length === 0) {
+    cell(body.insertRow(), reply.queue + ' is empty', 'empty');
+  }
+}
+
+// The task looked up by id, redrawn with the rest so its state follows (running, then done).
+let shownTask = null;
+
+const TASK_FIELDS = [['state', 'state'], ['queue', 'queue'], ['handler', 'handler'], ['priority', 'priority'],
+  ['attempts', 'attempts'], ['maxAttempts', 'max attempts'], ['worker', 'worker'], ['since', 'since'],
+  ['notBefore', 'ready at'], ['error', 'last error'], ['key', 'key']];
+
+async function renderTask() {
+  const table = document.getElementById('task');
+  const cancel = document.getElementById('task-cancel');
+  if (!shownTask) { table.hidden = true; cancel.hidden = true; return; }
+  let task;
+  try {
+    task = await api('/api/tasks/' + encodeURIComponent(shownTask));
+  } catch (e) {
+    if (e.status !== 404 || !e.body) throw e;
+    task = e.body;
+  }
+  const body = table.querySelector('tbody');
+  body.innerHTML = '';
+  const add = (label, value, cls) => {
+    const row = body.insertRow();
+    cell(row, label);
+    const td = cell(row, value, cls);
+    td.dataset.field = label;
+    return td;
+  };
+  add('id', task.id);
+  for (const [field, label] of TASK_FIELDS) {
+    const value = field === 'since' || field === 'notBefore' ? time(task[field]) : task[field];
+    if (value !== null && value !== undefined) add(label, value, field === 'error' ? 'error' : null);
+  }
+  if (task.result) add('result', JSON.stringify(task.result), 'payload').title = JSON.stringify(task.result);
+  if (task.state === 'NOT_FOUND') add('', task.error, 'empty');
+  table.hidden = false;
+  cancel.hidden = ['DONE', 'DEAD', 'CANCELLED', 'NOT_FOUND'].includes(task.state);
+}
+
+document.getElementById('task-lookup').addEventListener('submit', async event => {
+  event.preventDefault();
+  const id = document.getElementById('task-id').value.trim();
+  if (!id) return;
+  shownTask = id;
+  try {
+    await renderTask();
+  } catch (e) {
+    showError(e);
+  }
+});
+document.getElementById('task-cancel').onclick = () => {
+  const id = shownTask;
+  if (id && confirm('Cancel task ' + id + '? A running task is stopped on its worker.')) {
+    act('/api/tasks/' + encodeURIComponent(id) + '/cancel', r => r.cancelled ? 'cancelled ' + r.id + ' (was ' + r.was + ')'
+        : r.id + ' had already finished (' + r.was + ')');
+  }
+};
+document.getElementById('peek-close').onclick = () => { peeked = null; renderPeek(); };
 
 function renderWorkers(workers) {
   const body = document.querySelector('#workers tbody');
@@ -172,10 +300,14 @@ async function renderDead() {
   }
 }
 
-async function act(path) {
+// What the last action did ("purged tasks: 3 ready, ..."), shown until the next one.
+let notice = null;
+
+async function act(path, describe) {
   try {
-    await api(path, {method: 'POST', body: '{}'});
+    const reply = await api(path, {method: 'POST', body: '{}'});
     actionError = null;
+    notice = describe ? describe(reply) : null;
   } catch (e) {
     // Kept on screen through the redraws until an action succeeds or another token is given.
     actionError = e;
@@ -187,7 +319,7 @@ async function act(path) {
 
 function showError(e) {
   const status = document.getElementById('status');
-  status.textContent = e ? 'error: ' + e.message : '';
+  status.textContent = e ? 'error: ' + e.message : (notice || '');
   status.className = e ? 'status error' : 'status';
 }
 
@@ -198,6 +330,8 @@ async function refresh() {
     renderQueues(queues);
     renderWorkers(workers);
     await renderDead();
+    await renderPeek();
+    await renderTask();
     showError(actionError);
   } catch (e) {
     showError(e);

@@ -175,7 +175,7 @@ class DashboardBrowserTest {
     }
   }
 
-  private static void enterToken(WebDriver browser, String token) {
+  static void enterToken(WebDriver browser, String token) {
     await().atMost(Duration.ofSeconds(20)).until(() -> browser.findElement(By.id("login")).isDisplayed());
     browser.findElement(By.id("token")).sendKeys(token);
     browser.findElement(By.cssSelector("#login button[type=submit]")).click();
@@ -200,7 +200,7 @@ class DashboardBrowserTest {
     }
   }
 
-  private static WebDriver chrome(Path profile, String... extra) {
+  static WebDriver chrome(Path profile, String... extra) {
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM.toFile());
     // The flags this machine's closed network needs, plus a throwaway profile.

@@ -8,7 +8,9 @@ package dev.workq.worker.api;
  * <p>Input and output are plain Java types mapped from and to JSON by Jackson: a record, a
  * {@code Map}, a {@code JsonNode}; or {@link JsonBytes} to take or return the JSON bytes as they are,
  * without mapping them. A handler that throws produces a result with {@code ok=false}
- * and the exception's class and message; the worker goes on with the next task. Handlers run on
+ * and the exception's class and message; the worker goes on with the next task. The task is
+ * retried (within its attempts and {@link #retryPolicy()}) unless the handler threw a
+ * {@link PermanentFailure}. A cancelled task is told through {@link TaskContext#cancelled()}. Handlers run on
  * several threads at once (the worker's concurrency) and must be thread-safe.
  *
  * @param <I> the input type the task's JSON payload is mapped to
@@ -24,4 +26,12 @@ public interface TaskHandler<I, O> {
 
   /** Runs one task. */
   O handle(I input, TaskContext context) throws Exception;
+
+  /**
+   * How this handler's failed tasks are retried; default {@link RetryPolicy#BROKER}: the task's
+   * attempts and the broker's backoff.
+   */
+  default RetryPolicy retryPolicy() {
+    return RetryPolicy.BROKER;
+  }
 }

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * {@code exec}: runs {@code {"argv": [...], "timeoutMs": N}} and returns its exit code, stdout and
  * stderr. This is remote command execution, so a worker offers it only when started with
  * {@code --allow-exec}. Output is capped at {@link #MAX_OUTPUT} bytes per stream. A command that
- * runs over its limit (or whose task is interrupted) is killed with everything it started, not
- * only the process itself: see {@link ProcessTree}.
+ * runs over its limit, or whose task is cancelled (the worker interrupts the handler's thread),
+ * is killed at once with everything it started, not only the process itself: see
+ * {@link ProcessTree}.
  */
 public final class ExecHandler implements TaskHandler<ExecHandler.Input, ExecHandler.Output> {
 

@@ -3,7 +3,10 @@ package dev.workq.worker.handlers;
 import dev.workq.worker.api.TaskContext;
 import dev.workq.worker.api.TaskHandler;
 
-/** {@code sleep}: {@code {"ms": N}} returns {@code {"slept": N}} after N milliseconds (at most one hour). */
+/**
+ * {@code sleep}: {@code {"ms": N}} returns {@code {"slept": N}} after N milliseconds (at most one
+ * hour). A cancelled task stops sleeping at once: the worker interrupts the handler's thread.
+ */
 public final class SleepHandler implements TaskHandler<SleepHandler.Input, SleepHandler.Output> {
 
   /** The longest sleep accepted: one hour. */

@@ -81,6 +81,13 @@ public final class HandlerRegistry {
     return new HandlerRegistry(found, exec);
   }
 
+  /** Exactly {@code handlers}, for tests that run handlers of their own. */
+  static HandlerRegistry of(List<TaskHandler<?, ?>> handlers) {
+    Map<String, TaskHandler<?, ?>> found = new TreeMap<>();
+    handlers.forEach(h -> found.put(checkName(h), h));
+    return new HandlerRegistry(found, false);
+  }
+
   /**
    * {@code h}'s name, if it follows the queue-name rules ({@link Validate#name}), the rule the
    * broker applies to HELLO and CONSUME: failing here names the handler's class, where the broker

@@ -2,15 +2,17 @@ package dev.workq.worker.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.workq.client.Delivery;
 import dev.workq.client.TaskResult;
 import dev.workq.protocol.Json;
 import dev.workq.protocol.Payload;
 import dev.workq.protocol.outcome.TaskOutcome;
 import dev.workq.worker.api.JsonBytes;
+import dev.workq.worker.api.PermanentFailure;
+import dev.workq.worker.api.RetryPolicy;
 import dev.workq.worker.api.TaskContext;
 import dev.workq.worker.api.TaskHandler;
 import java.io.IOException;
+import java.time.Duration;
 
 /**
  * Runs one task delivery: finds its handler, maps the payload to the handler's input type, calls
@@ -29,37 +31,60 @@ public final class TaskRunner {
     this.worker = worker;
   }
 
-  /** Runs {@code delivery}'s task and sends its result record. */
-  public void run(Delivery delivery) {
+  /**
+   * Runs {@code delivery}'s task and sends its result record: a failure as permanent when retrying
+   * cannot help (a payload that does not fit, a {@link PermanentFailure}, the handler's attempts
+   * used up), else with the handler's backoff. Nothing is sent for a task cancelled while it ran.
+   *
+   * @return whether a result was sent
+   */
+  public boolean run(WorkItem delivery, CancelSignal cancel) {
     Outcome outcome = execute(new Task(delivery.id(), delivery.queue(), delivery.handler(), delivery.attempts(),
-        delivery.payload().bytes()));
+        delivery.payload()), cancel);
+    if (cancel.isCancelled() || delivery.isRevoked()) {
+      return false;
+    }
     TaskOutcome result = outcome.result().outcome();
     byte[] bytes = result.encode().bytes();
     if (result.ok()) {
       delivery.complete(bytes);
-    } else {
+    } else if (outcome.permanent() || outcome.retryAfter() == null) {
       delivery.fail(result.error(), outcome.permanent(), bytes);
+    } else {
+      delivery.fail(result.error(), outcome.retryAfter(), bytes);
     }
+    return true;
   }
 
   /** The fields of a task a handler run needs. */
   public record Task(String id, String queue, String handler, int attempts, byte[] payload) {}
 
   /**
-   * A task's result record, and whether its failure is permanent: a payload that does not fit
-   * its handler fails the same way on every attempt, so retrying it only delays the dead letter.
+   * A task's result record; whether its failure is permanent (a payload that does not fit its
+   * handler fails the same way on every attempt, so retrying it only delays the dead letter; a
+   * {@link PermanentFailure} says so; the handler's {@link RetryPolicy} may have run out); and the
+   * handler's backoff before the next attempt, or null for the broker's.
    */
-  public record Outcome(TaskResult result, boolean permanent) {}
+  public record Outcome(TaskResult result, boolean permanent, Duration retryAfter) {}
 
-  /** Runs one task and returns its outcome; never throws. */
+  /** Runs one task that cannot be cancelled and returns its outcome; never throws. */
   public Outcome execute(Task task) {
+    return execute(task, CancelSignal.none());
+  }
+
+  /** Runs one task and returns its outcome; never throws. {@code cancel} is what its context reports. */
+  public Outcome execute(Task task, CancelSignal cancel) {
     long start = System.nanoTime();
     Payload value = null;
     Throwable failure = null;
+    RetryPolicy policy = RetryPolicy.BROKER;
     try {
+      TaskHandler<Object, Object> handler = handler(task);
+      RetryPolicy declared = handler.retryPolicy();
+      policy = declared == null ? RetryPolicy.BROKER : declared;
       // Straight to bytes: the value travels as the JSON written here, to the submitter. A handler
       // that returns JsonBytes has written it already.
-      Object returned = invoke(task);
+      Object returned = invoke(handler, task, cancel);
       value = returned instanceof JsonBytes raw ? Payload.wrap(raw.bytes()) : Payload.wrap(MAPPER.writeValueAsBytes(returned));
     } catch (Throwable t) {
       failure = t;
@@ -69,12 +94,29 @@ public final class TaskRunner {
     TaskOutcome result = failure == null
         ? TaskOutcome.success(task.id(), value, worker, task.attempts(), elapsedMs)
         : TaskOutcome.failure(task.id(), error, worker, task.attempts(), elapsedMs);
-    return new Outcome(TaskResult.of(result), failure instanceof BadPayloadException);
+    if (failure == null) {
+      return new Outcome(TaskResult.of(result), false, null);
+    }
+    boolean permanent = failure instanceof BadPayloadException || isPermanent(failure) || policy.exhausted(task.attempts());
+    return new Outcome(TaskResult.of(result), permanent, permanent ? null : policy.backoff(task.attempts()));
+  }
+
+  /** Whether {@code t} or one of its causes is a {@link PermanentFailure}. */
+  private static boolean isPermanent(Throwable t) {
+    for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
+      if (t instanceof PermanentFailure) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @SuppressWarnings("unchecked")
-  private Object invoke(Task task) throws Exception {
-    TaskHandler<Object, Object> handler = (TaskHandler<Object, Object>) registry.get(task.handler());
+  private TaskHandler<Object, Object> handler(Task task) throws Exception {
+    return (TaskHandler<Object, Object>) registry.get(task.handler());
+  }
+
+  private Object invoke(TaskHandler<Object, Object> handler, Task task, CancelSignal cancel) throws Exception {
     Object input;
     try {
       input = (Class<?>) handler.inputType() == JsonBytes.class ? JsonBytes.of(task.payload()) : MAPPER.readValue(task.payload(), handler.inputType());
@@ -86,7 +128,14 @@ public final class TaskRunner {
       throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input "
           + handler.inputType().getSimpleName() + "): " + firstLine(detail), e);
     }
-    return handler.handle(input, new Context(task));
+    if (!cancel.start()) {
+      throw new InterruptedException("cancelled before it started");
+    }
+    try {
+      return handler.handle(input, new Context(task, cancel));
+    } finally {
+      cancel.finished();
+    }
   }
 
   private static String describe(Throwable t) {
@@ -104,9 +153,21 @@ public final class TaskRunner {
 
   private final class Context implements TaskContext {
     private final Task task;
+    private final CancelSignal cancel;
 
-    Context(Task task) {
+    Context(Task task, CancelSignal cancel) {
       this.task = task;
+      this.cancel = cancel;
+    }
+
+    @Override
+    public boolean cancelled() {
+      return cancel.isCancelled();
+    }
+
+    @Override
+    public void onCancel(Runnable action) {
+      cancel.onCancel(action);
     }
 
     @Override

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.workq.worker.internal.CancelSignal;
+import dev.workq.worker.internal.HandlerRegistry;
+import dev.workq.worker.internal.TaskRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +89,29 @@ class ExecHandlerTest {
     // descendant the JVM can see, but still in the command's session.
     assumeTrue(ProcessTree.ownSessions(), "needs setsid and /proc");
     runUntilKilled("(sleep " + nonce + " &); sleep " + nonce, 2);
+    assertAllGone();
+  }
+
+  @Test
+  void aCancelledCommandIsKilledAtOnceWithItsChildren() throws Exception {
+    TaskRunner runner = new TaskRunner(HandlerRegistry.load(List.of(), true), "w:1");
+    CancelSignal cancel = new CancelSignal();
+    byte[] payload = ("{\"argv\":[\"sh\",\"-c\",\"sleep " + nonce + " & sleep " + nonce + " & wait\"],\"timeoutMs\":60000}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    CompletableFuture<TaskRunner.Outcome> task = CompletableFuture.supplyAsync(
+        () -> runner.execute(new TaskRunner.Task("t1", "tasks", "exec", 1, payload), cancel));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (found.size() < 2 && System.nanoTime() < deadline) {
+      sleeps().stream().filter(h -> !found.contains(h)).forEach(found::add);
+      Thread.sleep(20);
+    }
+    assertEquals(2, found.size(), "the command's sleeps, seen while it ran: " + found);
+    long start = System.nanoTime();
+    assertTrue(cancel.cancel());
+    TaskRunner.Outcome outcome = task.get(10, TimeUnit.SECONDS);
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(tookMs < 3000, "the handler returned " + tookMs + " ms after its cancel");
+    assertTrue(!outcome.result().ok(), "a cancelled command has no result to give");
     assertAllGone();
   }
 

@@ -1,32 +1,16 @@
 package dev.workq.server.internal.core;
 
-import dev.workq.protocol.Ack;
-import dev.workq.protocol.Cancel;
-import dev.workq.protocol.Complete;
-import dev.workq.protocol.Consume;
 import dev.workq.protocol.DeadLetters;
 import dev.workq.protocol.DeadLettersReply;
 import dev.workq.protocol.DeleteQueue;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
-import dev.workq.protocol.Fetch;
 import dev.workq.protocol.Hello;
 import dev.workq.protocol.Message;
 import dev.workq.protocol.ProtocolVersion;
-import dev.workq.protocol.Put;
-import dev.workq.protocol.QueueClose;
-import dev.workq.protocol.QueueJoin;
-import dev.workq.protocol.QueuePeek;
-import dev.workq.protocol.QueuePurge;
-import dev.workq.protocol.Release;
-import dev.workq.protocol.Renew;
 import dev.workq.protocol.Request;
 import dev.workq.protocol.Role;
 import dev.workq.protocol.StatsReply;
-import dev.workq.protocol.StatsRequest;
-import dev.workq.protocol.TaskCancel;
-import dev.workq.protocol.TaskStatus;
-import dev.workq.protocol.TaskWait;
 import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.journal.JournalOptions;
 import java.io.IOException;
@@ -47,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * requests in with {@link #submit} and the core answers through each session's connection.
  * Nothing here blocks: a fetch that waits, a lease and a retry backoff are timers.
  *
- * <p>This class is the façade: the thread, the entry points, and which part handles which
- * request. The parts own the concerns: {@link Queues}, {@link Intake} (puts, results),
+ * <p>This class is the façade: the thread and the entry points; {@link CoreParts} wires the
+ * parts and routes each request to the one that handles it. The parts own the concerns: {@link Queues}, {@link Intake} (puts, results),
  * {@link Dispatcher} (who gets what), {@link Leases}, {@link Outcomes} (ack, complete, release),
  * {@link Failures} (retries, dead letters), {@link Sessions}, {@link QueueOps} (purge, peek, close,
  * join, delete), {@link Snapshotter} (compaction), {@link StatsView}, and for tasks by id
@@ -66,8 +50,6 @@ public final class BrokerCore implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BrokerCore.class);
   /** How often leases, retry backoffs and compaction are checked. */
   static final long TICK_MS = 25;
-  /** Bits of a tag below the epoch: a trillion deliveries per broker run. */
-  private static final int TAG_EPOCH_SHIFT = 40;
 
   /** Who the broker's own requests ({@link #request}) come from, in logs and stats. */
   private static final Hello INTERNAL_HELLO = new Hello(ProtocolVersion.CURRENT, Role.CLIENT, "broker-internal", "", 0, List.of());
@@ -75,60 +57,16 @@ public final class BrokerCore implements AutoCloseable {
   private final CoreThread thread;
   private final FatalGuard guard;
   private final AtomicLong internalRequests = new AtomicLong();
-  private final Persistence persistence;
-  private final InboundBudget inbound;
-  private final Budgets budgets;
+  private final CoreParts parts;
   private final long epoch;
-  private final Queues queues;
-  private final Dispatcher dispatcher;
-  private final Intake intake;
-  private final Failures failures;
-  private final Leases leases;
-  private final Outcomes outcomes;
-  private final Sessions sessions;
-  private final StatsView statsView;
-  private final QueueOps queueOps;
-  private final TaskIndex tasks;
-  private final Waits waits;
-  private final TaskRequests taskRequests;
-  private final CoreClock clock;
-  /** {@link Snapshotter#capture}, made once rather than per tick. */
-  private final Supplier<Snapshotter.LiveState> capture;
 
   private BrokerCore(CoreConfig config, Persistence persistence, Recovered recovered, RoundTrips roundTrips,
       CoreThread thread, CoreClock clock, FatalGuard guard, Random jitter) {
     this.thread = thread;
     this.guard = guard;
-    this.persistence = persistence;
-    this.inbound = new InboundBudget(config.maxPendingBytes());
-    this.budgets = new Budgets(config);
     this.epoch = recovered.epoch() + 1;
-    RetryHeap retries = new RetryHeap();
-    LeaseHeap leaseHeap = new LeaseHeap();
-    this.queues = new Queues(budgets, persistence, retries);
-    this.dispatcher = new Dispatcher(epoch << TAG_EPOCH_SHIFT, queues, leaseHeap, budgets, persistence, clock, thread);
-    this.clock = clock;
-    this.tasks = new TaskIndex(config, queues, persistence, clock);
-    this.waits = new Waits(config.maxWaitsPerConnection());
-    this.intake = new Intake(recovered.maxSeq() + 1, Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16), config,
-        queues, dispatcher, budgets, persistence, thread, retries, tasks, clock);
-    this.failures = new Failures(config, queues, dispatcher, intake, retries, budgets, persistence, clock, jitter, tasks);
-    this.leases = new Leases(leaseHeap, dispatcher, failures, clock);
-    this.outcomes = new Outcomes(config, queues, dispatcher, leases, failures, intake, budgets, persistence, roundTrips, tasks,
-        clock);
-    this.sessions = new Sessions(queues, dispatcher, failures, budgets);
-    this.taskRequests = new TaskRequests(tasks, waits, queues, dispatcher, retries, budgets, persistence, intake, clock);
-    this.queueOps = new QueueOps(queues, dispatcher, sessions, retries, budgets, persistence, clock, thread, waits);
-    dispatcher.onDispatched(queueOps::settled);
-    sessions.onClose(queueOps::sessionClosed);
-    this.capture = new Snapshotter(epoch, queues, sessions, retries, intake, tasks.retained)::capture;
-    this.statsView = new StatsView(config, queues, sessions, outcomes, budgets, inbound, persistence);
-    for (Item item : recovered.items()) {
-      tasks.restore(item);
-    }
-    recovered.closedQueues().forEach(queues::restoreClosed);
-    persistence.appendQuietly(JournalRecords.epoch(epoch));
-    clock.scheduleAtFixedRate(this::tick, TICK_MS);
+    this.parts = new CoreParts(config, persistence, recovered, epoch, roundTrips, thread, clock, jitter);
+    clock.scheduleAtFixedRate(parts::tick, TICK_MS);
   }
 
   /**
@@ -215,7 +153,7 @@ public final class BrokerCore implements AutoCloseable {
 
   /** The broker-wide budget for bytes read from connections and waiting for this core. */
   public InboundBudget inboundBudget() {
-    return inbound;
+    return parts.inbound;
   }
 
   /**
@@ -237,7 +175,7 @@ public final class BrokerCore implements AutoCloseable {
 
   /** Registers a session that completed its handshake. */
   public void open(Session session) {
-    thread.execute(() -> sessions.open(session));
+    thread.execute(() -> parts.sessions.open(session));
   }
 
   /**
@@ -264,7 +202,7 @@ public final class BrokerCore implements AutoCloseable {
     long weight = Session.weight(message);
     try {
       if (!session.closed) {
-        handle(session, message);
+        parts.handle(session, message);
       }
     } catch (RuntimeException e) {
       log.error("failed to handle {} from {}", message.type(), session, e);
@@ -280,7 +218,7 @@ public final class BrokerCore implements AutoCloseable {
     thread.execute(() -> {
       session.writable = writable;
       if (writable) {
-        dispatcher.rearm(session);
+        parts.dispatcher.rearm(session);
       }
     });
   }
@@ -288,14 +226,13 @@ public final class BrokerCore implements AutoCloseable {
   /** The connection closed: everything it held goes back to the front of its queue; its waits end. */
   public void close(Session session) {
     thread.execute(() -> {
-      sessions.close(session);
-      taskRequests.closed(session);
+      parts.closed(session);
     });
   }
 
   /** A snapshot of the counters, computed on the core thread. */
   public CompletableFuture<StatsReply> stats() {
-    return ask(statsView::all);
+    return ask(parts.statsView::all);
   }
 
   /**
@@ -308,10 +245,10 @@ public final class BrokerCore implements AutoCloseable {
   public CompletableFuture<Message> request(Request request) {
     CompletableFuture<Message> answer = new CompletableFuture<>();
     Session caller = new Session("internal-" + internalRequests.incrementAndGet(),
-        new InternalConnection(request.corr(), answer), INTERNAL_HELLO, Integer.MAX_VALUE, 1, inbound);
+        new InternalConnection(request.corr(), answer), INTERNAL_HELLO, Integer.MAX_VALUE, 1, parts.inbound);
     thread.execute(() -> {
       try {
-        handle(caller, (Message) request);
+        parts.handle(caller, (Message) request);
       } catch (RuntimeException e) {
         log.error("failed to handle internal {}", ((Message) request).type(), e);
         answer.completeExceptionally(e);
@@ -322,12 +259,12 @@ public final class BrokerCore implements AutoCloseable {
 
   /** Carries out a dead-letters request, as the protocol's DEAD_LETTERS does. */
   public CompletableFuture<DeadLettersReply> deadLetters(DeadLetters request) {
-    return ask(() -> failures.deadLetters(request));
+    return ask(() -> parts.failures.deadLetters(request));
   }
 
   /** Carries out a queue deletion, as the protocol's DELETE_QUEUE does: completes with DELETE_QUEUE_OK or the ERROR refusing it. */
   public CompletableFuture<Message> deleteQueue(DeleteQueue request) {
-    return ask(() -> queueOps.delete(request));
+    return ask(() -> parts.queueOps.delete(request));
   }
 
   /**
@@ -335,7 +272,7 @@ public final class BrokerCore implements AutoCloseable {
    * false if there is no such queue.
    */
   public CompletableFuture<Boolean> setPaused(String queue, boolean paused) {
-    return ask(() -> dispatcher.setPaused(queue, paused));
+    return ask(() -> parts.dispatcher.setPaused(queue, paused));
   }
 
   /**
@@ -344,7 +281,7 @@ public final class BrokerCore implements AutoCloseable {
    * own threads.
    */
   public CompletableFuture<CoreSnapshot> snapshot() {
-    return ask(statsView::snapshot);
+    return ask(parts.statsView::snapshot);
   }
 
   /**
@@ -373,79 +310,27 @@ public final class BrokerCore implements AutoCloseable {
    * deliveries must not linger in it (they would keep their payloads alive for a whole lease).
    */
   public CompletableFuture<Integer> leasesTracked() {
-    return ask(leases::tracked);
+    return ask(parts.leases::tracked);
   }
 
   /** Tells every connected peer the broker is going away; completes once the notices are queued. */
   public CompletableFuture<Void> announceShutdown() {
     return ask(() -> {
-      sessions.announceShutdown();
+      parts.sessions.announceShutdown();
       return null;
     });
   }
 
   // ---- on the core thread ----
 
-  /** Routes a request to the part that owns it; the most frequent first. */
-  private void handle(Session s, Message m) {
-    if (m instanceof Put p) {
-      intake.put(s, p);
-    } else if (m instanceof Complete c) {
-      outcomes.complete(s, c);
-    } else if (m instanceof Ack a) {
-      outcomes.ack(s, a);
-    } else if (m instanceof Renew r) {
-      leases.renew(s, r);
-    } else if (m instanceof Consume c) {
-      dispatcher.consume(s, c);
-    } else if (m instanceof Cancel c) {
-      dispatcher.cancel(s, c);
-    } else if (m instanceof Release r) {
-      outcomes.release(s, r);
-    } else if (m instanceof Fetch f) {
-      dispatcher.fetch(s, f);
-    } else if (m instanceof StatsRequest r) {
-      s.send(statsView.page(r));
-    } else if (m instanceof DeadLetters d) {
-      s.send(failures.deadLetters(d));
-    } else if (m instanceof DeleteQueue d) {
-      s.send(queueOps.delete(d));
-    } else if (m instanceof QueuePurge p) {
-      queueOps.purge(s, p);
-    } else if (m instanceof QueuePeek p) {
-      queueOps.peek(s, p);
-    } else if (m instanceof QueueClose c) {
-      queueOps.close(s, c);
-    } else if (m instanceof QueueJoin j) {
-      queueOps.join(s, j);
-    } else if (m instanceof TaskStatus t) {
-      taskRequests.status(s, t);
-    } else if (m instanceof TaskWait t) {
-      taskRequests.await(s, t);
-    } else if (m instanceof TaskCancel t) {
-      taskRequests.cancel(s, t);
-    } else {
-      s.send(new ErrorReply(0, ErrorCode.PROTOCOL_ERROR, m.type() + " is not a request", false));
-    }
-  }
-
-  private void tick() {
-    inbound.flush();
-    leases.expireDue();
-    failures.retryDue();
-    queueOps.tick();
-    tasks.retained.expire(clock.wallMillis());
-    persistence.compactIfDue(capture);
-  }
-
   /** What a compaction would write now. Core thread only: for tests. */
   Snapshotter.LiveState liveState() {
-    return capture.get();
+    return parts.liveState();
   }
 
   @Override
   public void close() {
     thread.shutdown();
-    persistence.close();
+    parts.persistence.close();
   }
 }

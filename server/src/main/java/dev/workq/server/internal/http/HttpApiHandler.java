@@ -41,8 +41,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The broker's HTTP surface: Prometheus metrics, a small JSON API, a health check and the
- * dashboard's static files. Every answer is computed from a snapshot the core thread takes,
+ * The broker's HTTP surface: Prometheus metrics, a small JSON API (its task and queue lifecycle
+ * part in {@link LifecycleRoutes}), a health check and the dashboard's static files. Every answer is computed from a snapshot the core thread takes,
  * asynchronously, so no request blocks an event loop; the core only copies its counters, and the
  * answer is encoded on the HTTP plane's executor ({@link HttpPlane}), then written on the
  * connection's event loop.
@@ -58,11 +58,13 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   private final BrokerCore core;
   private final HttpPlane plane;
+  private final LifecycleRoutes lifecycle;
 
   /** Who may ask is settled before this handler (see {@link TokenAuthHandler} and {@link HostOriginGuard}). */
   HttpApiHandler(BrokerCore core, HttpPlane plane) {
     this.core = core;
     this.plane = plane;
+    this.lifecycle = new LifecycleRoutes(core, this::encoded);
   }
 
   /** Whether a GET of {@code path} needs no token: the dashboard's files and the health check hold no data. */
@@ -77,7 +79,10 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     CompletableFuture<FullHttpResponse> response;
     try {
-      response = route(req.method(), path, uri.parameters());
+      response = lifecycle.route(req.method(), uri.rawPath(), uri.parameters());
+      if (response == null) {
+        response = route(req.method(), path, uri.parameters());
+      }
     } catch (IllegalArgumentException e) {
       response = CompletableFuture.completedFuture(json(HttpResponseStatus.BAD_REQUEST, Map.of("error", e.getMessage())));
     }
@@ -260,6 +265,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
       r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(r);
     } else {
+      // Said, so a client does not send its next request down a connection about to close.
+      r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
     }
   }
