@@ -8,7 +8,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Durations on the command line: a number with a unit, {@code 250ms}, {@code 30s}, {@code 1.5m},
- * {@code 2h}. {@link Delay} (for {@code --delay}) requires the unit; {@link Seconds} (for
+ * {@code 2h}. {@link Delay} (for {@code --delay} and the broker's {@code --result-retention})
+ * requires the unit, except for a bare {@code 0}, which needs none; {@link Seconds} (for
  * {@code --timeout}) also takes a bare number of seconds, as {@code results --timeout 30} always has.
  */
 public final class Durations {
@@ -29,7 +30,7 @@ public final class Durations {
           + (bareSeconds ? ", or a number of seconds" : ""));
     }
     String unit = m.group(2);
-    if (unit == null && !bareSeconds) {
+    if (unit == null && !bareSeconds && Double.parseDouble(m.group(1)) != 0) {
       throw new IllegalArgumentException("'" + text + "' needs a unit: ms, s, m or h (e.g. " + text + "s)");
     }
     double n = Double.parseDouble(m.group(1));
@@ -57,7 +58,7 @@ public final class Durations {
     return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
   }
 
-  /** {@code --delay}: a number and a unit. */
+  /** {@code --delay}, {@code --result-retention}: a number and a unit, or 0. */
   public static final class Delay implements ITypeConverter<Duration> {
     @Override
     public Duration convert(String value) {

@@ -101,6 +101,8 @@ class CliTest {
         {"broker", "--port", "0", "--in-memory", "--tls-cert", "c.pem"},
         {"stats", "--broker", addr(), "--tls-cert", "c.pem"},
         {"worker", "--broker", addr(), "--concurrency", "0"},
+        {"broker", "--port", "0", "--in-memory", "--result-retention", "60"},
+        {"broker", "--port", "0", "--in-memory", "--result-retention", "1d"},
     };
     for (String[] args : cases) {
       assertEquals(2, run(args), String.join(" ", args) + ": " + err());

@@ -19,6 +19,7 @@ class DurationsTest {
     assertEquals(Duration.ofSeconds(5), Durations.parse("5", true), "a bare number is seconds for --timeout");
     assertEquals(Duration.ofMillis(2500), Durations.parse("2.5", true));
     assertEquals(Duration.ZERO, Durations.parse("0s", false));
+    assertEquals(Duration.ZERO, Durations.parse("0", false), "zero needs no unit (--result-retention 0 keeps nothing)");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.workq.cli.commands;
 
+import dev.workq.cli.Durations;
 import dev.workq.cli.Logging;
 import dev.workq.protocol.auth.Authkey;
 import dev.workq.protocol.auth.SecretFile;
@@ -169,10 +170,11 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--max-consumers-per-connection", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_CONSUMERS_PER_CONNECTION,
       description = "Consumers one connection may hold (default: ${DEFAULT-VALUE}).")
   int maxConsumersPerConnection;
-  @Option(names = "--result-retention", paramLabel = "DURATION", defaultValue = "1h",
+
+  @Option(names = "--result-retention", paramLabel = "DURATION", defaultValue = "1h", converter = Durations.Delay.class,
       description = "How long a finished task's state and result stay findable by id (status, wait), which is also how long "
           + "its dedup key keeps deduplicating: a number with ms, s, m or h (default: ${DEFAULT-VALUE}; 0 keeps none).")
-  String resultRetention;
+  Duration resultRetention;
 
   @Option(names = "--max-retained-results", paramLabel = "N", defaultValue = "" + LimitOptions.DEFAULT_MAX_RETAINED_RESULTS,
       description = "Finished tasks retained at most; the oldest go first (default: ${DEFAULT-VALUE}).")
@@ -245,21 +247,6 @@ public final class BrokerCommand implements Callable<Integer> {
    * --fsync-interval-ms as a Duration. Checked here because the message for this flag has always
    * named the millisecond value (the library's names the Duration).
    */
-  /** {@code text}, a number with the unit ms, s, m or h ("0" alone means none), as a Duration. */
-  static Duration duration(String name, String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,12})(ms|s|m|h)?").matcher(text.trim());
-    if (!m.matches() || (m.group(2) == null && Long.parseLong(m.group(1)) != 0)) {
-      throw new IllegalArgumentException(name + " must be a number with ms, s, m or h (like 30m), got '" + text + "'");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2) == null ? "ms" : m.group(2)) {
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofMillis(n);
-    };
-  }
-
   private Duration fsyncInterval() {
     long min = DurabilityOptions.MIN_FSYNC_INTERVAL.toMillis();
     long max = DurabilityOptions.MAX_FSYNC_INTERVAL.toMillis();
@@ -288,7 +275,7 @@ public final class BrokerCommand implements Callable<Integer> {
             .fsyncInterval(fsyncInterval()))
         .delivery(d -> d.maxAttempts(maxAttempts).lease(Duration.ofMillis(leaseMs))
             .retryBackoff(Duration.ofMillis(retryBackoffMs), Duration.ofMillis(retryBackoffMaxMs))
-            .resultRetention(duration("resultRetention", resultRetention)))
+            .resultRetention(resultRetention))
         .limits(l -> l.maxQueueLength(maxQueueLength).maxUnackedPerConnection(maxUnacked)
             .maxMemoryBytes(maxMemoryBytes).maxQueueBytes(maxQueueBytes).maxPendingBytes(maxPendingBytes)
             .maxQueues(maxQueues).maxQueuesPerConnection(maxQueuesPerConnection)
