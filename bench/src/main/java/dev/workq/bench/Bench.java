@@ -5,11 +5,8 @@ import dev.workq.bench.report.Report;
 import dev.workq.bench.report.SvgChart;
 import dev.workq.bench.report.Targets;
 import dev.workq.bench.system.BenchSystem;
-import dev.workq.bench.system.NatsSystem;
-import dev.workq.bench.system.PythonSystem;
-import dev.workq.bench.system.RabbitSystem;
-import dev.workq.bench.system.RedisSystem;
 import dev.workq.bench.system.RunContext;
+import dev.workq.bench.system.Systems;
 import dev.workq.bench.system.WorkqSystem;
 import dev.workq.bench.workload.CpuSeconds;
 import dev.workq.bench.workload.DiskProbe;
@@ -43,14 +40,8 @@ import picocli.CommandLine.Option;
     description = "Run the workq benchmark workloads against workq and its peers and print one table.")
 public final class Bench implements Callable<Integer> {
 
-  /** Every system configuration the harness knows, in table order. */
-  public static final List<String> ALL_SYSTEMS = List.of("workq-always", "workq-batch", "workq-never", "rabbitmq-durable",
-      "rabbitmq-transient", "redis-always", "redis-noaof", "nats-js", "python-mp");
-  /** workq's broker and workers from {@code --workq-baseline-jar}: what a change is measured against. */
-  public static final List<String> BASELINE_SYSTEMS = List.of("workq-base-always", "workq-base-never");
-
   @Option(names = "--systems", split = ",", description = "Systems to run (default: all): ${DEFAULT-VALUE}.")
-  List<String> systems = new ArrayList<>(ALL_SYSTEMS);
+  List<String> systems = new ArrayList<>(Systems.ALL);
 
   @Option(names = "--tasks", description = "Tasks per RT run (default: ${DEFAULT-VALUE}); capped at 256 MiB of payload per run.")
   int tasks = 20_000;
@@ -187,16 +178,9 @@ public final class Bench implements Callable<Integer> {
       diskProbeSeconds = Math.min(diskProbeSeconds, 1);
       timeoutSeconds = Math.min(timeoutSeconds, 30);
     }
-    for (String s : systems) {
-      if (BASELINE_SYSTEMS.contains(s)) {
-        if (workqBaselineJar == null || !Files.isRegularFile(workqBaselineJar)) {
-          throw new CommandLine.ParameterException(new CommandLine(this), "--systems " + s + " needs --workq-baseline-jar naming "
-              + "another build's workq.jar" + (workqBaselineJar == null ? "" : "; " + workqBaselineJar + " does not exist"));
-        }
-      } else if (!ALL_SYSTEMS.contains(s)) {
-        throw new CommandLine.ParameterException(new CommandLine(this), "--systems: unknown system '" + s + "'; known: " + ALL_SYSTEMS
-            + " and, with --workq-baseline-jar, " + BASELINE_SYSTEMS);
-      }
+    String refused = Systems.refusal(systems, workqBaselineJar);
+    if (refused != null) {
+      throw new CommandLine.ParameterException(new CommandLine(this), refused);
     }
     if (repeats < 1) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--repeats must be at least 1, got " + repeats);
@@ -281,7 +265,7 @@ public final class Bench implements Callable<Integer> {
           ctx.workqJar(), ctx.handlersJar(), List.of("-XX:+FlightRecorder",
           "-XX:StartFlightRecording=duration=60s,settings=profile,filename=" + out.toAbsolutePath().resolve("broker.jfr")));
     }
-    try (BenchSystem system = create(name)) {
+    try (BenchSystem system = Systems.create(name, workqHandler, workqBaselineJar, python)) {
       current = system;
       System.out.println("## " + system.name() + ": round " + round + ", starting");
       try {
@@ -362,23 +346,6 @@ public final class Bench implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%-20s %-3s %6d B %7d tasks %9.0f/s p50 %8.2f ms p99 %8.2f ms p99.9 %8.2f ms lost %d dup %d err %d %s%n",
         r.system(), r.workload(), r.payload(), r.tasks(), r.rate(), r.p50() / 1000, r.p99() / 1000, r.p999() / 1000, r.lost(),
         r.duplicates(), r.errors(), r.note());
-  }
-
-  BenchSystem create(String name) {
-    return switch (name) {
-      case "workq-always" -> new WorkqSystem("always", workqHandler);
-      case "workq-batch" -> new WorkqSystem("batch", workqHandler);
-      case "workq-never" -> new WorkqSystem("never", workqHandler);
-      case "workq-base-always" -> new WorkqSystem("always", workqHandler, workqBaselineJar);
-      case "workq-base-never" -> new WorkqSystem("never", workqHandler, workqBaselineJar);
-      case "rabbitmq-durable" -> new RabbitSystem(true);
-      case "rabbitmq-transient" -> new RabbitSystem(false);
-      case "redis-always" -> new RedisSystem(true);
-      case "redis-noaof" -> new RedisSystem(false);
-      case "nats-js" -> new NatsSystem();
-      case "python-mp" -> new PythonSystem(python);
-      default -> throw new IllegalArgumentException("unknown system " + name);
-    };
   }
 
   private Path findHandlersJar() throws IOException {
