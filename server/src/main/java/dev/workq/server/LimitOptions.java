@@ -34,10 +34,15 @@ public final class LimitOptions {
   public static final int DEFAULT_MAX_CONSUMERS = 100_000;
   /** Default most consumers one connection may hold: 1,024. */
   public static final int DEFAULT_MAX_CONSUMERS_PER_CONNECTION = 1_024;
-  /** Default most finished tasks whose state and result the broker retains: 100,000. */
-  public static final int DEFAULT_MAX_RETAINED_RESULTS = 100_000;
-  /** Default most bytes of result records the broker retains for finished tasks: 64 MiB. */
-  public static final long DEFAULT_MAX_RETAINED_BYTES = 64L << 20;
+  /**
+   * Default most finished tasks whose state and result the broker retains: 10,000. Every retained
+   * entry is live state the core keeps and each compaction rewrites, so a broker finishing tasks
+   * fast holds this many at all times; a tenfold default cost the plain round trip a third of its
+   * rate (docs/BENCHMARKS.md).
+   */
+  public static final int DEFAULT_MAX_RETAINED_RESULTS = 10_000;
+  /** Default most bytes of result records the broker retains for finished tasks: 16 MiB. */
+  public static final long DEFAULT_MAX_RETAINED_BYTES = 16L << 20;
   /** Default most task waits and queue joins one connection may have waiting at once: 1,024. */
   public static final int DEFAULT_MAX_WAITS_PER_CONNECTION = 1_024;
 

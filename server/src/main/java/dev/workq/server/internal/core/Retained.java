@@ -13,9 +13,9 @@ import java.util.function.Consumer;
  * <p>A retained entry is the very result item its done queue holds, so the result's bytes are in
  * memory and in the journal once. While the item is on its done queue the journal has it as
  * that; once it is taken off, its ack is journaled as RETIRE instead of REMOVE and the item
- * stays here as RETIRED; when the caps push it out a REMOVE follows. Expiry writes nothing: replay
- * and compaction drop expired entries by their finish time, so the plain round trip costs no
- * extra record an hour later.
+ * stays here as RETIRED. Neither expiry nor the caps write anything: a replay drops expired
+ * entries by their finish time and applies the caps again (keeping the newest), and a compaction
+ * writes only what is retained, so the plain round trip costs no extra record.
  * Core thread only.
  */
 final class Retained {
@@ -102,7 +102,10 @@ final class Retained {
     while (byId.size() > maxCount || bytes > maxBytes) {
       Item head = order.pollFirst();
       if (byId.get(head.id) == head) {
-        drop(head, true);
+        // No REMOVE either: a replay applies the caps again, keeping the newest, and a
+        // compaction writes only what is retained. A record per finished task would cost the
+        // round trip once the caps are reached, which is all the time on a busy broker.
+        drop(head, false);
       }
     }
   }

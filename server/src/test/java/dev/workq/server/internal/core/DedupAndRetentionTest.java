@@ -139,6 +139,34 @@ class DedupAndRetentionTest {
   }
 
   @Test
+  void theCountCapWritesNothingAndAReplayAppliesItAgainKeepingTheNewest() {
+    TestJournal log = new TestJournal();
+    CoreHarness small = new CoreHarness(config(2, 1 << 20), 5, log, 0);
+    CoreHarness.Peer c = small.client("c");
+    for (String id : List.of("r1", "r2", "r3")) {
+      put(c, "jobs", id, "echo", null, null, null);
+    }
+    CoreHarness.Peer w = small.worker("w", "echo");
+    w.consume("jobs", 10);
+    for (Deliver d : w.deliveries()) {
+      w.complete(d, "{}");
+    }
+    CoreHarness.Peer reader = small.client("reader");
+    reader.consume("jobs.done", 10);
+    reader.deliveries().forEach(reader::ack);
+    // The epoch, then per task its put, its finish and its result's ack (RETIRE, or REMOVE for r1,
+    // which the cap had pushed out by then): the cap itself costs no record.
+    assertEquals(1 + 3 * 3, log.records.size());
+    assertEquals(1, log.records.stream().filter(r -> r[0] == JournalRecords.REMOVE).count());
+
+    CoreHarness after = new CoreHarness(config(2, 1 << 20), 5, log, small.clock.elapsedMs() + 1_000);
+    CoreHarness.Peer c2 = after.client("c2");
+    assertEquals(TaskState.NOT_FOUND, status(c2, "r1").state(), "the replay keeps the newest two, as the cap did");
+    assertEquals(TaskState.DONE, status(c2, "r2").state());
+    assertEquals(TaskState.DONE, status(c2, "r3").state());
+  }
+
+  @Test
   void theOldestRetainedResultsGoFirstPastTheByteCap() {
     CoreHarness small = new CoreHarness(config(100, 2 * Retained.ENTRY_OVERHEAD + 2_500), 5, new TestJournal(), 0);
     CoreHarness.Peer c = small.client("c");
