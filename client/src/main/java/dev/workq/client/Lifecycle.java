@@ -4,6 +4,7 @@ import dev.workq.client.internal.Connection;
 import dev.workq.client.internal.WireValues;
 import dev.workq.protocol.Deliver;
 import dev.workq.protocol.Fetch;
+import dev.workq.protocol.Message;
 import dev.workq.protocol.QueueClose;
 import dev.workq.protocol.QueueCloseOk;
 import dev.workq.protocol.QueueJoin;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The task and queue lifecycle requests (status, wait, cancel; purge, peek, close, join, results
@@ -66,40 +68,60 @@ final class Lifecycle {
   /** Task {@code id}'s result once it has finished, within {@code timeout} (null: no limit). */
   CompletableFuture<TaskResult> result(String id, Duration timeout) {
     new TaskWait(0, id, 0);
-    long deadline = deadline(timeout);
     CompletableFuture<TaskResult> out = new CompletableFuture<>();
-    waitFor(id, timeout, deadline, out);
+    inChunks((corr, chunkMs) -> new TaskWait(corr, id, chunkMs), deadline(timeout), out, m -> {
+      TaskWaitOk ok = (TaskWaitOk) m;
+      TaskState state = WireValues.state(ok.state());
+      if (!ok.finished()) {
+        return null;
+      }
+      if (ok.result().length() == 0) {
+        // A task its consumer ACKed instead of completing has no record: say so in one.
+        return new TaskResult(id, state == TaskState.DONE, null, state == TaskState.DONE ? null
+            : "dev.workq.NoResult: the task finished " + state + " without a result record", null, 0, 0);
+      }
+      return TaskResult.parse(ok.result());
+    }, m -> {
+      TaskState state = WireValues.state(((TaskWaitOk) m).state());
+      return new WaitTimeoutException("task '" + id + "' did not finish within " + describe(timeout) + ": it is " + state, state, 0);
+    });
     return out;
   }
 
-  private void waitFor(String id, Duration timeout, long deadline, CompletableFuture<TaskResult> out) {
+  /**
+   * One wait of any length as broker waits of at most the protocol's hour each: sends
+   * {@code request} (for a corr and a wait in ms) until {@code finished} makes a value of an
+   * answer (null: not yet), or the deadline passes ({@code timedOut} says why). A throw from
+   * {@code finished} fails {@code out}, as does a refused request.
+   */
+  private <T> void inChunks(ChunkRequest request, long deadline, CompletableFuture<T> out, Function<Message, T> finished,
+      Function<Message, Throwable> timedOut) {
     long chunkMs = chunkMs(deadline, TaskWait.MAX_TIMEOUT_MS);
-    connection.request(corr -> new TaskWait(corr, id, chunkMs), chunkMs + requestMs()).whenComplete((m, e) -> {
+    connection.request(corr -> request.make(corr, chunkMs), chunkMs + requestMs()).whenComplete((m, e) -> {
       if (e != null) {
         out.completeExceptionally(Futures.cause(e));
         return;
       }
-      TaskWaitOk ok = (TaskWaitOk) m;
-      TaskState state = WireValues.state(ok.state());
-      if (ok.finished()) {
-        if (ok.result().length() == 0) {
-          // A task its consumer ACKed instead of completing has no record: say so in one.
-          out.complete(new TaskResult(id, state == TaskState.DONE, null, state == TaskState.DONE ? null
-              : "dev.workq.NoResult: the task finished " + state + " without a result record", null, 0, 0));
-        } else {
-          try {
-            out.complete(TaskResult.parse(ok.result()));
-          } catch (WorkqException bad) {
-            out.completeExceptionally(bad);
-          }
-        }
+      T value;
+      try {
+        value = finished.apply(m);
+      } catch (RuntimeException bad) {
+        out.completeExceptionally(bad);
+        return;
+      }
+      if (value != null) {
+        out.complete(value);
       } else if (expired(deadline)) {
-        out.completeExceptionally(new WaitTimeoutException("task '" + id + "' did not finish within " + describe(timeout)
-            + ": it is " + state, state, 0));
+        out.completeExceptionally(timedOut.apply(m));
       } else {
-        waitFor(id, timeout, deadline, out);
+        inChunks(request, deadline, out, finished, timedOut);
       }
     });
+  }
+
+  /** A waiting request for one chunk of a wait. */
+  private interface ChunkRequest {
+    Message make(long corr, long chunkMs);
   }
 
   CompletableFuture<CancelResult> cancel(String id) {
@@ -135,29 +157,14 @@ final class Lifecycle {
   /** Completes once {@code queue} has no unfinished task, within {@code timeout} (null: no limit). */
   CompletableFuture<Void> join(String queue, Duration timeout) {
     new QueueJoin(0, queue, 0);
-    long deadline = deadline(timeout);
-    CompletableFuture<Void> out = new CompletableFuture<>();
-    joinFor(queue, timeout, deadline, out);
-    return out;
-  }
-
-  private void joinFor(String queue, Duration timeout, long deadline, CompletableFuture<Void> out) {
-    long chunkMs = chunkMs(deadline, TaskWait.MAX_TIMEOUT_MS);
-    connection.request(corr -> new QueueJoin(corr, queue, chunkMs), chunkMs + requestMs()).whenComplete((m, e) -> {
-      if (e != null) {
-        out.completeExceptionally(Futures.cause(e));
-        return;
-      }
-      QueueJoinOk ok = (QueueJoinOk) m;
-      if (ok.joined()) {
-        out.complete(null);
-      } else if (expired(deadline)) {
-        out.completeExceptionally(new WaitTimeoutException("queue '" + queue + "' still has " + ok.unfinished()
-            + " unfinished task" + (ok.unfinished() == 1 ? "" : "s") + " after " + describe(timeout), null, ok.unfinished()));
-      } else {
-        joinFor(queue, timeout, deadline, out);
-      }
-    });
+    CompletableFuture<Boolean> joined = new CompletableFuture<>();
+    inChunks((corr, chunkMs) -> new QueueJoin(corr, queue, chunkMs), deadline(timeout), joined,
+        m -> ((QueueJoinOk) m).joined() ? Boolean.TRUE : null, m -> {
+          long unfinished = ((QueueJoinOk) m).unfinished();
+          return new WaitTimeoutException("queue '" + queue + "' still has " + unfinished + " unfinished task"
+              + (unfinished == 1 ? "" : "s") + " after " + describe(timeout), null, unfinished);
+        });
+    return joined.thenApply(ok -> null);
   }
 
   /**

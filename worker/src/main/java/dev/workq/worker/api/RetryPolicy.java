@@ -1,5 +1,6 @@
 package dev.workq.worker.api;
 
+import dev.workq.protocol.Complete;
 import java.time.Duration;
 
 /**
@@ -21,7 +22,7 @@ public final class RetryPolicy {
   public static final RetryPolicy BROKER = new RetryPolicy(0, null, 1.0, null);
 
   /** The longest backoff a worker may ask for: one day (the protocol's limit). */
-  public static final Duration MAX_BACKOFF = Duration.ofDays(1);
+  public static final Duration MAX_BACKOFF = Duration.ofMillis(Complete.MAX_RETRY_MS);
 
   private final int maxAttempts;
   private final Duration initial;

@@ -79,7 +79,11 @@ final class CoreParts {
     this.taskRequests = new TaskRequests(tasks, waits, queues, dispatcher, retries, budgets, persistence, intake, clock);
     this.queueOps = new QueueOps(queues, dispatcher, sessions, retries, budgets, persistence, clock, thread, waits);
     dispatcher.onDispatched(queueOps::settled);
-    sessions.onClose(queueOps::sessionClosed);
+    // A closing session's joins and task waits end with it, in one place.
+    sessions.onClose(closing -> {
+      queueOps.sessionClosed(closing);
+      taskRequests.closed(closing);
+    });
     this.capture = new Snapshotter(epoch, queues, sessions, retries, intake, tasks.retained)::capture;
     this.statsView = new StatsView(config, queues, sessions, outcomes, budgets, inbound, persistence);
     for (Item item : recovered.items()) {
@@ -141,10 +145,9 @@ final class CoreParts {
     persistence.compactIfDue(capture);
   }
 
-  /** {@code s} closed: what it held goes back, its waits end. */
+  /** {@code s} closed: its joins and waits end, what it held goes back. */
   void closed(Session s) {
     sessions.close(s);
-    taskRequests.closed(s);
   }
 
   /** What a compaction would write now. */
