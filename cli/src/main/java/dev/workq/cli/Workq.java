@@ -9,6 +9,7 @@ import dev.workq.cli.commands.DemoCommand;
 import dev.workq.cli.commands.JoinCommand;
 import dev.workq.cli.commands.QueueCommand;
 import dev.workq.cli.commands.ResultsCommand;
+import dev.workq.cli.commands.RunCommand;
 import dev.workq.cli.commands.StatsCommand;
 import dev.workq.cli.commands.StatusCommand;
 import dev.workq.cli.commands.StopCommand;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Spec;
         + "worker processes run the tasks, clients submit and collect.",
     subcommands = {BrokerCommand.class, WorkerCommand.class, SubmitCommand.class, ResultsCommand.class,
         StatusCommand.class, WaitCommand.class, CancelCommand.class, StatsCommand.class, StopCommand.class, CloseCommand.class,
-        JoinCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, TlsCommand.class,
+        JoinCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, RunCommand.class, TlsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Workq implements Runnable {
 
@@ -67,6 +68,8 @@ public final class Workq implements Runnable {
   public static int run(String... args) {
     verbose = false;
     CommandLine cl = new CommandLine(new Workq());
+    // Everything after the program's file is the program's, options included.
+    cl.getSubcommands().get("run").setStopAtPositional(true);
     cl.setParameterExceptionHandler((ex, argv) -> {
       PrintWriter err = ex.getCommandLine().getErr();
       err.println("workq: " + oneLine(ex));
