@@ -90,25 +90,15 @@ public final class TaskRunner {
       failure = t;
     }
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    String error = failure == null ? null : describe(failure);
+    String error = failure == null ? null : Failures.describe(failure);
     TaskOutcome result = failure == null
         ? TaskOutcome.success(task.id(), value, worker, task.attempts(), elapsedMs)
         : TaskOutcome.failure(task.id(), error, worker, task.attempts(), elapsedMs);
     if (failure == null) {
       return new Outcome(TaskResult.of(result), false, null);
     }
-    boolean permanent = failure instanceof BadPayloadException || isPermanent(failure) || policy.exhausted(task.attempts());
+    boolean permanent = failure instanceof BadPayloadException || Failures.isPermanent(failure) || policy.exhausted(task.attempts());
     return new Outcome(TaskResult.of(result), permanent, permanent ? null : policy.backoff(task.attempts()));
-  }
-
-  /** Whether {@code t} or one of its causes is a {@link PermanentFailure}. */
-  private static boolean isPermanent(Throwable t) {
-    for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
-      if (t instanceof PermanentFailure) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @SuppressWarnings("unchecked")
@@ -117,17 +107,7 @@ public final class TaskRunner {
   }
 
   private Object invoke(TaskHandler<Object, Object> handler, Task task, CancelSignal cancel) throws Exception {
-    Object input;
-    try {
-      input = (Class<?>) handler.inputType() == JsonBytes.class ? JsonBytes.of(task.payload()) : MAPPER.readValue(task.payload(), handler.inputType());
-    } catch (IllegalArgumentException e) {
-      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input JsonBytes): "
-          + firstLine(e.getMessage()), e);
-    } catch (IOException e) {
-      String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input "
-          + handler.inputType().getSimpleName() + "): " + firstLine(detail), e);
-    }
+    Object input = input(handler, task.payload());
     if (!cancel.start()) {
       throw new InterruptedException("cancelled before it started");
     }
@@ -138,17 +118,23 @@ public final class TaskRunner {
     }
   }
 
-  private static String describe(Throwable t) {
-    String m = t.getMessage();
-    return t.getClass().getName() + (m == null ? "" : ": " + firstLine(m));
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
+  /**
+   * {@code payload} mapped to {@code handler}'s input type: a task's own payload here, one input of
+   * a chunk in {@link ChunkTask}.
+   *
+   * @throws BadPayloadException if it does not map
+   */
+  static Object input(TaskHandler<?, ?> handler, byte[] payload) throws BadPayloadException {
+    try {
+      return (Class<?>) handler.inputType() == JsonBytes.class ? JsonBytes.of(payload) : MAPPER.readValue(payload, handler.inputType());
+    } catch (IllegalArgumentException e) {
+      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input JsonBytes): "
+          + Failures.firstLine(e.getMessage()), e);
+    } catch (IOException e) {
+      String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input "
+          + handler.inputType().getSimpleName() + "): " + Failures.firstLine(detail), e);
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private final class Context implements TaskContext {
