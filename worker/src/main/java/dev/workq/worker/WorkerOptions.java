@@ -197,7 +197,7 @@ public final class WorkerOptions {
      * made, with the other handler sources.
      */
     public Builder taskPath(List<Path> entries) {
-      if (entries == null || entries.contains(null)) {
+      if (entries == null || entries.stream().anyMatch(java.util.Objects::isNull)) {
         throw new IllegalArgumentException("taskPath must be a list of paths, got " + entries);
       }
       this.taskPath = entries;

@@ -1,8 +1,5 @@
 package dev.workq.worker.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.workq.protocol.Json;
 import dev.workq.worker.api.JsonBytes;
@@ -13,8 +10,6 @@ import dev.workq.worker.tasks.TaskMethods;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,7 +17,8 @@ import java.util.List;
  * with a chunk size pays one round trip per chunk rather than per input. Its payload is a JSON
  * array of single-run payloads; it runs them in order, stopping early if the task is cancelled,
  * and returns a JSON array with one outcome per input: {@code {"ok":true,"value":V}} or
- * {@code {"ok":false,"error":"class: first line","trace":[...]}}. An input that throws does not
+ * {@code {"ok":false,"error":"class: first line","trace":[...]}} (no trace for an input whose payload
+ * does not fit: its error says it all). An input that throws does not
  * fail the chunk (the chunk is ok with that input's outcome not ok); an input that throws is run
  * again at once, up to the task's attempts, unless it threw a permanent failure.
  */
@@ -123,41 +119,22 @@ final class ChunkTask implements TaskHandler<JsonBytes, JsonBytes> {
     }
     out.writeBytes(FAILED);
     out.writeBytes(MAPPER.writeValueAsBytes(Failures.describe(failure)));
-    out.writeBytes(ascii(",\"trace\":"));
-    out.writeBytes(MAPPER.writeValueAsBytes(Failures.trace(failure, Thread.currentThread().getStackTrace())));
+    List<String> trace = Failures.trace(failure, Thread.currentThread().getStackTrace());
+    if (trace != null) {
+      out.writeBytes(ascii(",\"trace\":"));
+      out.writeBytes(MAPPER.writeValueAsBytes(trace));
+    }
     out.write('}');
   }
 
   /** The elements of the chunk's JSON array, each as the bytes it came as. */
   private List<byte[]> split(byte[] payload) throws BadPayloadException {
-    List<byte[]> inputs = new ArrayList<>();
-    try (JsonParser p = MAPPER.createParser(payload)) {
-      if (p.nextToken() != JsonToken.START_ARRAY) {
-        throw new BadPayloadException("payload does not fit task '" + name + "': a chunk's payload is a JSON array of single-run payloads", null);
-      }
-      JsonToken t;
-      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-        if (t == null) {
-          throw new BadPayloadException("payload does not fit task '" + name + "': the chunk's array is not closed", null);
-        }
-        int start = (int) p.currentTokenLocation().getByteOffset();
-        if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
-          p.skipChildren();
-        }
-        // A string's or number's text is read lazily: finish it, so the location is past its end.
-        p.finishToken();
-        int end = (int) p.currentLocation().getByteOffset();
-        inputs.add(Arrays.copyOfRange(payload, start, end));
-      }
-      if (p.nextToken() != null) {
-        throw new BadPayloadException("payload does not fit task '" + name + "': text after the chunk's array", null);
-      }
-    } catch (JsonProcessingException e) {
-      throw new BadPayloadException("payload does not fit task '" + name + "': " + Failures.firstLine(e.getOriginalMessage()), e);
-    } catch (IOException e) {
-      throw new BadPayloadException("payload does not fit task '" + name + "': " + Failures.firstLine(e.getMessage()), e);
+    try {
+      return JsonElements.of(payload);
+    } catch (IllegalArgumentException e) {
+      throw new BadPayloadException("payload does not fit task '" + name + "': a chunk's payload is a JSON array of single-run payloads ("
+          + e.getMessage() + ")", e);
     }
-    return inputs;
   }
 
   private static byte[] ascii(String s) {

@@ -1,8 +1,6 @@
 package dev.workq.worker.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.workq.protocol.Json;
@@ -18,6 +16,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
+import java.util.List;
 
 /**
  * A static Java method run as a task ({@link Task}, or registered by name): maps the payload to
@@ -154,30 +153,22 @@ final class MethodTask implements TaskHandler<JsonBytes, Object> {
 
   /** The arguments of a method with none or several input parameters: one JSON array element each. */
   private Object[] array(byte[] payload) throws IOException, BadPayloadException {
+    if (inputs.length == 0 && "null".equals(new String(payload, java.nio.charset.StandardCharsets.UTF_8).strip())) {
+      // No arguments: null says so as well as [] does.
+      return new Object[0];
+    }
+    List<byte[]> elements;
+    try {
+      elements = JsonElements.of(payload);
+    } catch (IllegalArgumentException e) {
+      throw bad(e.getMessage() + " of its " + inputs.length + " arguments", e);
+    }
+    if (elements.size() != inputs.length) {
+      throw bad("the array has " + elements.size() + " elements, the method takes " + inputs.length, null);
+    }
     Object[] args = new Object[inputs.length];
-    try (JsonParser p = MAPPER.createParser(payload)) {
-      JsonToken first = p.nextToken();
-      if (inputs.length == 0 && (first == null || first == JsonToken.VALUE_NULL) && p.nextToken() == null) {
-        // No arguments: an empty payload or null says so as well as [] does.
-        return args;
-      }
-      if (first != JsonToken.START_ARRAY) {
-        throw bad("expected a JSON array of its " + inputs.length + " arguments", null);
-      }
-      for (int i = 0; i < inputs.length; i++) {
-        if (p.nextToken() == JsonToken.END_ARRAY) {
-          throw bad("the array has " + i + " elements, the method takes " + inputs.length, null);
-        }
-        args[i] = inputs[i].getRawClass() == JsonBytes.class
-            ? JsonBytes.of(MAPPER.writeValueAsBytes(p.readValueAsTree()))
-            : MAPPER.readValue(p, inputs[i]);
-      }
-      if (p.nextToken() != JsonToken.END_ARRAY) {
-        throw bad("the array has more than " + inputs.length + " elements, the method takes " + inputs.length, null);
-      }
-      if (p.nextToken() != null) {
-        throw bad("text after the array", null);
-      }
+    for (int i = 0; i < inputs.length; i++) {
+      args[i] = value(elements.get(i), inputs[i]);
     }
     return args;
   }

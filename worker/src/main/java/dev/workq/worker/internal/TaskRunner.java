@@ -13,11 +13,13 @@ import dev.workq.worker.api.TaskContext;
 import dev.workq.worker.api.TaskHandler;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Runs one task delivery: finds its handler, maps the payload to the handler's input type, calls
- * it, and sends the result record. Whatever the handler does (throw, return something Jackson
- * cannot map), the task gets exactly one result and the worker goes on.
+ * it, and sends the result record, with the failure's trace when it failed. Whatever the handler
+ * does (throw, return something Jackson cannot map), the task gets exactly one result and the
+ * worker goes on.
  */
 public final class TaskRunner {
 
@@ -77,6 +79,7 @@ public final class TaskRunner {
     long start = System.nanoTime();
     Payload value = null;
     Throwable failure = null;
+    List<String> trace = null;
     RetryPolicy policy = RetryPolicy.BROKER;
     try {
       TaskHandler<Object, Object> handler = handler(task);
@@ -88,12 +91,13 @@ public final class TaskRunner {
       value = returned instanceof JsonBytes raw ? Payload.wrap(raw.bytes()) : Payload.wrap(MAPPER.writeValueAsBytes(returned));
     } catch (Throwable t) {
       failure = t;
+      // Taken here, so the trace leaves out the frames below this one: the worker's, not the task's.
+      trace = Failures.trace(t, Thread.currentThread().getStackTrace());
     }
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    String error = failure == null ? null : Failures.describe(failure);
     TaskOutcome result = failure == null
         ? TaskOutcome.success(task.id(), value, worker, task.attempts(), elapsedMs)
-        : TaskOutcome.failure(task.id(), error, worker, task.attempts(), elapsedMs);
+        : TaskOutcome.failure(task.id(), Failures.describe(failure), worker, task.attempts(), elapsedMs, trace);
     if (failure == null) {
       return new Outcome(TaskResult.of(result), false, null);
     }
