@@ -14,6 +14,7 @@ import dev.workq.protocol.Payload;
 import dev.workq.protocol.outcome.TaskOutcome;
 import dev.workq.protocol.outcome.TaskOutcomeCodec;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -126,6 +127,16 @@ public final class TaskResult {
   /** Time the handler ran, in milliseconds. */
   public long elapsedMs() {
     return outcome.elapsedMs();
+  }
+
+  /**
+   * Where a failure the worker caught was thrown: stack frames as
+   * {@link StackTraceElement#toString()} writes them, then for each cause a line
+   * {@code Caused by: class: first line of its message} followed by its frames; at most 64 lines.
+   * Empty when the record has none: a success, a record the broker wrote, an older worker's.
+   */
+  public List<String> trace() {
+    return outcome.trace() == null ? List.of() : outcome.trace();
   }
 
   /** The record itself. */

@@ -50,6 +50,16 @@ class TaskResultTest {
     assertEquals("{\"id\":\"x\",\"ok\":false,\"value\":null,\"error\":\"boom\",\"worker\":\"w\",\"attempts\":2,\"elapsedMs\":0}", r.toJson());
   }
 
+  @Test
+  void theTraceIsTheRecordsOrEmptyWhenItHasNone() {
+    assertEquals(List.of(), TaskResult.parse(Payload.ofUtf8(RECORD)).trace());
+    String failed = "{\"id\":\"t-2\",\"ok\":false,\"value\":null,\"error\":\"x.Boom\",\"worker\":\"h:1\",\"attempts\":1,"
+        + "\"elapsedMs\":4,\"trace\":[\"a.B.c(B.java:1)\",\"Caused by: x.Root: r\"]}";
+    TaskResult r = TaskResult.parse(Payload.ofUtf8(failed));
+    assertEquals(List.of("a.B.c(B.java:1)", "Caused by: x.Root: r"), r.trace());
+    assertEquals(failed, r.toJson(), "printed as it came");
+  }
+
   static final class Holder {
     public TaskResult result;
   }

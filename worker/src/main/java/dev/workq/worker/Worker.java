@@ -59,7 +59,7 @@ public final class Worker {
 
   public Worker(WorkerOptions options) {
     this.options = options;
-    this.registry = HandlerRegistry.load(options.handlerJars(), options.allowExec());
+    this.registry = HandlerRegistry.load(options);
     this.id = WorkerConnector.localHost() + ":" + ProcessHandle.current().pid();
   }
 

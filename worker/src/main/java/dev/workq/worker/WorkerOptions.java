@@ -6,6 +6,7 @@ import dev.workq.protocol.Validate;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** How a {@link Worker} runs. Immutable; build with {@link #builder()}. */
 public final class WorkerOptions {
@@ -26,6 +27,8 @@ public final class WorkerOptions {
   private final int concurrency;
   private final int prefetch;
   private final List<Path> handlerJars;
+  private final List<Path> taskPath;
+  private final Map<String, String> tasks;
   private final boolean allowExec;
   private final Duration reconnectTimeout;
   private final Duration gracePeriod;
@@ -37,6 +40,8 @@ public final class WorkerOptions {
     this.concurrency = b.concurrency;
     this.prefetch = b.prefetch > 0 ? b.prefetch : 2 * b.concurrency;
     this.handlerJars = List.copyOf(b.handlerJars);
+    this.taskPath = List.copyOf(b.taskPath);
+    this.tasks = Map.copyOf(b.tasks);
     this.allowExec = b.allowExec;
     this.reconnectTimeout = b.reconnectTimeout;
     this.gracePeriod = b.gracePeriod;
@@ -72,6 +77,24 @@ public final class WorkerOptions {
     return handlerJars;
   }
 
+  /**
+   * Entries of the worker's own classpath (directories and jars) searched for
+   * {@link dev.workq.worker.api.Task} methods and classes, which need no services file; default
+   * none. Each task is offered under its name and its {@code <name>:chunk} name.
+   */
+  public List<Path> taskPath() {
+    return taskPath;
+  }
+
+  /**
+   * Static methods offered as tasks without the annotation: task name to
+   * {@code binary.ClassName#method}; default none. Each is offered under its name and its
+   * {@code <name>:chunk} name, like a {@link dev.workq.worker.api.Task} method.
+   */
+  public Map<String, String> tasks() {
+    return tasks;
+  }
+
   /** Whether the {@code exec} handler (remote command execution) is offered; default false. */
   public boolean allowExec() {
     return allowExec;
@@ -105,6 +128,8 @@ public final class WorkerOptions {
     private int concurrency = DEFAULT_CONCURRENCY;
     private int prefetch;
     private List<Path> handlerJars = List.of();
+    private List<Path> taskPath = List.of();
+    private Map<String, String> tasks = Map.of();
     private boolean allowExec;
     private Duration reconnectTimeout = DEFAULT_RECONNECT_TIMEOUT;
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
@@ -164,6 +189,42 @@ public final class WorkerOptions {
         throw new IllegalArgumentException("handlerJars must not be null");
       }
       this.handlerJars = jars;
+      return this;
+    }
+
+    /**
+     * See {@link WorkerOptions#taskPath()}. Whether each entry exists is checked when the worker is
+     * made, with the other handler sources.
+     */
+    public Builder taskPath(List<Path> entries) {
+      if (entries == null || entries.stream().anyMatch(java.util.Objects::isNull)) {
+        throw new IllegalArgumentException("taskPath must be a list of paths, got " + entries);
+      }
+      this.taskPath = entries;
+      return this;
+    }
+
+    /**
+     * See {@link WorkerOptions#tasks()}. The spec's form and the name are checked here; whether the
+     * method exists and is static, when the worker is made.
+     */
+    public Builder tasks(Map<String, String> nameToSpec) {
+      if (nameToSpec == null) {
+        throw new IllegalArgumentException("tasks must not be null");
+      }
+      for (Map.Entry<String, String> t : nameToSpec.entrySet()) {
+        String name = t.getKey();
+        String spec = t.getValue();
+        if (name != null && name.contains(":")) {
+          throw new IllegalArgumentException("task name '" + name + "' may not contain ':'");
+        }
+        Validate.name("task name", name);
+        int hash = spec == null ? -1 : spec.indexOf('#');
+        if (hash <= 0 || hash == spec.length() - 1 || spec.indexOf('#', hash + 1) >= 0) {
+          throw new IllegalArgumentException("task '" + name + "': '" + spec + "' is not of the form binary.ClassName#method");
+        }
+      }
+      this.tasks = nameToSpec;
       return this;
     }
 

@@ -10,11 +10,14 @@ import dev.workq.protocol.Payload;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The bytes of a {@link TaskOutcome}: one JSON object, members in the order {@code id, ok, value,
  * error, worker, attempts, elapsedMs}, every member present ({@code null} where there is none),
+ * then {@code trace} only when there is one (so a record without it is the bytes it always was),
  * no whitespace, so each record prints as one line. docs/PROTOCOL.md ("Result records") is the
  * specification.
  *
@@ -42,7 +45,18 @@ public final class TaskOutcomeCodec {
     string(out, outcome.error());
     out.writeBytes(ascii(",\"worker\":"));
     string(out, outcome.worker());
-    out.writeBytes(ascii(",\"attempts\":" + outcome.attempts() + ",\"elapsedMs\":" + outcome.elapsedMs() + "}"));
+    out.writeBytes(ascii(",\"attempts\":" + outcome.attempts() + ",\"elapsedMs\":" + outcome.elapsedMs()));
+    if (outcome.trace() != null) {
+      out.writeBytes(ascii(",\"trace\":["));
+      for (int i = 0; i < outcome.trace().size(); i++) {
+        if (i > 0) {
+          out.write(',');
+        }
+        string(out, outcome.trace().get(i));
+      }
+      out.write(']');
+    }
+    out.write('}');
     return Payload.wrap(out.toByteArray());
   }
 
@@ -61,6 +75,7 @@ public final class TaskOutcomeCodec {
     String worker = null;
     int attempts = 0;
     long elapsedMs = 0;
+    List<String> trace = null;
     try (JsonParser p = FACTORY.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("not a JSON object");
@@ -76,6 +91,7 @@ public final class TaskOutcomeCodec {
           case "worker" -> worker = text(p, t, name);
           case "attempts" -> attempts = (int) integer(p, t, name, Integer.MIN_VALUE, Integer.MAX_VALUE);
           case "elapsedMs" -> elapsedMs = integer(p, t, name, Long.MIN_VALUE, Long.MAX_VALUE);
+          case "trace" -> trace = lines(p, t, name);
           default -> p.skipChildren();
         }
       }
@@ -87,7 +103,25 @@ public final class TaskOutcomeCodec {
     } catch (IOException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    return new TaskOutcome(id, ok, value, error, worker, attempts, elapsedMs);
+    return new TaskOutcome(id, ok, value, error, worker, attempts, elapsedMs, trace);
+  }
+
+  private static List<String> lines(JsonParser p, JsonToken t, String name) throws IOException {
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.START_ARRAY) {
+      throw new IllegalArgumentException("'" + name + "' must be an array of strings or null, not " + kind(t));
+    }
+    List<String> lines = new ArrayList<>();
+    for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+      if (e != JsonToken.VALUE_STRING) {
+        throw new IllegalArgumentException("'" + name + "' must be an array of strings: element " + lines.size() + " is "
+            + (e == null ? "missing" : kind(e)));
+      }
+      lines.add(p.getText());
+    }
+    return lines;
   }
 
   private static Payload raw(JsonParser p, JsonToken t, byte[] in) throws IOException {
@@ -107,6 +141,10 @@ public final class TaskOutcomeCodec {
       }
     }
     return Payload.wrap(bytes);
+  }
+
+  private static String kind(JsonToken t) {
+    return t.asString() != null ? t.asString() : t.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String text(JsonParser p, JsonToken t, String name) throws IOException {

@@ -73,6 +73,43 @@ class TaskOutcomeCodecTest {
     assertThrows(IllegalArgumentException.class, () -> TaskOutcomeCodec.decode(Payload.ofUtf8("")));
   }
 
+  /** The bytes every record had before {@code trace} existed: a record without one must stay exactly these. */
+  @Test
+  void aRecordWithoutATraceIsTheBytesItAlwaysWas() {
+    String old = "{\"id\":\"t-9\",\"ok\":true,\"value\":[1,\"a\"],\"error\":null,\"worker\":\"h:7\",\"attempts\":1,\"elapsedMs\":3}";
+    TaskOutcome decoded = TaskOutcomeCodec.decode(Payload.ofUtf8(old));
+    assertNull(decoded.trace());
+    assertEquals(old, decoded.encode().utf8());
+    assertEquals(old, new TaskOutcome("t-9", true, Payload.ofUtf8("[1,\"a\"]"), null, "h:7", 1, 3).encode().utf8());
+    String failed = "{\"id\":\"t-8\",\"ok\":false,\"value\":null,\"error\":\"x.Boom: no\",\"worker\":\"h:7\",\"attempts\":2,\"elapsedMs\":0}";
+    assertEquals(failed, TaskOutcome.failure("t-8", "x.Boom: no", "h:7", 2, 0).encode().utf8());
+    assertEquals(failed, TaskOutcomeCodec.decode(Payload.ofUtf8(failed)).encode().utf8());
+  }
+
+  @Test
+  void aTraceIsWrittenLastAndReadBack() {
+    List<String> trace = List.of("app.Pi.partial(Pi.java:12)", "Caused by: java.io.IOException: \"disk\" gone", "app.Io.read(Io.java:3)");
+    TaskOutcome in = TaskOutcome.failure("t-3", "java.lang.IllegalStateException: boom", "h:1", 1, 5, trace);
+    String bytes = in.encode().utf8();
+    assertEquals("{\"id\":\"t-3\",\"ok\":false,\"value\":null,\"error\":\"java.lang.IllegalStateException: boom\",\"worker\":\"h:1\","
+        + "\"attempts\":1,\"elapsedMs\":5,\"trace\":[\"app.Pi.partial(Pi.java:12)\",\"Caused by: java.io.IOException: \\\"disk\\\" gone\","
+        + "\"app.Io.read(Io.java:3)\"]}", bytes);
+    TaskOutcome back = TaskOutcomeCodec.decode(in.encode());
+    assertEquals(in, back);
+    assertEquals(trace, back.trace());
+    assertEquals(List.of(), TaskOutcomeCodec.decode(Payload.ofUtf8("{\"ok\":false,\"trace\":[]}")).trace());
+    assertNull(TaskOutcomeCodec.decode(Payload.ofUtf8("{\"ok\":false,\"trace\":null}")).trace());
+  }
+
+  @Test
+  void aTraceThatIsNotAnArrayOfStringsIsRefusedNamingIt() {
+    assertEquals("'trace' must be an array of strings or null, not \"", assertThrows(IllegalArgumentException.class,
+        () -> TaskOutcomeCodec.decode(Payload.ofUtf8("{\"trace\":\"x\"}"))).getMessage().replace("value_string", "\""));
+    assertEquals("'trace' must be an array of strings: element 1 is value_number_int", assertThrows(IllegalArgumentException.class,
+        () -> TaskOutcomeCodec.decode(Payload.ofUtf8("{\"trace\":[\"a\",7]}"))).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TaskOutcome.failure("t", "e", "w", 1, 0, java.util.Arrays.asList("a", null)));
+  }
+
   /** Seeded: random trees as values, random strings as ids and errors; each record reads back equal and parses as JSON. */
   @Test
   void randomOutcomesRoundTrip() throws Exception {
@@ -80,8 +117,10 @@ class TaskOutcomeCodecTest {
     for (int i = 0; i < 2000; i++) {
       JsonNode tree = RandomJson.tree(r, 3);
       Payload value = r.nextInt(5) == 0 || tree.isNull() ? null : Payload.wrap(Json.mapper().writeValueAsBytes(tree));
+      List<String> trace = r.nextInt(3) > 0 ? null : java.util.stream.IntStream.range(0, r.nextInt(4))
+          .mapToObj(n -> RandomJson.string(r)).toList();
       TaskOutcome in = new TaskOutcome(RandomJson.string(r), r.nextBoolean(), value, r.nextBoolean() ? null : RandomJson.string(r),
-          RandomJson.string(r), r.nextInt(), r.nextLong());
+          RandomJson.string(r), r.nextInt(), r.nextLong(), trace);
       Payload bytes = in.encode();
       TaskOutcome back = TaskOutcomeCodec.decode(bytes);
       assertEquals(in, back, bytes.utf8());

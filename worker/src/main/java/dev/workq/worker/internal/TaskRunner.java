@@ -13,11 +13,13 @@ import dev.workq.worker.api.TaskContext;
 import dev.workq.worker.api.TaskHandler;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Runs one task delivery: finds its handler, maps the payload to the handler's input type, calls
- * it, and sends the result record. Whatever the handler does (throw, return something Jackson
- * cannot map), the task gets exactly one result and the worker goes on.
+ * it, and sends the result record, with the failure's trace when it failed. Whatever the handler
+ * does (throw, return something Jackson cannot map), the task gets exactly one result and the
+ * worker goes on.
  */
 public final class TaskRunner {
 
@@ -77,6 +79,7 @@ public final class TaskRunner {
     long start = System.nanoTime();
     Payload value = null;
     Throwable failure = null;
+    List<String> trace = null;
     RetryPolicy policy = RetryPolicy.BROKER;
     try {
       TaskHandler<Object, Object> handler = handler(task);
@@ -88,27 +91,18 @@ public final class TaskRunner {
       value = returned instanceof JsonBytes raw ? Payload.wrap(raw.bytes()) : Payload.wrap(MAPPER.writeValueAsBytes(returned));
     } catch (Throwable t) {
       failure = t;
+      // Taken here, so the trace leaves out the frames below this one: the worker's, not the task's.
+      trace = Failures.trace(t, Thread.currentThread().getStackTrace());
     }
     long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-    String error = failure == null ? null : describe(failure);
     TaskOutcome result = failure == null
         ? TaskOutcome.success(task.id(), value, worker, task.attempts(), elapsedMs)
-        : TaskOutcome.failure(task.id(), error, worker, task.attempts(), elapsedMs);
+        : TaskOutcome.failure(task.id(), Failures.describe(failure), worker, task.attempts(), elapsedMs, trace);
     if (failure == null) {
       return new Outcome(TaskResult.of(result), false, null);
     }
-    boolean permanent = failure instanceof BadPayloadException || isPermanent(failure) || policy.exhausted(task.attempts());
+    boolean permanent = failure instanceof BadPayloadException || Failures.isPermanent(failure) || policy.exhausted(task.attempts());
     return new Outcome(TaskResult.of(result), permanent, permanent ? null : policy.backoff(task.attempts()));
-  }
-
-  /** Whether {@code t} or one of its causes is a {@link PermanentFailure}. */
-  private static boolean isPermanent(Throwable t) {
-    for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
-      if (t instanceof PermanentFailure) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @SuppressWarnings("unchecked")
@@ -117,17 +111,7 @@ public final class TaskRunner {
   }
 
   private Object invoke(TaskHandler<Object, Object> handler, Task task, CancelSignal cancel) throws Exception {
-    Object input;
-    try {
-      input = (Class<?>) handler.inputType() == JsonBytes.class ? JsonBytes.of(task.payload()) : MAPPER.readValue(task.payload(), handler.inputType());
-    } catch (IllegalArgumentException e) {
-      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input JsonBytes): "
-          + firstLine(e.getMessage()), e);
-    } catch (IOException e) {
-      String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input "
-          + handler.inputType().getSimpleName() + "): " + firstLine(detail), e);
-    }
+    Object input = input(handler, task.payload());
     if (!cancel.start()) {
       throw new InterruptedException("cancelled before it started");
     }
@@ -138,17 +122,23 @@ public final class TaskRunner {
     }
   }
 
-  private static String describe(Throwable t) {
-    String m = t.getMessage();
-    return t.getClass().getName() + (m == null ? "" : ": " + firstLine(m));
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
+  /**
+   * {@code payload} mapped to {@code handler}'s input type: a task's own payload here, one input of
+   * a chunk in {@link ChunkTask}.
+   *
+   * @throws BadPayloadException if it does not map
+   */
+  static Object input(TaskHandler<?, ?> handler, byte[] payload) throws BadPayloadException {
+    try {
+      return (Class<?>) handler.inputType() == JsonBytes.class ? JsonBytes.of(payload) : MAPPER.readValue(payload, handler.inputType());
+    } catch (IllegalArgumentException e) {
+      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input JsonBytes): "
+          + Failures.firstLine(e.getMessage()), e);
+    } catch (IOException e) {
+      String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new BadPayloadException("payload does not fit handler '" + handler.name() + "' (input "
+          + handler.inputType().getSimpleName() + "): " + Failures.firstLine(detail), e);
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 
   private final class Context implements TaskContext {
