@@ -2,12 +2,16 @@ package dev.workq.server.http;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.workq.client.ClientOptions;
 import dev.workq.client.Delivery;
+import dev.workq.client.RemoteException;
 import dev.workq.client.WorkqClient;
+import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.Json;
 import dev.workq.server.Broker;
 import dev.workq.server.BrokerOptions;
@@ -100,6 +104,61 @@ class HttpApiTest {
       assertEquals(1, Json.mapper().readTree(deleted.body()).get("removed").asInt());
       assertEquals(404, call(b, "DELETE", "/api/queues/old", null).statusCode());
       assertTrue(b.stats().queues().isEmpty());
+    }
+  }
+
+  @Test
+  void waitAndRetentionBudgetsShowWhatIsHeldTheirCapsTheRefusalAndTheEvictions() throws Exception {
+    byte[] record = "{\"ok\":true}".getBytes(StandardCharsets.UTF_8);
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0))
+            .limits(l -> l.maxWaitsPerConnection(2).maxRetainedResults(3).maxRetainedBytes(1 << 20)).build());
+        WorkqClient c = WorkqClient.connect(ClientOptions.builder().port(b.port()).build());
+        WorkqClient w = WorkqClient.connect(ClientOptions.builder().port(b.port()).build())) {
+      w.consume("jobs", 4, d -> d.complete(record));
+      for (int i = 0; i < 5; i++) {
+        c.async().enqueue("jobs", "h", i).get(5, TimeUnit.SECONDS);
+      }
+      String slow = c.async().enqueue("slow", "h", 0).get(5, TimeUnit.SECONDS);
+      var waiting = c.async().result(slow, Duration.ofMinutes(1));
+      var joining = c.async().join("slow", Duration.ofMinutes(1));
+      var refused = c.async().result(slow, Duration.ofMinutes(1));
+      RemoteException e = assertInstanceOf(RemoteException.class,
+          assertThrows(java.util.concurrent.ExecutionException.class, () -> refused.get(5, TimeUnit.SECONDS)).getCause());
+      assertEquals(ErrorCode.WAIT_LIMIT, e.code());
+
+      Map<String, Double> expected = new java.util.LinkedHashMap<>();
+      expected.put("workq_waits", 2.0);
+      expected.put("workq_waits_per_connection_max", 2.0);
+      expected.put("workq_refused_total{reason=\"wait_limit\"}", 1.0);
+      expected.put("workq_retained_results", 3.0);
+      expected.put("workq_retained_results_max", 3.0);
+      expected.put("workq_retained_bytes", 3.0 * (160 + record.length));
+      expected.put("workq_retained_budget_bytes", (double) (1 << 20));
+      expected.put("workq_retained_evictions_total{reason=\"results_cap\"}", 2.0);
+      expected.put("workq_retained_evictions_total{reason=\"bytes_cap\"}", 0.0);
+      awaitMetrics(b, expected);
+
+      w.consume("slow", 1, d -> d.complete(record));
+      waiting.get(5, TimeUnit.SECONDS);
+      joining.get(5, TimeUnit.SECONDS);
+      awaitMetrics(b, Map.of("workq_waits", 0.0, "workq_retained_results", 3.0,
+          "workq_retained_evictions_total{reason=\"results_cap\"}", 3.0));
+    }
+  }
+
+  /** Scrapes until each series has its value (a scrape may read a snapshot a moment old), else fails with the last scrape. */
+  private void awaitMetrics(Broker b, Map<String, Double> expected) throws Exception {
+    String[] last = {""};
+    try {
+      await().atMost(Duration.ofSeconds(5)).until(() -> {
+        last[0] = call(b, "GET", "/metrics", null).body();
+        return expected.entrySet().stream().allMatch(x -> BrokerMetersTest.value(last[0], x.getKey()) == x.getValue());
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException timedOut) {
+      for (Map.Entry<String, Double> x : expected.entrySet()) {
+        assertEquals(x.getValue(), BrokerMetersTest.value(last[0], x.getKey()), x.getKey() + " in\n" + last[0]);
+      }
+      throw timedOut;
     }
   }
 }

@@ -98,10 +98,10 @@ final class Budgets {
     heldBytes -= size;
   }
 
-  /** Where the broker stands, for metrics. */
-  CoreBudgets snapshot(int queues, InboundBudget inbound) {
+  /** Where the broker stands, for metrics, with the waits' and the retained results' own counts. */
+  CoreBudgets snapshot(int queues, InboundBudget inbound, CoreBudgets.WaitCounts waits, CoreBudgets.RetainedCounts retained) {
     return new CoreBudgets(heldBytes, config.maxMemoryBytes(), inbound.bytes(), inbound.maxBytes(), queues, config.maxQueues(),
         consumers, config.maxConsumers(), refusedMemory, refusedQueueBytes, refusedQueueLength, refusedQueueLimit,
-        refusedConsumerLimit);
+        refusedConsumerLimit, waits, retained);
   }
 }

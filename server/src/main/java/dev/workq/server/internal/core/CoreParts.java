@@ -85,7 +85,7 @@ final class CoreParts {
       taskRequests.closed(closing);
     });
     this.capture = new Snapshotter(epoch, queues, sessions, retries, intake, tasks.retained)::capture;
-    this.statsView = new StatsView(config, queues, sessions, outcomes, budgets, inbound, persistence);
+    this.statsView = new StatsView(config, queues, sessions, outcomes, budgets, inbound, persistence, waits, tasks.retained);
     for (Item item : recovered.items()) {
       tasks.restore(item);
     }

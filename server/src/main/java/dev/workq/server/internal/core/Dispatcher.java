@@ -11,6 +11,7 @@ import dev.workq.protocol.Fetch;
 import dev.workq.protocol.FetchEmpty;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.QueueNames;
+import dev.workq.protocol.Revoke;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -339,6 +340,18 @@ final class Dispatcher {
       // handled finishes first.
       thread.execute(() -> rearm(s));
     }
+  }
+
+  /**
+   * Takes {@code d} back from its holder and tells it with a REVOKE (its task was cancelled, or
+   * its queue deleted by force): its lease ends and its consumer's credit and connection's slot
+   * are free at once; a later ACK, COMPLETE or RELEASE for it is refused as stale.
+   */
+  void revoke(Delivery d) {
+    d.session.held.remove(d.tag);
+    unhold(d);
+    d.item.delivery = null;
+    d.session.send(new Revoke(d.tag, d.item.id));
   }
 
   /** Something that kept every consumer of {@code session} from taking has passed: re-arm them and dispatch. */

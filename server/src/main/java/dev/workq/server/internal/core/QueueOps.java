@@ -323,8 +323,9 @@ final class QueueOps {
    * Deletes a queue, or answers why not ({@link QueueState#refuseDeletion}). Forced while in use,
    * it first ends what uses it: each consumer gets a STOP the broker makes (a worker finishes and
    * exits instead of waiting on a queue that is gone), waiting fetches get FETCH_EMPTY, and the
-   * deliveries in flight are taken from their holders (journaled as gone), so that their later
-   * ACK or COMPLETE is refused as stale and puts nothing back. Joins are answered: nothing is
+   * deliveries in flight are revoked from their holders as a cancel revokes one (journaled as
+   * gone), so that their handlers stop, their slots are free and a later ACK or COMPLETE is
+   * refused as stale and puts nothing back. Joins are answered: nothing is
    * unfinished any more.
    */
   Message delete(DeleteQueue request) {
@@ -349,6 +350,9 @@ final class QueueOps {
   }
 
   private void evict(QueueState q) {
+    // Revoked before the STOPs go out, so a worker learns its tasks are gone before it starts
+    // to drain them: it does not hand back or wait for what it no longer holds.
+    int taken = revokeInFlight(q);
     int consumers = q.consumers.size();
     List<Consumer> all = new ArrayList<>();
     q.consumers.all().forEach(all::add);
@@ -366,6 +370,12 @@ final class QueueOps {
       }
     }
     q.waiters.clear();
+    log.info("queue '{}' deleted by force while in use: {} consumers stopped, {} fetches ended, {} deliveries in flight revoked",
+        q.name, consumers, fetches, taken);
+  }
+
+  /** Revokes every delivery of {@code q} in flight (a STOP stays held, so its ACK is not refused); how many. */
+  private int revokeInFlight(QueueState q) {
     int taken = 0;
     for (Session s : sessions.all()) {
       List<Delivery> held = new ArrayList<>();
@@ -382,14 +392,12 @@ final class QueueOps {
           }
           continue;
         }
-        s.held.remove(d.tag);
-        dispatcher.unhold(d);
+        dispatcher.revoke(d);
         budgets.refund(q, d.item);
         persistence.appendQuietly(JournalRecords.remove(d.item.seq));
         taken++;
       }
     }
-    log.info("queue '{}' deleted by force while in use: {} consumers stopped, {} fetches ended, {} deliveries in flight dropped",
-        q.name, consumers, fetches, taken);
+    return taken;
   }
 }

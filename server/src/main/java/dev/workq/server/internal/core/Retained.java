@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * that; once it is taken off, its ack is journaled as RETIRE instead of REMOVE and the item
  * stays here as RETIRED. Neither expiry nor the caps write anything: a replay drops expired
  * entries by their finish time and applies the caps again (keeping the newest), and a compaction
- * writes only what is retained, so the plain round trip costs no extra record.
- * Core thread only.
+ * writes only what is retained, so the plain round trip costs no extra record. It counts the
+ * entries each cap dropped, for metrics. Core thread only.
  */
 final class Retained {
 
@@ -33,6 +33,8 @@ final class Retained {
   private final ArrayDeque<Item> order = new ArrayDeque<>();
   private final Map<String, Item> byId = new HashMap<>();
   private long bytes;
+  private long evictedOverCount;
+  private long evictedOverBytes;
 
   Retained(CoreConfig config, Persistence persistence, Consumer<Item> onDrop) {
     this.retentionMs = config.resultRetentionMs();
@@ -62,16 +64,9 @@ final class Retained {
 
   /** Keeps {@code result} (a result item with its finish) as the retained state of its task. */
   void add(Item result) {
-    if (retentionMs <= 0 || maxCount <= 0) {
-      return;
+    if (keep(result)) {
+      trim(true);
     }
-    Item old = byId.put(result.id, result);
-    if (old != null) {
-      forgotten(old, true);
-    }
-    order.addLast(result);
-    bytes += size(result);
-    trim();
   }
 
   /** Keeps an entry the journal replay found, unless its retention is over at {@code now}; whether it was kept. */
@@ -79,8 +74,25 @@ final class Retained {
     if (result.finish.finishedAt() + retentionMs <= now) {
       return false;
     }
-    add(result);
+    if (keep(result)) {
+      // Not counted: what the caps drop here they dropped before the restart, and counted then.
+      trim(false);
+    }
     return holds(result);
+  }
+
+  /** Files {@code result} in, past the caps until {@link #trim}; false if retention is off. */
+  private boolean keep(Item result) {
+    if (retentionMs <= 0 || maxCount <= 0) {
+      return false;
+    }
+    Item old = byId.put(result.id, result);
+    if (old != null) {
+      forgotten(old, true);
+    }
+    order.addLast(result);
+    bytes += size(result);
+    return true;
   }
 
   /** Drops the entries whose retention is over at wall-clock {@code now}. */
@@ -98,14 +110,21 @@ final class Retained {
     }
   }
 
-  private void trim() {
+  /** Drops the oldest entries until both caps hold; {@code count}: whether the drops count as evictions. */
+  private void trim(boolean count) {
     while (byId.size() > maxCount || bytes > maxBytes) {
+      boolean overCount = byId.size() > maxCount;
       Item head = order.pollFirst();
       if (byId.get(head.id) == head) {
         // No REMOVE either: a replay applies the caps again, keeping the newest, and a
         // compaction writes only what is retained. A record per finished task would cost the
         // round trip once the caps are reached, which is all the time on a busy broker.
         drop(head, false);
+        if (count && overCount) {
+          evictedOverCount++;
+        } else if (count) {
+          evictedOverBytes++;
+        }
       }
     }
   }
@@ -122,6 +141,11 @@ final class Retained {
       persistence.appendQuietly(JournalRecords.remove(entry.seq));
     }
     onDrop.accept(entry);
+  }
+
+  /** Where the retained entries stand against their caps, for metrics. */
+  CoreBudgets.RetainedCounts snapshot() {
+    return new CoreBudgets.RetainedCounts(byId.size(), maxCount, bytes, maxBytes, evictedOverCount, evictedOverBytes);
   }
 
   private static long size(Item result) {

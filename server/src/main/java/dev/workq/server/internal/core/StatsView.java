@@ -21,9 +21,11 @@ final class StatsView {
   private final Budgets budgets;
   private final InboundBudget inbound;
   private final Persistence persistence;
+  private final Waits waits;
+  private final Retained retained;
 
   StatsView(CoreConfig config, Queues queues, Sessions sessions, Outcomes outcomes, Budgets budgets, InboundBudget inbound,
-      Persistence persistence) {
+      Persistence persistence, Waits waits, Retained retained) {
     this.config = config;
     this.queues = queues;
     this.sessions = sessions;
@@ -31,6 +33,8 @@ final class StatsView {
     this.budgets = budgets;
     this.inbound = inbound;
     this.persistence = persistence;
+    this.waits = waits;
+    this.retained = retained;
   }
 
   /** The page a STATS request asks for, or the error about its cursor. */
@@ -51,6 +55,7 @@ final class StatsView {
   /** The counters, paused queues, journal counters and budgets, unsorted: linear in queues. */
   CoreSnapshot snapshot() {
     return new CoreSnapshot(Stats.unsorted(queues.all(), sessions.all(), outcomes.staleResults(), persistence.sizeBytes()),
-        queues.paused(), persistence.journalStats(), budgets.snapshot(queues.size(), inbound));
+        queues.paused(), persistence.journalStats(),
+        budgets.snapshot(queues.size(), inbound, waits.snapshot(), retained.snapshot()));
   }
 }

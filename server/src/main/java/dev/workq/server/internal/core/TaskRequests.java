@@ -3,7 +3,6 @@ package dev.workq.server.internal.core;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Payload;
-import dev.workq.protocol.Revoke;
 import dev.workq.protocol.TaskCancel;
 import dev.workq.protocol.TaskCancelOk;
 import dev.workq.protocol.TaskInfo;
@@ -183,11 +182,7 @@ final class TaskRequests {
         return;
       }
       case RUNNING -> {
-        Delivery d = task.heldBy();
-        d.session.held.remove(d.tag);
-        dispatcher.unhold(d);
-        task.delivery = null;
-        d.session.send(new Revoke(d.tag, task.id));
+        dispatcher.revoke(task.heldBy());
       }
       case DELAYED, RETRYING -> {
         retries.remove(task);

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 
 /**
  * The broker's Prometheus metrics. The broker-wide meters are Micrometer meters that read the
@@ -71,29 +72,52 @@ final class BrokerMetrics {
     budgetGauge("workq_queues_max", "Queues past which creating one gets QUEUE_LIMIT (--max-queues)", CoreBudgets::maxQueues, null);
     budgetGauge("workq_consumers", "Consumers over all connections", CoreBudgets::consumers, null);
     budgetGauge("workq_consumers_max", "Consumers past which CONSUME gets CONSUMER_LIMIT (--max-consumers)", CoreBudgets::maxConsumers, null);
+    budgetGauge("workq_waits", "Task waits and queue joins waiting over all connections", b -> b.waits().held(), null);
+    budgetGauge("workq_waits_per_connection_max", "Task waits and queue joins per connection past which each gets WAIT_LIMIT"
+        + " (--max-waits-per-connection)", b -> b.waits().maxPerConnection(), null);
+    budgetGauge("workq_retained_results", "Finished tasks retained for status, wait and deduplication", b -> b.retained().results(),
+        null);
+    budgetGauge("workq_retained_results_max", "Retained finished tasks past which the oldest are dropped (--max-retained-results)",
+        b -> b.retained().maxResults(), null);
+    budgetGauge("workq_retained_bytes", "Bytes of the retained finished tasks (result records plus 160 bytes each)",
+        b -> b.retained().bytes(), "bytes");
+    budgetGauge("workq_retained_budget_bytes", "Bytes of retained results past which the oldest are dropped (--max-retained-bytes)",
+        b -> b.retained().maxBytes(), "bytes");
     refused("memory", CoreBudgets::refusedMemory);
     refused("queue_bytes", CoreBudgets::refusedQueueBytes);
     refused("queue_length", CoreBudgets::refusedQueueLength);
     refused("queue_limit", CoreBudgets::refusedQueueLimit);
     refused("consumer_limit", CoreBudgets::refusedConsumerLimit);
+    refused("wait_limit", b -> b.waits().refused());
+    retainedEvictions("results_cap", b -> b.retained().evictedOverResults());
+    retainedEvictions("bytes_cap", b -> b.retained().evictedOverBytes());
   }
 
-  private void budgetGauge(String name, String help, java.util.function.ToDoubleFunction<CoreBudgets> value, String unit) {
-    Gauge.Builder<AtomicReference<CoreSnapshot>> g = Gauge.builder(name, latest, r -> {
+  /** {@code value} of the latest snapshot's budgets, 0 before the first snapshot. */
+  private static ToDoubleFunction<AtomicReference<CoreSnapshot>> ofBudgets(ToDoubleFunction<CoreBudgets> value) {
+    return r -> {
       CoreBudgets b = r.get() == null ? null : r.get().budgets();
       return b == null ? 0 : value.applyAsDouble(b);
-    }).description(help);
+    };
+  }
+
+  private void budgetGauge(String name, String help, ToDoubleFunction<CoreBudgets> value, String unit) {
+    Gauge.Builder<AtomicReference<CoreSnapshot>> g = Gauge.builder(name, latest, ofBudgets(value)).description(help);
     if (unit != null) {
       g.baseUnit(unit);
     }
     g.register(registry);
   }
 
-  private void refused(String reason, java.util.function.ToDoubleFunction<CoreBudgets> value) {
-    FunctionCounter.builder("workq_refused", latest, r -> {
-      CoreBudgets b = r.get() == null ? null : r.get().budgets();
-      return b == null ? 0 : value.applyAsDouble(b);
-    }).description("Requests refused by a budget, by the budget that refused them").tag("reason", reason).register(registry);
+  private void refused(String reason, ToDoubleFunction<CoreBudgets> value) {
+    FunctionCounter.builder("workq_refused", latest, ofBudgets(value))
+        .description("Requests refused by a budget, by the budget that refused them").tag("reason", reason).register(registry);
+  }
+
+  private void retainedEvictions(String reason, ToDoubleFunction<CoreBudgets> value) {
+    FunctionCounter.builder("workq_retained_evictions", latest, ofBudgets(value))
+        .description("Retained finished tasks dropped before their retention was over to stay within a cap, by the cap")
+        .tag("reason", reason).register(registry);
   }
 
   private void handshakeMeters(java.util.function.Supplier<HandshakeStats> stats) {

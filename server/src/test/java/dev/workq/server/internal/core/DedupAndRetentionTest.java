@@ -1,5 +1,6 @@
 package dev.workq.server.internal.core;
 
+import static dev.workq.server.internal.core.QueuePurgePeekTest.retainedCounts;
 import static dev.workq.server.internal.core.TaskTestSupport.errors;
 import static dev.workq.server.internal.core.TaskTestSupport.put;
 import static dev.workq.server.internal.core.TaskTestSupport.putOks;
@@ -136,6 +137,8 @@ class DedupAndRetentionTest {
     assertEquals(TaskState.NOT_FOUND, status(c, "r1").state());
     assertEquals(TaskState.DONE, status(c, "r2").state());
     assertEquals(TaskState.DONE, status(c, "r3").state());
+    assertEquals(new CoreBudgets.RetainedCounts(2, 2, 2 * (Retained.ENTRY_OVERHEAD + 2), 1 << 20, 1, 0), retainedCounts(small),
+        "two entries of a 2-byte result each; one dropped by the count cap");
   }
 
   @Test
@@ -164,6 +167,8 @@ class DedupAndRetentionTest {
     assertEquals(TaskState.NOT_FOUND, status(c2, "r1").state(), "the replay keeps the newest two, as the cap did");
     assertEquals(TaskState.DONE, status(c2, "r2").state());
     assertEquals(TaskState.DONE, status(c2, "r3").state());
+    assertEquals(new CoreBudgets.RetainedCounts(2, 2, 2 * (Retained.ENTRY_OVERHEAD + 2), 1 << 20, 0, 0), retainedCounts(after),
+        "what the replay drops again was counted before the restart, not again");
   }
 
   @Test
@@ -181,6 +186,8 @@ class DedupAndRetentionTest {
     assertEquals(TaskState.NOT_FOUND, status(c, "b1").state(), "three results of 1,000 bytes do not fit 2,500");
     assertEquals(TaskState.DONE, status(c, "b2").state());
     assertEquals(TaskState.DONE, status(c, "b3").state());
+    assertEquals(new CoreBudgets.RetainedCounts(2, 100, 2 * (Retained.ENTRY_OVERHEAD + 1_000), 2 * Retained.ENTRY_OVERHEAD + 2_500,
+        0, 1), retainedCounts(small), "one dropped by the byte cap");
   }
 
   @Test
@@ -202,6 +209,8 @@ class DedupAndRetentionTest {
     assertEquals(List.of(), c2.deliveries(), "its result was taken before: not on the done queue again");
     after.advance(RETENTION);
     assertEquals(TaskState.NOT_FOUND, status(c2, "t").state(), "expired by its finish time");
+    assertEquals(new CoreBudgets.RetainedCounts(0, 100, 0, 1 << 20, 0, 0), retainedCounts(after),
+        "an expired entry is no longer held, and expiry is not an eviction");
 
     CoreHarness later = new CoreHarness(config(100, 1 << 20), 5, journal, h.clock.elapsedMs() + RETENTION + 20_000);
     assertEquals(TaskState.NOT_FOUND, status(later.client("c3"), "t").state(), "dropped at replay once expired");

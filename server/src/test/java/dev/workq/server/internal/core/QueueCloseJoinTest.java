@@ -192,6 +192,8 @@ class QueueCloseJoinTest {
     assertEquals(1, refused.size());
     assertEquals(ErrorCode.WAIT_LIMIT, refused.get(0).code());
     assertEquals(99, refused.get(0).corr());
+    int max = dev.workq.server.LimitOptions.DEFAULT_MAX_WAITS_PER_CONNECTION;
+    assertEquals(new CoreBudgets.WaitCounts(max, max, 1), QueuePurgePeekTest.waitCounts(h), "joins count as waits");
 
     CoreHarness.Peer w = h.worker("w", "echo");
     w.consume("jobs", 1);
@@ -200,5 +202,6 @@ class QueueCloseJoinTest {
     assertTrue(gone.conn.take(QueueJoinOk.class).isEmpty(), "a closed connection's join is gone");
     client.send(new QueueJoin(100, "jobs", 5_000));
     assertEquals(List.of(new QueueJoinOk(100, "jobs", true, 0)), joins(client), "answered joins free their slots");
+    assertEquals(0, QueuePurgePeekTest.waitCounts(h).held());
   }
 }

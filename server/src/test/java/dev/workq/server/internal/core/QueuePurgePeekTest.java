@@ -47,6 +47,16 @@ class QueuePurgePeekTest {
     return now(h, h.core.snapshot()).budgets().heldBytes();
   }
 
+  /** The waits and joins as a metrics snapshot reports them now. */
+  static CoreBudgets.WaitCounts waitCounts(CoreHarness h) {
+    return now(h, h.core.snapshot()).budgets().waits();
+  }
+
+  /** The retained results as a metrics snapshot reports them now. */
+  static CoreBudgets.RetainedCounts retainedCounts(CoreHarness h) {
+    return now(h, h.core.snapshot()).budgets().retained();
+  }
+
   private QueuePurgeOk purge(String queue, boolean dead) {
     client.send(new QueuePurge(41, queue, dead));
     List<QueuePurgeOk> ok = client.conn.take(QueuePurgeOk.class);

@@ -23,6 +23,7 @@ import dev.workq.protocol.Payload;
 import dev.workq.protocol.Put;
 import dev.workq.protocol.QueueClose;
 import dev.workq.protocol.QueueStats;
+import dev.workq.protocol.Revoke;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -259,6 +260,9 @@ class StopAndResultsOnlyTest {
     DeleteQueueOk idle = (DeleteQueueOk) now(h, h.core.deleteQueue(new DeleteQueue(3, "idle", true)));
     assertEquals(0, idle.removed());
     assertEquals(List.of(new FetchEmpty(4)), fetcher.conn.take(FetchEmpty.class));
+    assertEquals(List.of(new Revoke(t1.tag(), "t1")), w.conn.take(Revoke.class), "the worker's handler is told to stop");
+    assertEquals(List.of(new Revoke(t2.tag(), "t2")), listener.conn.take(Revoke.class));
+    assertEquals(List.of(), fetcher.conn.take(Revoke.class), "only holders are revoked");
 
     Deliver stopW = w.delivery();
     Deliver stopL = listener.delivery();
@@ -278,6 +282,27 @@ class StopAndResultsOnlyTest {
     assertEquals(0, now(h, h.core.leasesTracked()));
     assertEquals(0, heldBytes(h));
     assertEquals(List.of(), h.core.liveState().items());
+  }
+
+  @Test
+  void aForcedDeletionFreesTheRevokedDeliveriesSlotsOnTheirConnectionAtOnce() {
+    client.put("jobs", "t1", "echo", 3, 60_000);
+    client.put("other", "o1", "echo", 3, 60_000);
+    CoreHarness.Peer w = h.worker("w", "echo");
+    w.consume("jobs", 1);
+    w.consume("other", 1);
+    List<Deliver> first = w.deliveries();
+    assertEquals(List.of("t1", "o1"), first.stream().map(Deliver::id).toList());
+    client.put("other", "o2", "echo", 3, 60_000);
+    assertEquals(List.of(), w.deliveries(), "other's consumer has no credit left");
+
+    now(h, h.core.deleteQueue(new DeleteQueue(1, "jobs", true)));
+
+    assertEquals(List.of(new Revoke(first.get(0).tag(), "t1")), w.conn.take(Revoke.class));
+    assertEquals(List.of(ItemKind.STOP), w.deliveries().stream().map(Deliver::kind).toList(), "jobs' consumer is stopped");
+    assertEquals(1, now(h, h.core.leasesTracked()), "t1's lease is gone, o1's stays");
+    w.complete(first.get(1), "{}");
+    assertEquals("o2", w.delivery().id(), "the other queue is served as before");
   }
 
   @Test

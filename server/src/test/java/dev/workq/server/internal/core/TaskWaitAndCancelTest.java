@@ -1,5 +1,6 @@
 package dev.workq.server.internal.core;
 
+import static dev.workq.server.internal.core.QueuePurgePeekTest.waitCounts;
 import static dev.workq.server.internal.core.TaskTestSupport.corr;
 import static dev.workq.server.internal.core.TaskTestSupport.errors;
 import static dev.workq.server.internal.core.TaskTestSupport.put;
@@ -89,12 +90,26 @@ class TaskWaitAndCancelTest {
     CoreHarness.Peer other = h.client("other");
     other.send(new TaskWait(corr(), "t", 60_000));
     assertEquals(List.of(), errors(other), "the limit is per connection");
+    assertEquals(new CoreBudgets.WaitCounts(3, 2, 1), waitCounts(h), "held over all connections, the cap, the refusal");
     client.close();
+    assertEquals(1, waitCounts(h).held(), "a closed connection's waits are no longer held");
     CoreHarness.Peer w = h.worker("w", "echo");
     w.consume("jobs", 1);
     w.complete(w.delivery(), "{}");
     assertTrue(waitOk(other).finished());
     assertEquals(List.of(), client.conn.take(TaskWaitOk.class), "the closed connection's waits were dropped");
+    assertEquals(new CoreBudgets.WaitCounts(0, 2, 1), waitCounts(h), "an answered wait is no longer held");
+  }
+
+  @Test
+  void aTimedOutWaitIsNoLongerHeldAndOneAnsweredAtOnceNeverWas() {
+    put(client, "jobs", "t", "echo", null, 5_000L, null);
+    client.send(new TaskWait(corr(), "t", 1_000));
+    client.send(new TaskWait(corr(), "t", 0));
+    assertEquals(1, waitCounts(h).held(), "a wait of 0 ms is answered at once");
+    h.advance(1_000);
+    assertEquals(2, client.conn.take(TaskWaitOk.class).size());
+    assertEquals(new CoreBudgets.WaitCounts(0, 2, 0), waitCounts(h));
   }
 
   @Test

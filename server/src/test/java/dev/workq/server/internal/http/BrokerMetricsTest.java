@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.protocol.QueueStats;
 import dev.workq.protocol.StatsReply;
+import dev.workq.server.internal.core.CoreBudgets;
 import dev.workq.server.internal.core.CoreSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -77,6 +78,41 @@ class BrokerMetricsTest {
     String text = new String(new BrokerMetrics().scrape(snapshot(List.of())), StandardCharsets.UTF_8);
     assertEquals(0, count(text, "workq_queue_"), text);
     assertTrue(text.startsWith("# HELP workq_clients_connected "), text);
+  }
+
+  @Test
+  void theWaitAndRetentionBudgetsAreReadFromTheSnapshotsBudgets() {
+    CoreBudgets budgets = new CoreBudgets(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, new CoreBudgets.WaitCounts(3, 1024, 2),
+        new CoreBudgets.RetainedCounts(7, 10_000, 1_234, 16 << 20, 5, 6));
+    CoreSnapshot s = new CoreSnapshot(new StatsReply(0, List.of(), List.of(), 0, 0, 0), Set.of(), null, budgets).sorted();
+    String text = new String(new BrokerMetrics().scrape(s), StandardCharsets.UTF_8);
+    assertTrue(text.contains("# HELP workq_waits Task waits and queue joins waiting over all connections\n"
+        + "# TYPE workq_waits gauge\n"
+        + "workq_waits 3.0\n"), text);
+    assertTrue(text.contains("# HELP workq_waits_per_connection_max Task waits and queue joins per connection past which each"
+        + " gets WAIT_LIMIT (--max-waits-per-connection)\n"
+        + "# TYPE workq_waits_per_connection_max gauge\n"
+        + "workq_waits_per_connection_max 1024.0\n"), text);
+    assertTrue(text.contains("# HELP workq_retained_results Finished tasks retained for status, wait and deduplication\n"
+        + "# TYPE workq_retained_results gauge\n"
+        + "workq_retained_results 7.0\n"), text);
+    assertTrue(text.contains("# HELP workq_retained_results_max Retained finished tasks past which the oldest are dropped"
+        + " (--max-retained-results)\n"
+        + "# TYPE workq_retained_results_max gauge\n"
+        + "workq_retained_results_max 10000.0\n"), text);
+    assertTrue(text.contains("# HELP workq_retained_bytes Bytes of the retained finished tasks (result records plus 160 bytes each)\n"
+        + "# TYPE workq_retained_bytes gauge\n"
+        + "workq_retained_bytes 1234.0\n"), text);
+    assertTrue(text.contains("# HELP workq_retained_budget_bytes Bytes of retained results past which the oldest are dropped"
+        + " (--max-retained-bytes)\n"
+        + "# TYPE workq_retained_budget_bytes gauge\n"
+        + "workq_retained_budget_bytes 1.6777216E7\n"), text);
+    assertTrue(text.contains("\nworkq_refused_total{reason=\"wait_limit\"} 2.0\n"), text);
+    assertTrue(text.contains("# HELP workq_retained_evictions_total Retained finished tasks dropped before their retention was"
+        + " over to stay within a cap, by the cap\n"
+        + "# TYPE workq_retained_evictions_total counter\n"), text);
+    assertTrue(text.contains("\nworkq_retained_evictions_total{reason=\"bytes_cap\"} 6.0\n"), text);
+    assertTrue(text.contains("\nworkq_retained_evictions_total{reason=\"results_cap\"} 5.0\n"), text);
   }
 
   @Test
