@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
 /**
  * Settings of a local pool, from {@link WorkqPool#local(int)}; {@link #start()} starts it. Every
@@ -160,8 +161,13 @@ public final class LocalBuilder {
       String address = "127.0.0.1:" + broker.port();
       client = WorkqClient.connect(ClientOptions.builder().address(address).authkey(key).name("pool").build());
       PoolCore core = new PoolCore(client, queue, new TaskTable(registered), caller.getClassLoader(), maxInFlight);
+      // The caller's own @Task methods go to the workers by name too: their scan skips jars of
+      // workq and its libraries, and a program shaded into one jar with workq would lose them.
+      Map<Method, String> offered = new LinkedHashMap<>(TaskTable.marked(caller));
+      offered.putAll(registered);
       LocalWorkers workers = LocalWorkers.start(new LocalWorkers.Spec(jvmOptions, classpath, address, queue, threadsPerProcess,
-          TaskTable.asSpecs(registered), key), processes, maxRestarts, startTimeout, client, core::fail);
+          TaskTable.asSpecs(offered), key), processes, maxRestarts, startTimeout, client, core::fail);
+      core.offered(client.stats().workers().stream().flatMap(w -> w.handlers().stream()).collect(Collectors.toSet()));
       return new WorkqPool(core, timeout, workers, broker, address, shutdownGrace);
     } catch (RuntimeException | Error e) {
       if (client != null) {

@@ -91,6 +91,34 @@ class PoolLifecycleTest {
   }
 
   @Test
+  void aWorkerStoppedByTheProgramsStopIsNotReplacedAndWithNoneLeftACallFailsInsteadOfWaiting() {
+    pool = WorkqPool.local(2).start();
+    List<Long> pids = pool.workerPids();
+    started.addAll(pids);
+
+    pool.client().stopWorkers(pool.queue(), 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> pool.workerPids().size() == 1);
+    // Stopped on purpose, as a Python worker after its sentinel: no process takes its place.
+    assertTrue(pids.containsAll(pool.workerPids()), "a stopped worker was replaced: " + pool.workerPids());
+    assertEquals(List.of(4), pool.map(PoolTasks::square, List.of(2)));
+
+    pool.client().stopWorkers(pool.queue(), 1);
+    await().atMost(Duration.ofSeconds(30)).until(() -> pool.workerPids().isEmpty());
+    WorkqException e = assertThrows(WorkqException.class, () -> pool.apply(PoolTasks::square, 2));
+    assertTrue(e.getMessage().startsWith("every worker process of the pool has exited after a stop"), e.getMessage());
+  }
+
+  @Test
+  void aTaskNoWorkerOffersIsRefusedAtTheCallRatherThanLeftWaiting() {
+    pool = WorkqPool.local(1).start();
+    started.addAll(pool.workerPids());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> pool.task("no.such.task", String.class).apply("x"));
+    assertTrue(e.getMessage().startsWith("no worker process of this pool offers the task 'no.such.task'"), e.getMessage());
+    assertTrue(e.getMessage().contains("test.square"), "the message lists what the workers offer: " + e.getMessage());
+  }
+
+  @Test
   void aWorkerThatExitsAtStartFailsStartWithItsPidAndStatus() {
     // A heap too small to start: the JVM exits at once with status 1.
     WorkqException e = assertThrows(WorkqException.class,

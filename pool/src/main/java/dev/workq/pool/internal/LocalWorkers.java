@@ -4,6 +4,7 @@ import dev.workq.client.QueueStats;
 import dev.workq.client.WorkqClient;
 import dev.workq.client.WorkqException;
 import dev.workq.protocol.auth.Authkey;
+import dev.workq.worker.Worker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -130,7 +131,16 @@ public final class LocalWorkers {
       if (closing || !ready) {
         return;
       }
-      if (restarts < maxRestarts) {
+      if (p.exitValue() == Worker.EXIT_STOPPED) {
+        // It took a STOP the program put on the queue (or was told to stop, SIGTERM), and
+        // finished what it held: stopped on purpose, as a Python worker after its sentinel, so
+        // not replaced. With none left, new work could only wait forever: say so instead.
+        log.info("pool worker pid {} exited with status 0 after a stop; {} workers left", p.pid(), live.size());
+        if (!live.isEmpty()) {
+          return;
+        }
+        why = "every worker process of the pool has exited after a stop (the last: pid " + p.pid() + ")";
+      } else if (restarts < maxRestarts) {
         restarts++;
         try {
           Process next = launch();
@@ -145,7 +155,7 @@ public final class LocalWorkers {
             + " restarts (maxRestarts); " + live.size() + " workers left";
       }
     }
-    log.error(why);
+    log.warn(why);
     onBroken.accept(why);
   }
 

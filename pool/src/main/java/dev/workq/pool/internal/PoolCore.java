@@ -13,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -44,6 +46,12 @@ public final class PoolCore {
   private volatile String refusal;
   /** Set with {@link #refusal} when the pool broke rather than being stopped on purpose. */
   private volatile boolean broken;
+  /**
+   * The handlers a local pool's workers offer, known at start; null for a remote pool, whose
+   * workers come and go. The broker routes a task only to a worker offering its handler, so a
+   * task none offers would wait forever: it is refused at the call instead.
+   */
+  private volatile Set<String> offered;
 
   public PoolCore(WorkqClient client, String queue, TaskTable tasks, ClassLoader loader, int maxInFlight) {
     this.client = client;
@@ -55,6 +63,11 @@ public final class PoolCore {
 
   public TaskTable tasks() {
     return tasks;
+  }
+
+  /** Records the handlers every worker of a local pool offers (see {@link #offered}). */
+  public void offered(Set<String> handlers) {
+    this.offered = Set.copyOf(handlers);
   }
 
   public String queue() {
@@ -80,6 +93,12 @@ public final class PoolCore {
    * @throws PoolTimeoutException if the window stayed full until the deadline
    */
   public Submitted submit(TaskRef task, List<Object[]> inputs, boolean chunk, long deadline) {
+    String handler = chunk ? TaskMethods.chunkName(task.name()) : task.name();
+    Set<String> known = offered;
+    if (known != null && !known.contains(handler)) {
+      throw new IllegalArgumentException("no worker process of this pool offers the task '" + handler + "' (" + task.display()
+          + "): its class must be on the workers' classpath; they offer " + new TreeSet<>(known));
+    }
     byte[] payload = chunk ? chunkPayload(task, inputs) : task.payload(inputs.get(0));
     checkOpen();
     acquire(deadline);
@@ -92,7 +111,6 @@ public final class PoolCore {
     String id = idPrefix + "-" + Long.toHexString(ids.incrementAndGet());
     CompletableFuture<TaskResult> raw = new CompletableFuture<>();
     outstanding.put(id, raw);
-    String handler = chunk ? TaskMethods.chunkName(task.name()) : task.name();
     try {
       client.tasks().submit(queue, handler, Payload.wrap(payload), TaskOptions.builder().id(id).build()).whenComplete((r, e) -> {
         outstanding.remove(id, raw);

@@ -10,7 +10,9 @@ import dev.workq.worker.tasks.TaskMethods;
 import java.io.Serializable;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -85,5 +87,25 @@ public final class TaskTable {
         throw new IllegalArgumentException("an input of task '" + name + "' cannot be written as JSON: " + e.getOriginalMessage(), e);
       }
     });
+  }
+
+  /**
+   * The static methods marked {@link Task} in {@code c} and the classes nested in it, by name.
+   *
+   * @throws IllegalArgumentException one line, for a marked method that cannot be a task
+   */
+  public static Map<Method, String> marked(Class<?> c) {
+    Map<Method, String> found = new LinkedHashMap<>();
+    ArrayDeque<Class<?>> classes = new ArrayDeque<>(List.of(c));
+    while (!classes.isEmpty()) {
+      Class<?> next = classes.pop();
+      for (Method m : next.getDeclaredMethods()) {
+        if (m.isAnnotationPresent(Task.class)) {
+          found.put(m, TaskMethods.nameOf(m));
+        }
+      }
+      classes.addAll(List.of(next.getDeclaredClasses()));
+    }
+    return found;
   }
 }
