@@ -1,18 +1,13 @@
 package dev.workq.cli.commands;
 
-import dev.workq.protocol.Printable;
 import dev.workq.cli.CliFailure;
 import dev.workq.cli.Logging;
-import dev.workq.client.ClientOptions;
-import dev.workq.client.TaskResult;
-import dev.workq.client.WorkqClient;
-import dev.workq.protocol.auth.Authkey;
-import dev.workq.server.Broker;
-import dev.workq.server.BrokerOptions;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
+import dev.workq.pool.PoolIterator;
+import dev.workq.pool.TaskFailedException;
+import dev.workq.pool.WorkqPool;
+import dev.workq.worker.api.Task;
+import dev.workq.worker.handlers.PiHandler;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -22,15 +17,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code workq demo}: the whole pattern on one machine. Starts a broker, starts worker processes,
- * computes a batch of {@code pi} tasks across them, prints each result with the pid of the worker
- * that ran it, stops the workers with STOP sentinels and shuts the broker down.
+ * {@code workq demo}: the whole pattern on one machine, through a local pool. Starts an embedded
+ * broker and worker processes, computes a batch of pi tasks across them (each result says which
+ * process computed it), then closes the pool: a STOP sentinel per worker, and every process joined.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Start a broker and worker processes here, compute pi tasks across them, stop everything.")
 public final class DemoCommand implements Callable<Integer> {
-
-  private static final String QUEUE = "demo";
 
   @Option(names = "--workers", paramLabel = "N", defaultValue = "3", description = "Worker processes (default: ${DEFAULT-VALUE}).")
   int workers;
@@ -41,118 +34,54 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--digits", paramLabel = "N", defaultValue = "2000", description = "Digits of pi per task; each task asks for a few more (default: ${DEFAULT-VALUE}).")
   int digits;
 
+  /** What one demo task returns: the digits, and the worker process that computed them and how long it took. */
+  public record Digits(int digits, String pi, long pid, long ms) {}
+
+  /** The demo's task, run in the pool's worker processes. */
+  @Task("demo.pi")
+  public static Digits pi(int digits) {
+    long start = System.nanoTime();
+    String pi = PiHandler.pi(digits);
+    return new Digits(digits, pi, ProcessHandle.current().pid(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+  }
+
   @Override
-  public Integer call() throws Exception {
+  public Integer call() {
     Logging.command();
-    if (workers < 1 || workers > 64 || tasks < 1 || digits < 1 || digits > 50_000) {
-      throw new CliFailure("--workers must be 1..64, --tasks at least 1, --digits 1..50000", dev.workq.cli.Workq.EXIT_USAGE);
+    if (workers < 1 || workers > 64 || tasks < 1 || digits < 1 || digits + tasks > 50_000) {
+      throw new CliFailure("--workers must be 1..64, --tasks at least 1, --digits 1..50000 (with --tasks added)", dev.workq.cli.Workq.EXIT_USAGE);
     }
-    List<Process> processes = new ArrayList<>();
-    // A fresh random key for this run: the workers get it through their environment, never argv
-    // (which other users can read in ps).
-    byte[] key = Authkey.generate();
-    try (Broker broker = Broker.start(BrokerOptions.builder().host("127.0.0.1").port(0).authkey(key).build())) {
-      String address = "127.0.0.1:" + broker.port();
-      System.out.println("broker listening on " + address + " (pid " + ProcessHandle.current().pid() + ")");
-      for (int i = 0; i < workers; i++) {
-        processes.add(startWorker(address, key));
-      }
-      try (WorkqClient client = WorkqClient.connect(ClientOptions.builder().address(address).name("demo").authkey(key).build())) {
-        awaitWorkers(client, processes);
-        System.out.println(workers + " worker processes connected: pids " + processes.stream().map(p -> "" + p.pid()).toList());
-        List<Map<String, Integer>> payloads = new ArrayList<>();
-        for (int i = 0; i < tasks; i++) {
-          payloads.add(Map.of("digits", digits + i));
-        }
-        long start = System.nanoTime();
-        Map<String, Integer> perWorker = new TreeMap<>();
-        int failed = 0;
-        Iterator<TaskResult> results = client.tasks().imapUnordered(QUEUE, "pi", payloads);
+    List<Integer> inputs = new ArrayList<>();
+    for (int i = 0; i < tasks; i++) {
+      inputs.add(digits + i);
+    }
+    int failed = 0;
+    try (WorkqPool pool = WorkqPool.local(workers).start()) {
+      System.out.println("broker listening on " + pool.brokerAddress() + " (pid " + ProcessHandle.current().pid() + ")");
+      System.out.println(workers + " worker processes connected: pids " + pool.workerPids());
+      long start = System.nanoTime();
+      Map<Long, Integer> perWorker = new TreeMap<>();
+      try (PoolIterator<Digits> results = pool.imapUnordered(DemoCommand::pi, inputs)) {
         while (results.hasNext()) {
-          TaskResult r = results.next();
-          perWorker.merge(r.worker(), 1, Integer::sum);
-          if (r.ok()) {
-            String pi = r.value().get("pi").asText();
-            System.out.printf("pi to %5d digits = %s…%s  worker pid %s  %d ms%n", r.value().get("digits").asInt(),
-                pi.substring(0, 12), pi.substring(pi.length() - 6), pidOf(r.worker()), r.elapsedMs());
-          } else {
+          try {
+            Digits r = results.next();
+            perWorker.merge(r.pid(), 1, Integer::sum);
+            System.out.printf("pi to %5d digits = %s…%s  worker pid %d  %d ms%n", r.digits(),
+                r.pi().substring(0, 12), r.pi().substring(r.pi().length() - 6), r.pid(), r.ms());
+          } catch (TaskFailedException e) {
             failed++;
-            System.out.println("task " + Printable.escape(r.id()) + " failed on worker " + Printable.escape(r.worker()) + ": "
-                + Printable.escape(r.error()));
+            System.out.println(e.getMessage());
           }
         }
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        System.out.println(tasks + " tasks in " + ms + " ms; tasks per worker pid: " + byPid(perWorker));
-        client.stopWorkers(QUEUE, workers);
-        System.out.println("put " + workers + " STOP sentinels on '" + QUEUE + "'");
-        int badExits = awaitExits(processes);
-        System.out.println("broker shutting down");
-        if (failed > 0 || badExits > 0) {
-          throw new CliFailure(failed + " tasks failed, " + badExits + " workers did not exit cleanly");
-        }
       }
-    } finally {
-      for (Process p : processes) {
-        if (p.isAlive()) {
-          p.destroyForcibly();
-        }
-      }
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      System.out.println(tasks + " tasks in " + ms + " ms; tasks per worker pid: " + perWorker);
+      System.out.println("closing the pool: a STOP sentinel for each of the " + workers + " workers");
+    }
+    System.out.println("every worker process has exited; broker shut down");
+    if (failed > 0) {
+      throw new CliFailure(failed + " tasks failed");
     }
     return 0;
-  }
-
-  private static Process startWorker(String address, byte[] key) throws java.io.IOException {
-    String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    List<String> cmd = List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-        "-cp", System.getProperty("java.class.path"), "dev.workq.cli.Workq", "worker",
-        "--broker", address, "--queue", QUEUE, "--concurrency", "1", "--prefetch", "1");
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put(Authkey.ENV, new String(key, StandardCharsets.US_ASCII));
-    return pb.redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-  }
-
-  private static void awaitWorkers(WorkqClient client, List<Process> processes) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (client.stats().workers().size() < processes.size()) {
-      for (Process p : processes) {
-        if (!p.isAlive()) {
-          throw new CliFailure("worker pid " + p.pid() + " exited with status " + p.exitValue() + " before connecting");
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new CliFailure("workers did not connect within 60 s");
-      }
-      Thread.sleep(50);
-    }
-  }
-
-  private static int awaitExits(List<Process> processes) throws InterruptedException {
-    int bad = 0;
-    for (Process p : processes) {
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        System.out.println("worker pid " + p.pid() + " did not exit within 60 s; killing it");
-        p.destroyForcibly();
-        bad++;
-        continue;
-      }
-      System.out.println("worker pid " + p.pid() + " exited with status " + p.exitValue());
-      if (p.exitValue() != 0) {
-        bad++;
-      }
-    }
-    return bad;
-  }
-
-  private static String pidOf(String worker) {
-    int colon = worker == null ? -1 : worker.lastIndexOf(':');
-    return colon < 0 ? String.valueOf(worker) : worker.substring(colon + 1);
-  }
-
-  private static Map<String, Integer> byPid(Map<String, Integer> perWorker) {
-    Map<String, Integer> out = new TreeMap<>();
-    perWorker.forEach((w, n) -> out.put(pidOf(w), n));
-    return out;
   }
 }

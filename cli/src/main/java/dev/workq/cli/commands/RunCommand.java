@@ -34,6 +34,8 @@ import picocli.CommandLine.Parameters;
         "Arguments after the file go to the program."})
 public final class RunCommand implements Callable<Integer> {
 
+  private static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
   @Option(names = {"-cp", "--classpath"}, paramLabel = "PATH", description = "More jars or directories the program needs, separated by '${sys:path.separator}'.")
   String classpath;
 
@@ -73,6 +75,9 @@ public final class RunCommand implements Callable<Integer> {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
     cmd.add("-XX:+ExitOnOutOfMemoryError");
+    // A program's own output is its data, as a one-shot command's is: workq's lines (an embedded
+    // broker's "listening") show from warnings up, unless WORKQ_JAVA_OPTS says otherwise (it comes last).
+    cmd.add("-D" + LOG_LEVEL + "=warn");
     String opts = System.getenv("WORKQ_JAVA_OPTS");
     if (opts != null && !opts.isBlank()) {
       cmd.addAll(List.of(opts.strip().split("\\s+")));
