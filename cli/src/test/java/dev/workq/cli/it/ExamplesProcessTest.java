@@ -82,7 +82,8 @@ class ExamplesProcessTest {
     Matcher map = Pattern.compile("map:\\s+pi = (3\\.\\d+) \\(error ([0-9.e-]+)\\) from 8 chunks on 2 processes").matcher(r.out());
     assertTrue(map.find(), r.out());
     assertTrue(Math.abs(Double.parseDouble(map.group(1)) - Math.PI) < 1e-6, map.group(1));
-    assertTrue(r.out().contains("apply_async: first chunk = 2.") && r.out().contains("successful: true"), r.out());
+    // The first chunk's terms alone already sum to within 1/chunk-length of pi.
+    assertTrue(Pattern.compile("apply_async: first chunk = 3\\.14159\\d+, successful: true").matcher(r.out()).find(), r.out());
     List<String> imap = r.out().lines().filter(l -> l.startsWith("imap:")).toList();
     assertEquals(4, imap.size(), r.out());
     assertTrue(imap.get(3).contains("8 of 8 chunks, pi so far " + map.group(1)), "imap's running sum ends at map's sum: " + r.out());
