@@ -129,11 +129,7 @@ public final class LocalBuilder {
   }
 
   private LocalBuilder register(String name, Serializable fn) {
-    Method m = TaskTable.registrable(name, fn);
-    if (registered.containsValue(name)) {
-      throw new IllegalArgumentException("task name '" + name + "' is registered twice");
-    }
-    registered.put(m, name);
+    TaskTable.register(registered, name, fn);
     return this;
   }
 

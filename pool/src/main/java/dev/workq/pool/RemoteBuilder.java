@@ -51,11 +51,7 @@ public final class RemoteBuilder {
 
   /** Calls the static method {@code fn} refers to by {@code name}, as the workers registered it ({@code --task name=Class#method}). */
   public <I, O> RemoteBuilder task(String name, TaskFn<I, O> fn) {
-    Method m = TaskTable.registrable(name, fn);
-    if (registered.containsValue(name)) {
-      throw new IllegalArgumentException("task name '" + name + "' is registered twice");
-    }
-    registered.put(m, name);
+    TaskTable.register(registered, name, fn);
     return this;
   }
 

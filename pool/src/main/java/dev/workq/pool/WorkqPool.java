@@ -6,6 +6,7 @@ import dev.workq.client.ClientOptions;
 import dev.workq.client.WorkqClient;
 import dev.workq.pool.internal.Callers;
 import dev.workq.pool.internal.Calls;
+import dev.workq.pool.internal.Inputs;
 import dev.workq.pool.internal.LocalWorkers;
 import dev.workq.pool.internal.NamedCall;
 import dev.workq.pool.internal.PoolCore;
@@ -15,10 +16,8 @@ import dev.workq.protocol.Json;
 import dev.workq.server.Broker;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,7 +150,7 @@ public final class WorkqPool implements AutoCloseable {
    */
   @SuppressWarnings("unchecked")
   public <I, O> List<O> map(TaskFn<I, O> fn, Iterable<? extends I> inputs, MapOptions options) {
-    return (List<O>) calls.map(ref(fn), single(inputs), checked(options));
+    return (List<O>) calls.map(ref(fn), Inputs.single(inputs), checked(options));
   }
 
   /** As {@link #map(TaskFn, Iterable)}, returning at once. */
@@ -162,7 +161,7 @@ public final class WorkqPool implements AutoCloseable {
   /** As {@link #map(TaskFn, Iterable, MapOptions)}, returning at once; the submitting runs on a thread of its own. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public <I, O> AsyncResult<List<O>> mapAsync(TaskFn<I, O> fn, Iterable<? extends I> inputs, MapOptions options) {
-    return (AsyncResult) calls.mapAsync(ref(fn), single(inputs), checked(options));
+    return (AsyncResult) calls.mapAsync(ref(fn), Inputs.single(inputs), checked(options));
   }
 
   /** {@code fn} over the inputs, values in input order as they arrive, like {@code Pool.imap}; inputs are read lazily. */
@@ -172,7 +171,7 @@ public final class WorkqPool implements AutoCloseable {
 
   /** As {@link #imap(TaskFn, Iterable)}, with chunksize and a per-result timeout. */
   public <I, O> PoolIterator<O> imap(TaskFn<I, O> fn, Iterable<? extends I> inputs, MapOptions options) {
-    return calls.imap(ref(fn), single(inputs), checked(options), true);
+    return calls.imap(ref(fn), Inputs.single(inputs), checked(options), true);
   }
 
   /** {@code fn} over the inputs, values as they finish, like {@code Pool.imap_unordered}. */
@@ -182,7 +181,7 @@ public final class WorkqPool implements AutoCloseable {
 
   /** As {@link #imapUnordered(TaskFn, Iterable)}, with chunksize and a per-result timeout. */
   public <I, O> PoolIterator<O> imapUnordered(TaskFn<I, O> fn, Iterable<? extends I> inputs, MapOptions options) {
-    return calls.imap(ref(fn), single(inputs), checked(options), false);
+    return calls.imap(ref(fn), Inputs.single(inputs), checked(options), false);
   }
 
   // ---- starmap
@@ -195,19 +194,19 @@ public final class WorkqPool implements AutoCloseable {
   /** As {@link #starmap(TaskFn2, Iterable)}, with chunksize and timeout. */
   @SuppressWarnings("unchecked")
   public <A, B, O> List<O> starmap(TaskFn2<A, B, O> fn, Iterable<Args2<A, B>> args, MapOptions options) {
-    return (List<O>) calls.map(ref(fn), spread(args, a -> new Object[] {a.a(), a.b()}), checked(options));
+    return (List<O>) calls.map(ref(fn), Inputs.spread(args, a -> new Object[] {a.a(), a.b()}), checked(options));
   }
 
   /** {@code fn(a, b, c)} for every argument triple, values in order. */
   @SuppressWarnings("unchecked")
   public <A, B, C, O> List<O> starmap(TaskFn3<A, B, C, O> fn, Iterable<Args3<A, B, C>> args) {
-    return (List<O>) calls.map(ref(fn), spread(args, a -> new Object[] {a.a(), a.b(), a.c()}), MapOptions.DEFAULTS);
+    return (List<O>) calls.map(ref(fn), Inputs.spread(args, a -> new Object[] {a.a(), a.b(), a.c()}), MapOptions.DEFAULTS);
   }
 
   /** As {@link #starmap(TaskFn2, Iterable)}, returning at once. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public <A, B, O> AsyncResult<List<O>> starmapAsync(TaskFn2<A, B, O> fn, Iterable<Args2<A, B>> args) {
-    return (AsyncResult) calls.mapAsync(ref(fn), spread(args, a -> new Object[] {a.a(), a.b()}), MapOptions.DEFAULTS);
+    return (AsyncResult) calls.mapAsync(ref(fn), Inputs.spread(args, a -> new Object[] {a.a(), a.b()}), MapOptions.DEFAULTS);
   }
 
   // ---- by name
@@ -295,27 +294,5 @@ public final class WorkqPool implements AutoCloseable {
       throw new IllegalArgumentException("options must not be null (use MapOptions.DEFAULTS)");
     }
     return options;
-  }
-
-  private static Iterator<Object[]> single(Iterable<?> inputs) {
-    return spread(inputs, i -> new Object[] {i});
-  }
-
-  private static <T> Iterator<Object[]> spread(Iterable<T> inputs, Function<T, Object[]> args) {
-    if (inputs == null) {
-      throw new IllegalArgumentException("inputs must not be null");
-    }
-    Iterator<T> it = inputs.iterator();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Object[] next() {
-        return args.apply(it.next());
-      }
-    };
   }
 }

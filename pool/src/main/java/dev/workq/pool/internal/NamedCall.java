@@ -4,7 +4,6 @@ import dev.workq.pool.AsyncResult;
 import dev.workq.pool.Call;
 import dev.workq.pool.MapOptions;
 import dev.workq.pool.PoolIterator;
-import java.util.Iterator;
 import java.util.List;
 
 /** A {@link Call} of a handler by name: the pool's calls with one JSON input per run. */
@@ -40,34 +39,16 @@ public final class NamedCall<O> implements Call<O> {
     if (options.chunksize() > 1) {
       throw new IllegalArgumentException("chunksize applies to @Task methods only: a handler called by name has no :chunk handler");
     }
-    return (List<O>) calls.map(task, args(inputs), options);
+    return (List<O>) calls.map(task, Inputs.single(inputs), options);
   }
 
   @Override
   public PoolIterator<O> imap(Iterable<?> inputs) {
-    return calls.imap(task, args(inputs), MapOptions.DEFAULTS, true);
+    return calls.imap(task, Inputs.single(inputs), MapOptions.DEFAULTS, true);
   }
 
   @Override
   public PoolIterator<O> imapUnordered(Iterable<?> inputs) {
-    return calls.imap(task, args(inputs), MapOptions.DEFAULTS, false);
-  }
-
-  private static Iterator<Object[]> args(Iterable<?> inputs) {
-    if (inputs == null) {
-      throw new IllegalArgumentException("inputs must not be null");
-    }
-    Iterator<?> it = inputs.iterator();
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return it.hasNext();
-      }
-
-      @Override
-      public Object[] next() {
-        return new Object[] {it.next()};
-      }
-    };
+    return calls.imap(task, Inputs.single(inputs), MapOptions.DEFAULTS, false);
   }
 }

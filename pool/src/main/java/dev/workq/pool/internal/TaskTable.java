@@ -47,6 +47,19 @@ public final class TaskTable {
     return m;
   }
 
+  /**
+   * Adds the static method {@code fn} refers to, under {@code name}, to {@code registered}.
+   *
+   * @throws IllegalArgumentException one line, for a method that cannot be a task or a name registered twice
+   */
+  public static void register(Map<Method, String> registered, String name, Serializable fn) {
+    Method m = registrable(name, fn);
+    if (registered.containsValue(name)) {
+      throw new IllegalArgumentException("task name '" + name + "' is registered twice");
+    }
+    registered.put(m, name);
+  }
+
   /** Registered tasks as the workers' {@code --task name=binaryClassName#method} values. */
   public static Map<String, String> asSpecs(Map<Method, String> registered) {
     Map<String, String> specs = new LinkedHashMap<>();
