@@ -81,9 +81,9 @@ class RemotePoolProcessTest {
         WorkerProcesses workers = new WorkerProcesses()) {
       String address = "127.0.0.1:" + broker.port();
       Process worker = workers.start(address, "--queue", "tasks", "--concurrency", "2", "--handlers", jar.toString());
-      await().atMost(Duration.ofSeconds(60)).until(() -> broker.stats().workers().size() == 1);
-      assertTrue(broker.stats().workers().get(0).handlers().containsAll(List.of("remote.square", "remote.square:chunk", "remote.fail")),
-          broker.stats().workers().get(0).handlers().toString());
+      // A worker names its handlers in its CONSUME, after the HELLO that lists it: wait for them.
+      await().atMost(Duration.ofSeconds(60)).until(() -> broker.stats().workers().size() == 1
+          && broker.stats().workers().get(0).handlers().containsAll(List.of("remote.square", "remote.square:chunk", "remote.fail")));
 
       Path out = dir.resolve("out.txt");
       Process program = new ProcessBuilder(WorkerProcesses.javaBinary(), "-cp",
