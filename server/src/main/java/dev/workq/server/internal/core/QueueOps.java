@@ -20,10 +20,8 @@ import dev.workq.protocol.TaskState;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * new tasks; once drained each of its workers gets a STOP the broker makes), join it (wait until
  * no task is unfinished) and delete it, by force also while consumers use it. It watches closed
  * and joined queues: after each dispatch of one ({@link Dispatcher#onDispatched}) and on each
- * tick, as a safety net for changes that dispatch nothing. None of these requests creates a
+ * tick, as a safety net for changes that dispatch nothing; the joins themselves are
+ * held by {@link QueueJoins}. None of these requests creates a
  * queue: an unknown name is UNKNOWN_QUEUE, so a typo changes nothing. Core thread only.
  */
 final class QueueOps {
@@ -47,12 +46,10 @@ final class QueueOps {
   private final RetryHeap retries;
   private final Budgets budgets;
   private final Persistence persistence;
-  private final CoreClock clock;
   private final CoreThread thread;
-  private final Waits waits;
+  private final QueueJoins joins;
   /** Closed queues not yet drained and queues with joins: what {@link #tick} looks at. */
   private final Set<QueueState> watched = new LinkedHashSet<>();
-  private final Map<Session, Set<JoinWaiter>> joinsBySession = new HashMap<>();
   /** Seqs of the STOPs the broker makes: negative, so no journal seq is ever one of them. */
   private long nextStopSeq = -1;
 
@@ -64,9 +61,8 @@ final class QueueOps {
     this.retries = retries;
     this.budgets = budgets;
     this.persistence = persistence;
-    this.clock = clock;
     this.thread = thread;
-    this.waits = waits;
+    this.joins = new QueueJoins(waits, clock);
   }
 
   /** Whether {@code item} is a STOP the broker made (for a closed queue or a forced deletion): never journaled. */
@@ -233,11 +229,7 @@ final class QueueOps {
         stop(c);
       }
     }
-    while (!q.joiners.isEmpty()) {
-      JoinWaiter w = q.joiners.peekFirst();
-      end(w);
-      w.session.send(new QueueJoinOk(w.corr, q.name, true, 0));
-    }
+    joins.answerAll(q);
   }
 
   /** Ends consumer {@code c} with a STOP the broker makes: held without a lease until acked, never journaled. */
@@ -279,42 +271,14 @@ final class QueueOps {
       s.send(new QueueJoinOk(j.corr(), q.name, unfinished == 0, unfinished));
       return;
     }
-    if (!waits.tryAcquire(s)) {
-      s.send(waits.refusal(j.corr()));
-      return;
+    if (joins.start(s, q, j)) {
+      watched.add(q);
     }
-    JoinWaiter w = new JoinWaiter(s, q, j.corr());
-    q.joiners.addLast(w);
-    joinsBySession.computeIfAbsent(s, k -> new LinkedHashSet<>()).add(w);
-    watched.add(q);
-    w.timeout = clock.schedule(() -> {
-      if (!w.done) {
-        end(w);
-        s.send(new QueueJoinOk(j.corr(), q.name, false, q.unfinished()));
-      }
-    }, j.timeoutMs());
-  }
-
-  /** Takes join {@code w} out of its queue, its session and the wait count. */
-  private void end(JoinWaiter w) {
-    w.done = true;
-    w.timeout.cancel();
-    w.queue.joiners.remove(w);
-    Set<JoinWaiter> mine = joinsBySession.get(w.session);
-    if (mine != null && mine.remove(w) && mine.isEmpty()) {
-      joinsBySession.remove(w.session);
-    }
-    waits.release(w.session);
   }
 
   /** {@code s} closed: its joins end unanswered. */
   void sessionClosed(Session s) {
-    Set<JoinWaiter> mine = joinsBySession.get(s);
-    if (mine != null) {
-      for (JoinWaiter w : new ArrayList<>(mine)) {
-        end(w);
-      }
-    }
+    joins.sessionClosed(s);
   }
 
   // ---- delete ----
@@ -341,11 +305,7 @@ final class QueueOps {
       evict(q);
     }
     watched.remove(q);
-    while (!q.joiners.isEmpty()) {
-      JoinWaiter w = q.joiners.peekFirst();
-      end(w);
-      w.session.send(new QueueJoinOk(w.corr, q.name, true, 0));
-    }
+    joins.answerAll(q);
     return queues.removeWithItems(q, request.corr());
   }
 
