@@ -66,6 +66,12 @@ public enum ErrorCode {
   /** This connection has its maximum number of task waits and queue joins at once. */
   WAIT_LIMIT,
   /**
+   * This broker is a follower of a cluster, or the cluster has no leader yet: it serves nobody.
+   * The error's {@code leader} gives the leader's client address when this broker knows it.
+   * Fatal; a peer with a list of brokers dials the leader, or the next in its list.
+   */
+  NOT_LEADER,
+  /**
    * A code this peer does not know, sent by a newer broker: read instead of failing the frame.
    * The error's {@code fatal} flag and message still say what happened. Never sent.
    */

@@ -7,8 +7,10 @@ package dev.workq.protocol;
  * the broker closes the connection.
  *
  * @param tag the delivery tag of the ACK, COMPLETE or RELEASE refused; null for any other error
+ * @param leader for {@link ErrorCode#NOT_LEADER}: the cluster leader's client address,
+ *     {@code host:port}, when the broker knows it; null otherwise
  */
-public record ErrorReply(long corr, ErrorCode code, String message, boolean fatal, Long tag) implements Message {
+public record ErrorReply(long corr, ErrorCode code, String message, boolean fatal, Long tag, String leader) implements Message {
 
   public ErrorReply {
     if (code == null) {
@@ -19,7 +21,17 @@ public record ErrorReply(long corr, ErrorCode code, String message, boolean fata
 
   /** An error about a request ({@code corr}) or about none (0). */
   public ErrorReply(long corr, ErrorCode code, String message, boolean fatal) {
-    this(corr, code, message, fatal, null);
+    this(corr, code, message, fatal, null, null);
+  }
+
+  /** An error naming a delivery (or none: null), without a leader. */
+  public ErrorReply(long corr, ErrorCode code, String message, boolean fatal, Long tag) {
+    this(corr, code, message, fatal, tag, null);
+  }
+
+  /** A follower's fatal refusal of {@code corr}'s HELLO, naming the leader's address (null: unknown). */
+  public static ErrorReply notLeader(long corr, String message, String leaderAddress) {
+    return new ErrorReply(corr, ErrorCode.NOT_LEADER, message, true, null, leaderAddress);
   }
 
   /** A non-fatal refusal of the settlement of delivery {@code tag}. */
