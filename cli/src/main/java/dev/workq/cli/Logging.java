@@ -28,5 +28,10 @@ public final class Logging {
     }
     // Netty's own debug lines are noise even in verbose mode.
     System.setProperty("org.slf4j.simpleLogger.log.io.netty", "warn");
+    // Ratis logs every setting and every step of an election at info; its warnings are what matter
+    // (the node's own lines say when it leads, follows, or loads a snapshot).
+    if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.ratis") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.org.apache.ratis", Workq.verbose() ? "info" : "warn");
+    }
   }
 }

@@ -98,9 +98,18 @@ public final class Broker implements AutoCloseable {
   }
 
   private static Broker start(BrokerOptions options, Storage storage) {
+    return start(options, meters -> createCore(options, storage, meters));
+  }
+
+  /**
+   * Starts a broker around the core {@code coreFactory} makes: a cluster leader's, whose state
+   * changes go to the replicated log. The options' data directory must be unset (the cluster node
+   * holds the directory's lock and its Raft log).
+   */
+  static Broker start(BrokerOptions options, java.util.function.Function<BrokerMeters, BrokerCore> coreFactory) {
     Resources started = new Resources();
     try {
-      return start(options, storage, started);
+      return start(options, coreFactory, started);
     } catch (RuntimeException e) {
       throw started.closeAfter(e);
     } catch (Error e) {
@@ -109,7 +118,8 @@ public final class Broker implements AutoCloseable {
   }
 
   /** Starts each part in order, adding it to {@code started} as soon as it runs. */
-  private static Broker start(BrokerOptions options, Storage storage, Resources started) {
+  private static Broker start(BrokerOptions options, java.util.function.Function<BrokerMeters, BrokerCore> coreFactory,
+      Resources started) {
     ListenOptions listen = options.listen();
     // Its start time is the broker's, exported so dashboards see where its counters restart from zero.
     BrokerMeters meters = new BrokerMeters(System.currentTimeMillis());
@@ -125,7 +135,7 @@ public final class Broker implements AutoCloseable {
     // Checked before anything listens: an HTTP plane weaker than the broker port is refused.
     HttpStart.Prepared httpSetup = options.http().enabled() ? HttpStart.prepare(options) : null;
     SslContext ssl = options.security().tls() ? Tls.serverContext(options.security()) : null;
-    BrokerCore core = started.add("the core", createCore(options, storage, meters));
+    BrokerCore core = started.add("the core", coreFactory.apply(meters));
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-accept"), NioIoHandler.newFactory());
     started.onClose("the accept thread", () -> boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly());
     EventLoopGroup io = new MultiThreadIoEventLoopGroup(listen.ioThreads(), new DefaultThreadFactory("workq-io"),

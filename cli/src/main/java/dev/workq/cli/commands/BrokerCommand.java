@@ -5,6 +5,8 @@ import dev.workq.cli.Logging;
 import dev.workq.protocol.auth.Authkey;
 import dev.workq.protocol.auth.SecretFile;
 import dev.workq.server.Broker;
+import dev.workq.server.ClusterNode;
+import dev.workq.server.ClusterOptions;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.DeliveryOptions;
 import dev.workq.server.DurabilityOptions;
@@ -200,6 +202,20 @@ public final class BrokerCommand implements Callable<Integer> {
       description = "Bytes all connections in their handshake may hold in partial frames; past it the oldest are closed (default: ${DEFAULT-VALUE}).")
   long handshakeBufferBudget;
 
+  @Option(names = "--node", paramLabel = "ID",
+      description = "This broker's id in a cluster: one of the ids --cluster lists (with --cluster).")
+  String node;
+
+  @Option(names = "--cluster", paramLabel = "ID=HOST:PORT,...",
+      description = "Run as one node of a replicated cluster: every member's id and replication (Raft) address, this one included. "
+          + "Only the leader serves; a put is confirmed once a majority has it. Needs --node, --data-dir and a fixed --port.")
+  String cluster;
+
+  @Option(names = "--advertise", paramLabel = "HOST:PORT",
+      description = "In a cluster: the client address the other nodes send peers to while this node leads "
+          + "(default: --host and --port; with a wildcard --host, the host of this node's replication address).")
+  String advertise;
+
   /**
    * A non-loopback --host without a key or --insecure is a bad combination of options: say so
    * with the usage status before anything is opened (Broker.start refuses it too, as a failure).
@@ -218,6 +234,37 @@ public final class BrokerCommand implements Callable<Integer> {
       throw new dev.workq.cli.CliFailure("refusing to listen on " + options.listen().host() + " without an authkey: anyone who can reach it could "
           + "run tasks; give --authkey-file (or set " + Authkey.ENV + "), or --insecure to do it anyway", dev.workq.cli.Workq.EXIT_USAGE);
     }
+  }
+
+  /** Runs this broker as a cluster node until it is stopped. */
+  private int runClusterNode(BrokerOptions options) {
+    if (cluster == null || node == null) {
+      throw new dev.workq.cli.CliFailure("a cluster node needs both --node and --cluster", dev.workq.cli.Workq.EXIT_USAGE);
+    }
+    if (inMemory) {
+      throw new dev.workq.cli.CliFailure("a cluster node keeps its Raft log in --data-dir: --in-memory does not apply",
+          dev.workq.cli.Workq.EXIT_USAGE);
+    }
+    ClusterOptions clusterOptions;
+    try {
+      clusterOptions = ClusterOptions.builder().members(cluster).nodeId(node).advertise(advertise).build();
+    } catch (IllegalArgumentException e) {
+      throw new dev.workq.cli.CliFailure(e.getMessage(), dev.workq.cli.Workq.EXIT_USAGE);
+    }
+    ClusterNode clusterNode = ClusterNode.start(options, clusterOptions);
+    Runtime.getRuntime().addShutdownHook(new Thread(clusterNode::close, "workq-shutdown"));
+    onSigterm(clusterNode::close);
+    System.out.println("workq cluster node " + node + ": replication on " + clusterOptions.replicationAddress() + ", clients on "
+        + options.listen().host() + ":" + options.listen().port() + " (" + (options.security().authkey() != null ? "authkey required; "
+        : "no authkey; ") + "Raft log in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + "); members "
+        + clusterOptions.members().keySet());
+    System.out.flush();
+    try {
+      clusterNode.closeFuture().join();
+    } catch (java.util.concurrent.CompletionException e) {
+      return EXIT_FATAL;
+    }
+    return 0;
   }
 
   /**
@@ -303,6 +350,9 @@ public final class BrokerCommand implements Callable<Integer> {
       throw new dev.workq.cli.CliFailure(e.getMessage(), dev.workq.cli.Workq.EXIT_USAGE);
     }
     refuseOpenListenerWithoutKey(options);
+    if (cluster != null || node != null) {
+      return runClusterNode(options);
+    }
     Broker broker = Broker.start(options);
     // Other ways the JVM ends (System.exit elsewhere) still close the broker.
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "workq-shutdown"));

@@ -131,6 +131,21 @@ public final class BrokerCore implements AutoCloseable {
   }
 
   /**
+   * A cluster leader's core: its state is a copy of {@code replica}, every state change goes to
+   * {@code log}, and its epoch is at least {@code minEpoch} (the Raft term), so the delivery tags
+   * of every leader differ from those of the leaders before it: a result for a delivery an earlier
+   * leader made is refused as stale, never filed twice.
+   */
+  public static BrokerCore replicated(CoreConfig config, Replica replica, RecordLog log, long minEpoch, BrokerMeters meters)
+      throws IOException {
+    Recovered recovered = replica.copyForCore();
+    recovered.epoch(minEpoch - 1);
+    BrokerCore core = onEventLoop(config, Persistence.replicated(log), recovered, meters);
+    BrokerCore.log.info("serving {} items from the replicated log (broker epoch {})", recovered.items().size(), core.epoch);
+    return core;
+  }
+
+  /**
    * Called with the Error that stopped the core thread (an OutOfMemoryError, a StackOverflowError,
    * a bug). The core handles nothing after it; the broker is expected to stop.
    */

@@ -22,7 +22,8 @@ import java.util.Map;
  * id.
  *
  * <p>Deduplication: a put whose key is held on its queue (by an unfinished task, or a finished
- * one still retained) queues nothing and is answered with the holder's id. A put whose key is
+ * one still retained) queues nothing and is answered with the holder's id; so does a task put
+ * without a key whose own id names such a task. A put whose key is
  * held by a put not yet durable waits for that one and gets its answer (its id, or its error), so
  * that two puts of one key never both queue. Core thread only.
  */
@@ -111,7 +112,7 @@ final class Intake {
       queues.dropIfUnused(q);
       return;
     }
-    String scope = p.key() == null ? null : TaskIndex.scope(q.name, p.key());
+    String scope = dedupScope(p, q);
     if (scope != null && deduplicated(s, p, q, scope)) {
       return;
     }
@@ -169,7 +170,19 @@ final class Intake {
   }
 
   /**
-   * Answers {@code p} if its key is held on {@code q}: with the holder's id, or once the put not
+   * Where {@code p} is deduplicated: its key's scope on {@code q}; else, for a task that names its
+   * own id, that id's (a put resent after a lost connection or a cluster failover carries the id it
+   * was first sent with, and must not queue the task twice); else nowhere.
+   */
+  private static String dedupScope(Put p, QueueState q) {
+    if (p.key() != null) {
+      return TaskIndex.scope(q.name, p.key());
+    }
+    return p.id() != null && p.kind() == ItemKind.TASK ? TaskIndex.idScope(p.id()) : null;
+  }
+
+  /**
+   * Answers {@code p} if its key (or its id, see {@link #dedupScope}) is held on {@code q}: with the holder's id, or once the put not
    * yet durable that holds it is answered. Whether it was (nothing is queued then).
    */
   private boolean deduplicated(Session s, Put p, QueueState q, String scope) {
@@ -178,7 +191,7 @@ final class Intake {
       waiting.add(new Waiting(s, p.corr()));
       return true;
     }
-    String holder = tasks.holderOf(q.name, p.key());
+    String holder = p.key() != null ? tasks.holderOf(q.name, p.key()) : tasks.holderOfId(p.id());
     if (holder == null) {
       return false;
     }

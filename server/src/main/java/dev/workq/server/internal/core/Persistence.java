@@ -8,7 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the core's state changes go: the journal, or nowhere for an in-memory broker. Decides when
+ * Where the core's state changes go: the journal, a cluster leader's replicated log
+ * ({@link RecordLog}), or nowhere for an in-memory broker. Decides when
  * to compact: once the journal has grown by four times the live state it last snapshotted (and
  * at least {@link #MIN_COMPACT_BYTES}), so the journal stays within a constant factor of the
  * live data however long the broker runs.
@@ -21,6 +22,8 @@ final class Persistence implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Persistence.class);
 
   private final Journal journal;
+  /** A cluster leader's replicated log, instead of a journal; null otherwise. */
+  private final RecordLog replicated;
   /** For tests, instead of a journal: gets every record and its callback. Null otherwise. */
   private final java.util.function.BiConsumer<byte[], Journal.AppendCallback> recorder;
   private final long minCompactBytes;
@@ -33,7 +36,13 @@ final class Persistence implements AutoCloseable {
 
   private Persistence(Journal journal, java.util.function.BiConsumer<byte[], Journal.AppendCallback> recorder,
       long minCompactBytes) {
+    this(journal, recorder, null, minCompactBytes);
+  }
+
+  private Persistence(Journal journal, java.util.function.BiConsumer<byte[], Journal.AppendCallback> recorder,
+      RecordLog replicated, long minCompactBytes) {
     this.journal = journal;
+    this.replicated = replicated;
     this.recorder = recorder;
     this.minCompactBytes = minCompactBytes;
   }
@@ -51,6 +60,14 @@ final class Persistence implements AutoCloseable {
     return new Persistence(null, recorder, Long.MAX_VALUE);
   }
 
+  /**
+   * A cluster leader's: every record goes to the replicated log, which compacts itself (Raft
+   * snapshots of the replica), so this never compacts.
+   */
+  static Persistence replicated(RecordLog log) {
+    return new Persistence(null, null, log, Long.MAX_VALUE);
+  }
+
   /** Opens the journal and replays it into {@code target} before returning. */
   static Persistence open(JournalOptions options, JournalRecords.Target target, long minCompactBytes) throws IOException {
     Journal journal = Journal.open(options, record -> JournalRecords.replay(record, target));
@@ -58,7 +75,7 @@ final class Persistence implements AutoCloseable {
   }
 
   boolean durable() {
-    return journal != null;
+    return journal != null || replicated != null;
   }
 
   /**
@@ -68,6 +85,8 @@ final class Persistence implements AutoCloseable {
   void append(byte[] record, Journal.AppendCallback done) {
     if (recorder != null) {
       recorder.accept(record, done);
+    } else if (replicated != null) {
+      replicated.append(record, done);
     } else if (journal == null) {
       done.done(null);
     } else {
@@ -83,6 +102,8 @@ final class Persistence implements AutoCloseable {
   void appendQuietly(byte[] record) {
     if (recorder != null) {
       recorder.accept(record, e -> { });
+    } else if (replicated != null) {
+      replicated.append(record, e -> { });
     } else if (journal != null) {
       journal.append(record, e -> {
         if (e != null && log.isDebugEnabled()) {

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  * Where each task is, by id: the live task item (ready, delayed, retrying, running or a dead
  * letter) and, once it finished, its {@link Retained} result; and which task holds each
  * deduplication key of each queue. On the hot path: a put and a completion cost one map insert
- * and one removal. An id put twice names the later task. Tasks taken out by a path that does
+ * and one removal. A task put with the id of one it holds is deduplicated ({@link Intake}); the
+ * id of a dead letter may be put again, and then names the new task. Tasks taken out by a path that does
  * not report here (a deleted queue, a purge) are noticed when asked for and forgotten then.
  * Core thread only.
  */
@@ -137,6 +138,23 @@ final class TaskIndex {
     }
     idByScope.remove(s, id);
     return null;
+  }
+
+  /**
+   * The scope a task put with its own {@code id} and no key is deduplicated in: one for the
+   * whole broker, apart from every (queue, key) scope, which cannot start with a NUL.
+   */
+  static String idScope(String id) {
+    return "\u0000" + id;
+  }
+
+  /** {@code id} if it names an unfinished task (not a dead letter) or a retained one, else null. */
+  String holderOfId(String id) {
+    Item i = live(id);
+    if (i != null && i.state != Item.State.DEAD) {
+      return id;
+    }
+    return retained.get(id) != null ? id : null;
   }
 
   /** {@code id} now holds {@code key} on {@code queue} (its put is durable). */

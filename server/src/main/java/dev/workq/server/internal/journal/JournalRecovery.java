@@ -164,22 +164,7 @@ final class JournalRecovery {
   }
 
   private long replaySnapshot(Path file, long seq) throws IOException {
-    String name = file.getFileName().toString();
-    long size = storage.size(file);
-    try (InputStream in = new BufferedInputStream(storage.openRead(file), 1 << 16)) {
-      long[] countAndBody = JournalFormat.checkSnapshotHeader(
-          in.readNBytes(JournalFormat.SNAPSHOT_HEADER_BYTES), name, seq);
-      RecordFileReader.Scan scan =
-          RecordFileReader.readRecords(in, JournalFormat.SNAPSHOT_HEADER_BYTES, size, replay);
-      if (!scan.clean()) {
-        throw corrupt(name, scan.end(), scan.badReason());
-      }
-      if (scan.records() != countAndBody[0]) {
-        throw new JournalCorruptedException(name + ": header promises " + countAndBody[0]
-            + " records but the file holds " + scan.records());
-      }
-      return scan.records();
-    }
+    return SnapshotFiles.replay(storage, file, seq, replay);
   }
 
   private record SegmentOutcome(long end, long records, long truncated) {

@@ -104,7 +104,7 @@ final class SnapshotWriter implements AutoCloseable {
   }
 
   /** Frames records into a buffer and writes it out whenever the next record does not fit. */
-  private static final class BodyWriter implements SnapshotSource.Sink {
+  static final class BodyWriter implements SnapshotSource.Sink {
     private final Storage.WritableFile file;
     private final ByteBuffer buffer = ByteBuffer.allocate(BUFFER_BYTES);
     long pos;

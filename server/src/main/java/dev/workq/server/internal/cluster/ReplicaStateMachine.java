@@ -1,0 +1,156 @@
+package dev.workq.server.internal.cluster;
+
+import dev.workq.server.internal.core.Replica;
+import dev.workq.server.internal.journal.SnapshotFiles;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Raft state machine of a workq node: applies each committed entry's journal records to the
+ * node's {@link Replica}, remembers the client address the current leader announced, writes Raft
+ * snapshots of the replica in the journal's snapshot format and loads them back (at start, and
+ * when the leader installs one on a follower that fell behind), and tells the node of leadership
+ * changes. Ratis calls it on its state-machine thread, one entry at a time in log order.
+ */
+final class ReplicaStateMachine extends BaseStateMachine {
+
+  private static final Logger log = LoggerFactory.getLogger(ReplicaStateMachine.class);
+
+  /** What the node learns from the state machine; called on Ratis threads, so it must not block. */
+  interface Events {
+    /** This node is the leader and has applied every entry of earlier terms. */
+    void leaderReady();
+
+    /** The leader is now {@code leaderId} (null: none known), or this node stepped down. */
+    void leaderChanged(RaftPeerId leaderId);
+  }
+
+  /** A leader's announced client address. */
+  record Announced(String nodeId, String clientAddress) {}
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final Replica replica;
+  private final Events events;
+  private volatile Announced announced;
+
+  ReplicaStateMachine(Replica replica, Events events) {
+    this.replica = replica;
+    this.events = events;
+  }
+
+  /** The last leader announcement applied, or null. */
+  Announced announced() {
+    return announced;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    load(storage.loadLatestSnapshot());
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    load(storage.loadLatestSnapshot());
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    if (snapshot == null) {
+      return;
+    }
+    Path file = snapshot.getFile().getPath();
+    if (!Files.exists(file)) {
+      log.warn("snapshot {} is listed but its file {} is missing; keeping the state as it is", snapshot, file);
+      return;
+    }
+    if (snapshot.getFile().getFileDigest() != null) {
+      MD5FileUtil.verifySavedMD5(file.toFile(), snapshot.getFile().getFileDigest());
+    }
+    TermIndex last = snapshot.getTermIndex();
+    replica.clear();
+    long records = SnapshotFiles.replay(file, last.getIndex(), replica::apply);
+    updateLastAppliedTermIndex(last);
+    log.info("loaded the replicated state from {}: {} records, {} items, at log index {}", file.getFileName(), records,
+        replica.items(), last.getIndex());
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    try {
+      RaftEntries.read(entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer(), new RaftEntries.Visitor() {
+        @Override
+        public void record(byte[] record) throws IOException {
+          replica.apply(record);
+        }
+
+        @Override
+        public void leader(String nodeId, String clientAddress) {
+          announced = new Announced(nodeId, clientAddress);
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      // Every node applies the same bytes, so this is a bug, not a disk fault: stop, do not diverge.
+      return CompletableFuture.failedFuture(new IOException("cannot apply log entry " + entry.getIndex() + ": " + e, e));
+    }
+    updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    return CompletableFuture.completedFuture(Message.EMPTY);
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() < 0) {
+      return RaftLog.INVALID_LOG_INDEX;
+    }
+    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    long start = System.nanoTime();
+    long records = SnapshotFiles.write(file.toPath(), last.getIndex(), replica.capture());
+    FileInfo info = new FileInfo(file.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(file));
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, last));
+    log.info("wrote Raft snapshot {}: {} records in {} ms", file.getName(), records, (System.nanoTime() - start) / 1_000_000);
+    return last.getIndex();
+  }
+
+  @Override
+  public void notifyLeaderReady() {
+    events.leaderReady();
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+    events.leaderChanged(newLeaderId);
+  }
+
+  @Override
+  public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+    events.leaderChanged(null);
+  }
+}
