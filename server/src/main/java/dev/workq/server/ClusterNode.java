@@ -1,5 +1,6 @@
 package dev.workq.server;
 
+import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.internal.DataDirLock;
 import dev.workq.server.internal.cluster.RaftNode;
 import io.netty.handler.ssl.SslContext;
@@ -92,7 +93,7 @@ public final class ClusterNode implements AutoCloseable {
   }
 
   /** The node's role, the leader, the Raft term and indexes, and each member's replication. */
-  public ClusterStatus status() {
+  public ClusterInfo status() {
     return raft.status();
   }
 

@@ -3,7 +3,7 @@ package dev.workq.server.internal.cluster;
 import dev.workq.server.BrokerException;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.ClusterOptions;
-import dev.workq.server.ClusterStatus;
+import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.DurabilityOptions;
 import dev.workq.server.FsyncPolicy;
 import dev.workq.server.internal.BrokerMeters;
@@ -249,7 +249,7 @@ public final class RaftNode implements AutoCloseable {
       return;
     }
     long term = info.getCurrentTerm();
-    ReplicatedLog log = new ReplicatedLog(server, GROUP, self, () -> onRoleThread(this::lostLog));
+    ReplicatedLog log = new ReplicatedLog(server, GROUP, self, this::status, () -> onRoleThread(this::lostLog));
     try {
       // Serving starts only once this leader's first entry is committed: a majority follows it.
       log.start(cluster.nodeId(), advertise).get(cluster.electionTimeoutMax().toMillis() * 5, TimeUnit.MILLISECONDS);
@@ -402,16 +402,16 @@ public final class RaftNode implements AutoCloseable {
   }
 
   /** This node's view of the cluster. */
-  public ClusterStatus status() {
+  public ClusterInfo status() {
     DivisionInfo info = info();
     if (info == null) {
-      List<ClusterStatus.Member> members = new ArrayList<>();
-      cluster.members().forEach((id, address) -> members.add(new ClusterStatus.Member(id, address, -1, -1)));
-      return new ClusterStatus(cluster.nodeId(), "STOPPED", null, 0, -1, -1, members);
+      List<ClusterInfo.Member> members = new ArrayList<>();
+      cluster.members().forEach((id, address) -> members.add(new ClusterInfo.Member(id, address, -1, -1)));
+      return new ClusterInfo(cluster.nodeId(), "STOPPED", null, 0, -1, -1, members);
     }
     long commit;
     Map<String, Long> commits = new HashMap<>();
-    List<ClusterStatus.Member> members = new ArrayList<>();
+    List<ClusterInfo.Member> members = new ArrayList<>();
     try {
       RaftServer.Division d = server.getDivision(GROUP);
       commit = d.getRaftLog().getLastCommittedIndex();
@@ -421,13 +421,13 @@ public final class RaftNode implements AutoCloseable {
       for (RaftPeer peer : d.getRaftConf().getCurrentPeers()) {
         String id = peer.getId().toString();
         Long c = info.isLeader() ? commits.get(id) : (id.equals(cluster.nodeId()) ? Long.valueOf(commit) : null);
-        members.add(new ClusterStatus.Member(id, peer.getAddress(), c == null ? -1 : c, c == null ? -1 : Math.max(0, commit - c)));
+        members.add(new ClusterInfo.Member(id, peer.getAddress(), c == null ? -1 : c, c == null ? -1 : Math.max(0, commit - c)));
       }
     } catch (IOException e) {
       commit = -1;
     }
     RaftPeerId leader = info.getLeaderId();
-    return new ClusterStatus(cluster.nodeId(), info.getCurrentRole().name(), leader == null ? null : leader.toString(),
+    return new ClusterInfo(cluster.nodeId(), info.getCurrentRole().name(), leader == null ? null : leader.toString(),
         info.getCurrentTerm(), commit, info.getLastAppliedIndex(), members);
   }
 

@@ -1,5 +1,6 @@
 package dev.workq.server.internal.cluster;
 
+import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.internal.core.RecordLog;
 import dev.workq.server.internal.journal.Journal;
 import java.util.ArrayList;
@@ -11,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
@@ -50,6 +52,7 @@ final class ReplicatedLog implements RecordLog, AutoCloseable {
   private final RaftPeerId self;
   private final ClientId clientId = ClientId.randomId();
   private final Runnable onLost;
+  private final Supplier<ClusterInfo> cluster;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
   private final AtomicBoolean lost = new AtomicBoolean();
@@ -58,8 +61,9 @@ final class ReplicatedLog implements RecordLog, AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
-  ReplicatedLog(RaftServer server, RaftGroupId group, RaftPeerId self, Runnable onLost) {
+  ReplicatedLog(RaftServer server, RaftGroupId group, RaftPeerId self, Supplier<ClusterInfo> cluster, Runnable onLost) {
     this.server = server;
+    this.cluster = cluster;
     this.group = group;
     this.self = self;
     this.onLost = onLost;
@@ -171,6 +175,11 @@ final class ReplicatedLog implements RecordLog, AutoCloseable {
     log.warn("the replicated log refused an entry ({}): this node stops serving as leader", why);
     LockSupport.unpark(thread);
     onLost.run();
+  }
+
+  @Override
+  public ClusterInfo cluster() {
+    return cluster.get();
   }
 
   /** Stops submitting; what is queued is dropped unanswered, as on a lost leadership. */

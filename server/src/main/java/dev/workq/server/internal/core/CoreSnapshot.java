@@ -25,6 +25,6 @@ public record CoreSnapshot(StatsReply stats, Set<String> paused, JournalStats jo
     List<QueueStats> queues = new ArrayList<>(stats.queues());
     queues.sort(Comparator.comparing(QueueStats::name));
     return new CoreSnapshot(new StatsReply(stats.corr(), queues, stats.workers(), stats.clients(), stats.staleResults(),
-        stats.journalBytes()), paused, journal, budgets);
+        stats.journalBytes(), stats.next(), stats.cluster()), paused, journal, budgets);
   }
 }

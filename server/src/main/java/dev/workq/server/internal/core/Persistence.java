@@ -134,6 +134,11 @@ final class Persistence implements AutoCloseable {
     });
   }
 
+  /** The cluster's state for a cluster leader's core, else null. */
+  dev.workq.protocol.ClusterInfo cluster() {
+    return replicated == null ? null : replicated.cluster();
+  }
+
   /** The journal's counters, or null in memory. */
   dev.workq.server.internal.journal.JournalStats journalStats() {
     return journal == null ? null : journal.stats();

@@ -1,5 +1,6 @@
 package dev.workq.server.internal.core;
 
+import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.internal.journal.Journal;
 
 /**
@@ -15,4 +16,7 @@ public interface RecordLog {
 
   /** Appends {@code record}, without blocking; {@code done} runs, with null, once it is committed. */
   void append(byte[] record, Journal.AppendCallback done);
+
+  /** The cluster as this node sees it now, for stats; cheap, called on the core thread. */
+  ClusterInfo cluster();
 }

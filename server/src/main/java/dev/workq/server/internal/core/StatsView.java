@@ -1,5 +1,6 @@
 package dev.workq.server.internal.core;
 
+import dev.workq.protocol.ClusterInfo;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Message;
@@ -40,8 +41,8 @@ final class StatsView {
   /** The page a STATS request asks for, or the error about its cursor. */
   Message page(StatsRequest r) {
     try {
-      return Stats.page(r.corr(), r.cursor(), queues.all(), sessions.all(), outcomes.staleResults(), persistence.sizeBytes(),
-          config.statsPageBytes());
+      return clustered(Stats.page(r.corr(), r.cursor(), queues.all(), sessions.all(), outcomes.staleResults(),
+          persistence.sizeBytes(), config.statsPageBytes()));
     } catch (IllegalArgumentException e) {
       return new ErrorReply(r.corr(), ErrorCode.INVALID_REQUEST, e.getMessage(), false);
     }
@@ -49,12 +50,19 @@ final class StatsView {
 
   /** Everything on one page, sorted. */
   StatsReply all() {
-    return Stats.all(queues.all(), sessions.all(), outcomes.staleResults(), persistence.sizeBytes());
+    return clustered(Stats.all(queues.all(), sessions.all(), outcomes.staleResults(), persistence.sizeBytes()));
+  }
+
+  /** {@code stats} with the cluster's state when this core is a cluster leader's. */
+  private StatsReply clustered(StatsReply stats) {
+    ClusterInfo cluster = persistence.cluster();
+    return cluster == null ? stats : new StatsReply(stats.corr(), stats.queues(), stats.workers(), stats.clients(),
+        stats.staleResults(), stats.journalBytes(), stats.next(), cluster);
   }
 
   /** The counters, paused queues, journal counters and budgets, unsorted: linear in queues. */
   CoreSnapshot snapshot() {
-    return new CoreSnapshot(Stats.unsorted(queues.all(), sessions.all(), outcomes.staleResults(), persistence.sizeBytes()),
+    return new CoreSnapshot(clustered(Stats.unsorted(queues.all(), sessions.all(), outcomes.staleResults(), persistence.sizeBytes())),
         queues.paused(), persistence.journalStats(),
         budgets.snapshot(queues.size(), inbound, waits.snapshot(), retained.snapshot()));
   }

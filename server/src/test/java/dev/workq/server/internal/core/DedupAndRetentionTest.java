@@ -215,4 +215,42 @@ class DedupAndRetentionTest {
     CoreHarness later = new CoreHarness(config(100, 1 << 20), 5, journal, h.clock.elapsedMs() + RETENTION + 20_000);
     assertEquals(TaskState.NOT_FOUND, status(later.client("c3"), "t").state(), "dropped at replay once expired");
   }
+  @Test
+  void aTaskPutAgainWithItsOwnIdIsAnsweredWithItAndQueuedOnce() {
+    put(client, "jobs", "t-1", "echo", null, null, null);
+    put(client, "jobs", "t-1", "echo", null, null, null);
+    assertEquals(List.of("t-1", "t-1"), putOks(client), "a resent put (after a lost connection) gets the same id");
+    CoreHarness.Peer w = h.worker("w", "echo");
+    w.consume("jobs", 10);
+    assertEquals(List.of("t-1"), w.deliveries().stream().map(Deliver::id).toList(), "queued once");
+  }
+
+  @Test
+  void aResentPutRacingTheNotYetDurableFirstGetsItsAnswerAndQueuesNothing() {
+    journal.hold();
+    put(client, "jobs", "t-2", "echo", null, null, null);
+    put(client, "jobs", "t-2", "echo", null, null, null);
+    assertEquals(List.of(), putOks(client));
+    journal.release();
+    h.clock.runPending();
+    assertEquals(List.of("t-2", "t-2"), putOks(client));
+    CoreHarness.Peer w = h.worker("w", "echo");
+    w.consume("jobs", 10);
+    assertEquals(List.of("t-2"), w.deliveries().stream().map(Deliver::id).toList());
+  }
+
+  @Test
+  void anIdOfAFinishedTaskDedupsWhileRetainedAndIsFreeAfter() {
+    put(client, "jobs", "t-3", "echo", null, null, null);
+    putOks(client);
+    runToDone("jobs");
+    put(client, "jobs", "t-3", "echo", null, null, null);
+    assertEquals(List.of("t-3"), putOks(client));
+    assertEquals(TaskState.DONE, status(client, "t-3").state(), "not queued again");
+
+    h.advance(RETENTION + 1_000);
+    put(client, "jobs", "t-3", "echo", null, null, null);
+    putOks(client);
+    assertEquals(TaskState.READY, status(client, "t-3").state(), "the retention is over: a new task");
+  }
 }

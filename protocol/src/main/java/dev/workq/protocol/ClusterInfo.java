@@ -1,9 +1,10 @@
-package dev.workq.server;
+package dev.workq.protocol;
 
 import java.util.List;
 
 /**
- * One cluster node's view of the cluster, for stats, metrics and the dashboard.
+ * One cluster node's view of the cluster, in STATS_OK's {@code cluster} (absent from a broker that
+ * is not a cluster node), and for the node's metrics and dashboard.
  *
  * @param node         this node's id
  * @param role         LEADER, FOLLOWER, CANDIDATE or LISTENER (Raft's), or STOPPED
@@ -13,11 +14,11 @@ import java.util.List;
  * @param appliedIndex the last log index applied to this node's replica
  * @param members      every member; on the leader with each one's replication progress
  */
-public record ClusterStatus(String node, String role, String leader, long term, long commitIndex, long appliedIndex,
+public record ClusterInfo(String node, String role, String leader, long term, long commitIndex, long appliedIndex,
     List<Member> members) {
 
-  public ClusterStatus {
-    members = List.copyOf(members);
+  public ClusterInfo {
+    members = members == null ? List.of() : List.copyOf(members);
   }
 
   /**

@@ -1,0 +1,181 @@
+package dev.workq.server;
+
+import dev.workq.protocol.ClusterInfo;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.workq.client.ClientOptions;
+import dev.workq.client.WorkqClient;
+import dev.workq.client.WorkqException;
+import dev.workq.protocol.ErrorCode;
+import dev.workq.protocol.ErrorReply;
+import dev.workq.protocol.Hello;
+import dev.workq.protocol.ProtocolVersion;
+import dev.workq.protocol.Role;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three cluster nodes in this JVM on loopback, each with its own Raft server, data directory and
+ * client port: one leads and serves, the others send peers to it; confirmed puts survive the
+ * leader; a node that comes back catches up, from its own snapshot and the log; a leader without
+ * a majority confirms nothing. (Kills of whole broker processes are in the CLI's process tests.)
+ */
+class ClusterNodeTest {
+
+  @TempDir
+  Path dir;
+
+  private final int[] clientPorts = new int[3];
+  private final Map<String, String> members = new LinkedHashMap<>();
+  private final ClusterNode[] nodes = new ClusterNode[3];
+
+  private void configure() throws IOException {
+    for (int i = 0; i < 3; i++) {
+      clientPorts[i] = freePort();
+      members.put("n" + (i + 1), "127.0.0.1:" + freePort());
+    }
+  }
+
+  private ClusterNode start(int i, long snapshotEntries) {
+    BrokerOptions options = BrokerOptions.builder().port(clientPorts[i])
+        .durability(d -> d.dataDir(dir.resolve("n" + (i + 1))).fsync(FsyncPolicy.ALWAYS)).build();
+    nodes[i] = ClusterNode.start(options, ClusterOptions.builder().nodeId("n" + (i + 1)).members(members)
+        .snapshotEntries(snapshotEntries).build());
+    return nodes[i];
+  }
+
+  private int awaitLeader() {
+    int[] leader = {-1};
+    await().atMost(Duration.ofSeconds(30)).until(() -> {
+      for (int i = 0; i < 3; i++) {
+        if (nodes[i] != null && nodes[i].serving()) {
+          leader[0] = i;
+          return true;
+        }
+      }
+      return false;
+    });
+    return leader[0];
+  }
+
+  private WorkqClient client(int i) {
+    return WorkqClient.connect(ClientOptions.builder().address("127.0.0.1:" + clientPorts[i]).build());
+  }
+
+  @AfterEach
+  void stop() {
+    for (ClusterNode n : nodes) {
+      if (n != null) {
+        n.close();
+      }
+    }
+  }
+
+  @Test
+  void oneNodeLeadsAndTheOthersSendPeersToItsClientAddress() throws Exception {
+    configure();
+    for (int i = 0; i < 3; i++) {
+      start(i, 1000);
+    }
+    int leader = awaitLeader();
+    int follower = (leader + 1) % 3;
+    await().atMost(Duration.ofSeconds(10)).until(() -> nodes[follower].status().leader() != null);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      try (RawPeer peer = RawPeer.open(clientPorts[follower])) {
+        peer.send(new Hello(ProtocolVersion.V1, Role.CLIENT, "t", "localhost", 1, List.of()));
+        ErrorReply e = peer.expect(ErrorReply.class);
+        assertEquals(ErrorCode.NOT_LEADER, e.code());
+        assertTrue(e.fatal());
+        assertEquals("127.0.0.1:" + clientPorts[leader], e.leader(), e.message());
+        assertTrue(peer.awaitClosed(), "the follower closes after its answer");
+      }
+    });
+    WorkqException refused = assertThrows(WorkqException.class, () -> client(follower).close());
+    assertTrue(refused.getMessage().contains("NOT_LEADER") && refused.getMessage().contains("the leader is n" + (leader + 1)),
+        refused.getMessage());
+
+    ClusterInfo status = nodes[leader].status();
+    assertEquals("LEADER", status.role());
+    assertEquals("n" + (leader + 1), status.leader());
+    assertEquals(3, status.members().size());
+    assertEquals("FOLLOWER", nodes[follower].status().role());
+  }
+
+  @Test
+  void confirmedPutsSurviveTheLeaderAndARestartedNodeCatchesUp() throws Exception {
+    configure();
+    for (int i = 0; i < 3; i++) {
+      start(i, 8);
+    }
+    int leader = awaitLeader();
+    List<String> ids = new ArrayList<>();
+    try (WorkqClient c = client(leader)) {
+      for (int i = 0; i < 50; i++) {
+        ids.add(c.enqueue("jobs", "echo", Map.of("i", i)));
+      }
+      assertEquals("t-7", c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("t-7").build()));
+      assertEquals("t-7", c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("t-7").build()),
+          "a put resent with its id is not queued twice");
+    }
+    nodes[leader].close();
+    nodes[leader] = null;
+    int next = awaitLeader();
+    try (WorkqClient c = client(next)) {
+      assertEquals(51, c.stats().queue("jobs").orElseThrow().ready(), "every confirmed put, once");
+      assertEquals(dev.workq.client.TaskState.READY, c.status(ids.get(49)).state());
+      c.enqueue("jobs", "echo", Map.of("after", true));
+    }
+    ClusterNode back = start(leader, 8);
+    long commit = nodes[next].status().commitIndex();
+    await().atMost(Duration.ofSeconds(30)).until(() -> back.status().appliedIndex() >= commit);
+    assertFalse(back.serving());
+    assertTrue(java.nio.file.Files.list(dir.resolve("n" + (next + 1)).resolve("raft")).findAny().isPresent());
+  }
+
+  @Test
+  void aLeaderCutOffFromTheMajorityConfirmsNothing() throws Exception {
+    configure();
+    for (int i = 0; i < 3; i++) {
+      start(i, 1000);
+    }
+    int leader = awaitLeader();
+    try (WorkqClient c = WorkqClient.connect(ClientOptions.builder().address("127.0.0.1:" + clientPorts[leader])
+        .requestTimeout(Duration.ofSeconds(20)).build())) {
+      c.enqueue("jobs", "echo", "{}");
+      for (int i = 0; i < 3; i++) {
+        if (i != leader) {
+          nodes[i].close();
+          nodes[i] = null;
+        }
+      }
+      CompletableFuture<String> put = c.async().enqueue("jobs", "echo", "{}");
+      assertThrows(Exception.class, () -> put.get(8, TimeUnit.SECONDS),
+          "without a majority the put is never confirmed: it times out or fails when the leader steps down");
+      assertFalse(put.isDone() && !put.isCompletedExceptionally());
+    } catch (WorkqException closedUnderUs) {
+      // The leader stepped down and closed the connection: that is the point.
+    }
+    await().atMost(Duration.ofSeconds(15)).until(() -> !nodes[leader].serving());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
