@@ -273,6 +273,23 @@ function renderWorkers(workers) {
   document.getElementById('summary').textContent = workers.length + ' workers connected';
 }
 
+function renderCluster(c) {
+  document.getElementById('cluster-section').hidden = !c;
+  if (!c) return;
+  document.getElementById('cluster-summary').textContent = 'node ' + c.node + ' is ' + c.role.toLowerCase()
+      + ' of term ' + c.term + '; commit index ' + c.commitIndex + ', applied ' + c.appliedIndex;
+  const body = document.querySelector('#cluster tbody');
+  body.replaceChildren();
+  for (const m of c.members) {
+    const row = body.insertRow();
+    cell(row, m.id);
+    cell(row, m.address);
+    cell(row, m.id === c.leader ? 'leader' : 'follower');
+    cell(row, m.commitIndex < 0 ? '?' : String(m.commitIndex), 'n');
+    cell(row, m.lag < 0 ? 'no answer' : String(m.lag), 'n');
+  }
+}
+
 async function renderDead() {
   const queue = document.getElementById('dead-queue').value;
   const body = document.querySelector('#dead tbody');
@@ -326,9 +343,10 @@ function showError(e) {
 async function refresh() {
   if (asking) return;
   try {
-    const [queues, workers] = await Promise.all([api('/api/queues'), api('/api/workers')]);
+    const [queues, workers, cluster] = await Promise.all([api('/api/queues'), api('/api/workers'), api('/api/cluster')]);
     renderQueues(queues);
     renderWorkers(workers);
+    renderCluster(cluster.cluster);
     await renderDead();
     await renderPeek();
     await renderTask();

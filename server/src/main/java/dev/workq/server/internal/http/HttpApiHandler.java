@@ -159,6 +159,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
           return encoded(plane.snapshots().get(), s -> json(HttpResponseStatus.OK, queues(s)));
         case "/api/workers":
           return encoded(plane.snapshots().get(), s -> json(HttpResponseStatus.OK, s.stats().workers()));
+        case "/api/cluster":
+          return encoded(plane.snapshots().get(), s -> json(HttpResponseStatus.OK,
+              java.util.Collections.singletonMap("cluster", s.stats().cluster())));
         case "/api/dead-letters":
           DeadLetters list = new DeadLetters(0, queueParam(params), DeadLetters.Action.LIST, null,
               Math.min(DeadLetters.MAX_LIMIT, Integer.parseInt(first(params, "limit", "100"))));
