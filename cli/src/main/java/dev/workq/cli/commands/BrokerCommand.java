@@ -254,10 +254,11 @@ public final class BrokerCommand implements Callable<Integer> {
     ClusterNode clusterNode = ClusterNode.start(options, clusterOptions);
     Runtime.getRuntime().addShutdownHook(new Thread(clusterNode::close, "workq-shutdown"));
     onSigterm(clusterNode::close);
-    System.out.println("workq cluster node " + node + ": replication on " + clusterOptions.replicationAddress() + ", clients on "
-        + options.listen().host() + ":" + options.listen().port() + " (" + (options.security().authkey() != null ? "authkey required; "
-        : "no authkey; ") + "Raft log in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + "); members "
-        + clusterOptions.members().keySet());
+    System.out.println("workq cluster node " + node + " listening on " + options.listen().host() + ":" + options.listen().port()
+        + " for clients, on " + clusterOptions.replicationAddress() + " for replication ("
+        + (options.security().authkey() != null ? "authkey required; " : "no authkey; ") + "Raft log in "
+        + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + "); members " + clusterOptions.members().keySet()
+        + "; it serves while it leads, and sends peers to the leader otherwise");
     System.out.flush();
     try {
       clusterNode.closeFuture().join();
