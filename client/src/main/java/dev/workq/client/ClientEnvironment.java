@@ -39,8 +39,8 @@ record ClientEnvironment(List<HostPort> address, byte[] authkey, String brokerEr
       try {
         address = parseAddresses(broker.strip());
       } catch (IllegalArgumentException e) {
-        brokerError = ClientOptions.ENV_BROKER + " must be HOST:PORT with a port in 1..65535, or a comma-separated list of them, got '"
-            + broker + "' (" + e.getMessage() + ")";
+        brokerError = ClientOptions.ENV_BROKER + " must be HOST:PORT with a port in 1..65535, got '" + broker + "' ("
+            + (broker.indexOf(',') < 0 ? "or, for a cluster, a comma-separated list of them)" : e.getMessage() + ")");
       }
     }
     byte[] authkey = null;

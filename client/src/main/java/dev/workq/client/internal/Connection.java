@@ -8,6 +8,7 @@ import dev.workq.protocol.Cancel;
 import dev.workq.protocol.Consume;
 import dev.workq.protocol.ConsumeOk;
 import dev.workq.protocol.Deliver;
+import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.ItemKind;
 import dev.workq.protocol.Message;
@@ -363,6 +364,12 @@ public final class Connection {
 
   private void received(ErrorReply e) {
     if (e.corr() != 0) {
+      if (failover && (e.code() == ErrorCode.NOT_LEADER || e.code() == ErrorCode.SHUTTING_DOWN) && pending.containsKey(e.corr())) {
+        // A leader stepping down, or a broker going away, refuses what it can no longer do: the
+        // request waits for the next link and goes out again there.
+        log.debug("{} refused request {}: {}; it goes to the next broker", link.address(), e.corr(), Printable.escape(e.describe()));
+        return;
+      }
       Pending p = pending.remove(e.corr());
       if (p != null) {
         p.future.completeExceptionally(new RemoteException(e.code(), e.message()));

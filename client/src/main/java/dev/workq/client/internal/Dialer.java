@@ -114,7 +114,7 @@ final class Dialer {
         }
         leftMs = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         boolean roundDone = attemptsThisRound >= brokers.size();
-        if (leftMs <= (roundDone ? backoffMs : 0)) {
+        if (leftMs <= 0) {
           // The last failure's own cause, so callers can still tell a timeout or a refused port from a refusal.
           throw brokers.size() == 1 ? e : new WorkqException(gaveUp(brokers, tried, budgetMs), e.getCause());
         }
@@ -122,7 +122,8 @@ final class Dialer {
           attemptsThisRound = 0;
           log.debug("no broker of {} took us ({}); trying again in {} ms", brokers, tried, backoffMs);
           try {
-            Thread.sleep(backoffMs);
+            // The last pause ends at the deadline, for one last round.
+            Thread.sleep(Math.min(backoffMs, leftMs));
           } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new WorkqException("interrupted while connecting to " + brokers, e);
