@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gets a worker a connection to its broker, trying again with backoff until a deadline: at start
- * (a worker started before its broker waits for it) and after losing the broker. It owns the
+ * (a worker started before its broker waits for it) and after losing the broker. Each attempt is
+ * the client's dial, which with a list of brokers (a cluster) tries each in turn and follows a
+ * follower's redirect to the leader, so this class only paces attempts. It owns the
  * backoff and the one thread that is dialing, so {@link #stop()} can end a wait at once, whether
  * the thread is sleeping between attempts or inside one (every blocking step of a connect
  * attempt gives way to an interrupt).
@@ -68,9 +70,12 @@ public final class BrokerDialer {
     this.workerId = workerId;
   }
 
-  /** Where this dialer connects, {@code HOST:PORT}. */
+  /**
+   * Where this dialer connects, {@code HOST:PORT}, or the list {@code H1:P1,H2:P2,...}: the
+   * client's dialer goes around it and follows a follower's NOT_LEADER to the leader.
+   */
   public String address() {
-    return options.host() + ":" + options.port();
+    return String.join(",", options.brokers());
   }
 
   /**
