@@ -66,9 +66,19 @@ class ClusterFailoverTest {
   void aStreamOfPutsCarriesOnAcrossABrokerRestartAndEveryConfirmedTaskIsQueuedOnce() throws Exception {
     broker = start(0);
     int port = broker.port();
+    streamAcrossARestart(port, ClientOptions.builder().address("127.0.0.1:" + port + "," + deadAddress()));
+  }
+
+  @Test
+  void oneBrokerWithFailoverAskedForWaitsOutItsRestart() throws Exception {
+    broker = start(0);
+    int port = broker.port();
+    streamAcrossARestart(port, ClientOptions.builder().address("127.0.0.1:" + port).failover(true));
+  }
+
+  private void streamAcrossARestart(int port, ClientOptions.Builder builder) throws Exception {
     int total = 400;
-    ClientOptions options = ClientOptions.builder().address("127.0.0.1:" + port + "," + deadAddress())
-        .connectTimeout(Duration.ofSeconds(2)).failoverTimeout(Duration.ofSeconds(30)).build();
+    ClientOptions options = builder.connectTimeout(Duration.ofSeconds(2)).failoverTimeout(Duration.ofSeconds(30)).build();
     Set<String> confirmed = ConcurrentHashMap.newKeySet();
     AtomicReference<Throwable> failed = new AtomicReference<>();
     AtomicInteger answered = new AtomicInteger();

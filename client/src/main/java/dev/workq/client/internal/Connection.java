@@ -138,7 +138,7 @@ public final class Connection {
    */
   public static Connection open(ClientOptions options, Identity identity, EventLoopGroup group) {
     Connection c = new Connection(options, identity, group);
-    c.link = Dialer.dial(options, identity, group, c.brokers, c, options.connectTimeout().toMillis());
+    c.link = Dialer.dial(options, identity, group, c.brokers, c, options.connectTimeout().toMillis(), false);
     return c;
   }
 
@@ -411,7 +411,7 @@ public final class Connection {
   private void failOver(Link lost) {
     Link next;
     try {
-      next = Dialer.dial(options, identity, group, brokers, this, options.failoverTimeout().toMillis());
+      next = Dialer.dial(options, identity, group, brokers, this, options.failoverTimeout().toMillis(), true);
     } catch (WorkqException e) {
       String reason = closing ? closeReason : "lost the connection to " + lost.address() + " and found no broker to fail over to: "
           + e.getMessage();

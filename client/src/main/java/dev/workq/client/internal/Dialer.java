@@ -75,9 +75,13 @@ final class Dialer {
   /**
    * Connects {@code owner} to a broker of {@code brokers} and completes the handshake, or fails
    * within {@code budgetMs} with a {@link WorkqException} that says what went wrong (with several
-   * brokers: each address tried and its last failure).
+   * brokers: each address tried and its last failure). {@code keepTrying} (a failover) treats
+   * a single broker as one of several: one that is down or restarting is tried again until the
+   * budget is used, rather than reported at once.
    */
-  static Link dial(ClientOptions options, Identity identity, EventLoopGroup group, Brokers brokers, Connection owner, long budgetMs) {
+  static Link dial(ClientOptions options, Identity identity, EventLoopGroup group, Brokers brokers, Connection owner, long budgetMs,
+      boolean keepTrying) {
+    boolean strict = brokers.size() == 1 && !keepTrying;
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
     long connectMs = options.connectTimeout().toMillis();
     long shareMs = brokers.size() == 1 ? connectMs : Math.min(connectMs, Math.max(MIN_SHARE_MS, connectMs / brokers.size()));
@@ -95,7 +99,7 @@ final class Dialer {
         return link;
       } catch (AttemptFailed e) {
         tried.put(next.toString(), shortReason(e, next));
-        if (!movesOn(e, brokers.size())) {
+        if (!movesOn(e, strict)) {
           throw e;
         }
         Endpoint leader = Endpoint.parse(e.leader);
@@ -116,7 +120,7 @@ final class Dialer {
         boolean roundDone = attemptsThisRound >= brokers.size();
         if (leftMs <= 0) {
           // The last failure's own cause, so callers can still tell a timeout or a refused port from a refusal.
-          throw brokers.size() == 1 ? e : new WorkqException(gaveUp(brokers, tried, budgetMs), e.getCause());
+          throw strict ? e : new WorkqException(gaveUp(brokers, tried, budgetMs), e.getCause());
         }
         if (roundDone) {
           attemptsThisRound = 0;
@@ -139,11 +143,11 @@ final class Dialer {
    * leader) is, as before clusters; with several, also one not listening or not answering. A
    * wrong authkey, TLS or version fails the same way at every node: it is reported at once.
    */
-  private static boolean movesOn(WorkqException e, int brokers) {
+  private static boolean movesOn(WorkqException e, boolean strict) {
     if (e.getCause() instanceof RemoteException r) {
-      return brokers == 1 ? r.code() == ErrorCode.CONNECTION_LIMIT || r.code() == ErrorCode.NOT_LEADER : MOVE_ON.contains(r.code());
+      return strict ? r.code() == ErrorCode.CONNECTION_LIMIT || r.code() == ErrorCode.NOT_LEADER : MOVE_ON.contains(r.code());
     }
-    if (brokers == 1) {
+    if (strict) {
       return false;
     }
     if (e.getCause() == null) {
@@ -161,8 +165,8 @@ final class Dialer {
   }
 
   private static String gaveUp(Brokers brokers, Map<String, String> tried, long budgetMs) {
-    StringBuilder sb = new StringBuilder("cannot reach a serving broker among ").append(brokers.size()).append(" within ")
-        .append(budgetMs).append(" ms:");
+    StringBuilder sb = new StringBuilder(brokers.size() == 1 ? "cannot reach the broker" : "cannot reach a serving broker among " + brokers.size())
+        .append(" within ").append(budgetMs).append(" ms:");
     tried.forEach((address, reason) -> sb.append(' ').append(address).append(" (").append(reason).append(");"));
     sb.setLength(sb.length() - 1);
     return sb.toString();

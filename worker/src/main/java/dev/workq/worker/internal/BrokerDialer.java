@@ -37,10 +37,11 @@ public final class BrokerDialer {
 
   /**
    * Refusals that say "busy now", not "you may not": a broker at its connection or memory cap, or
-   * shutting down (a restart), or one that timed out our handshake under load.
+   * shutting down (a restart), or one that timed out our handshake under load; or a cluster
+   * node that is not the leader (during an election none is known).
    */
   private static final Set<ErrorCode> TRANSIENT_REFUSALS =
-      Set.of(ErrorCode.CONNECTION_LIMIT, ErrorCode.SHUTTING_DOWN, ErrorCode.TIMEOUT, ErrorCode.MEMORY_LIMIT);
+      Set.of(ErrorCode.CONNECTION_LIMIT, ErrorCode.SHUTTING_DOWN, ErrorCode.TIMEOUT, ErrorCode.MEMORY_LIMIT, ErrorCode.NOT_LEADER);
 
   private static final Logger log = LoggerFactory.getLogger(BrokerDialer.class);
 
