@@ -55,7 +55,7 @@ public final class RaftNode implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
   /** Every workq cluster is one Raft group; its id is fixed so that nodes need not be told it. */
-  static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("workq-cluster".getBytes(StandardCharsets.UTF_8)));
+  public static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("workq-cluster".getBytes(StandardCharsets.UTF_8)));
   /** Binding the client port again right after the other role let it go: tries, 100 ms apart. */
   private static final int BIND_TRIES = 50;
 
