@@ -36,8 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterNodeTest {
 
+  private static final RaftTls PLAIN = RaftTls.PLAINTEXT;
+
   @TempDir
   Path dir;
+
+  /** Null: plaintext Raft on loopback; else every node's mutual-TLS material. */
+  private TestCerts certs;
 
   private final int[] clientPorts = new int[4];
   private final Map<String, String> members = new LinkedHashMap<>();
@@ -56,10 +61,14 @@ class ClusterNodeTest {
   }
 
   private ClusterNode start(int i, long snapshotEntries, Map<String, String> members) {
-    BrokerOptions options = BrokerOptions.builder().port(clientPorts[i])
-        .durability(d -> d.dataDir(dir.resolve("n" + (i + 1))).fsync(FsyncPolicy.ALWAYS)).build();
+    BrokerOptions.Builder b = BrokerOptions.builder().port(clientPorts[i])
+        .durability(d -> d.dataDir(dir.resolve("n" + (i + 1))).fsync(FsyncPolicy.ALWAYS));
+    if (certs != null) {
+      b.security(s -> s.tls(certs.nodeCert, certs.nodeKey));
+    }
+    BrokerOptions options = b.build();
     nodes[i] = ClusterNode.start(options, ClusterOptions.builder().nodeId("n" + (i + 1)).members(members)
-        .snapshotEntries(snapshotEntries).build());
+        .snapshotEntries(snapshotEntries).tlsCa(certs == null ? null : certs.caCert).build());
     return nodes[i];
   }
 
@@ -193,14 +202,14 @@ class ClusterNodeTest {
     Map<String, String> four = new LinkedHashMap<>(members);
     four.put("n4", "127.0.0.1:" + freePort());
     ClusterNode added = start(3, 1000, four);
-    Map<String, String> now = ClusterAdmin.add(members, "n4", four.get("n4"));
+    Map<String, String> now = ClusterAdmin.add(members, "n4", four.get("n4"), PLAIN);
     assertEquals(four, now);
     long commit = nodes[leader].status().commitIndex();
     await().atMost(Duration.ofSeconds(30)).until(() -> added.status().appliedIndex() >= commit);
     await().atMost(Duration.ofSeconds(10)).until(() -> nodes[leader].status().members().size() == 4);
 
     String removed = "n" + (leader + 1);
-    Map<String, String> three = ClusterAdmin.remove(now, removed);
+    Map<String, String> three = ClusterAdmin.remove(now, removed, PLAIN);
     assertFalse(three.containsKey(removed));
     nodes[leader].close();
     nodes[leader] = null;
@@ -209,8 +218,32 @@ class ClusterNodeTest {
     try (WorkqClient c = client(next)) {
       assertEquals(dev.workq.client.TaskState.READY, c.status("kept").state());
     }
-    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> ClusterAdmin.add(three, "n4", "127.0.0.1:1"));
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> ClusterAdmin.add(three, "n4", "127.0.0.1:1", PLAIN));
     assertTrue(twice.getMessage().contains("n4 is a member already"), twice.getMessage());
+  }
+
+  @Test
+  void theNodesReplicateOverMutualTlsAndARaftPeerWithoutACertificateIsRefused() throws Exception {
+    certs = new TestCerts(dir);
+    configure();
+    for (int i = 0; i < 3; i++) {
+      start(i, 1000);
+    }
+    int leader = awaitLeader();
+    try (WorkqClient c = WorkqClient.connect(ClientOptions.builder().address("127.0.0.1:" + clientPorts[leader]).tlsCa(certs.caCert)
+        .build())) {
+      assertEquals("secure", c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("secure").build()));
+    }
+    Map<String, String> four = new LinkedHashMap<>(members);
+    four.put("n4", "127.0.0.1:" + freePort());
+    BrokerException refused = assertThrows(BrokerException.class, () -> ClusterAdmin.add(members, "n4", four.get("n4"), PLAIN));
+    assertTrue(refused.getMessage().contains("cannot change the membership"), refused.getMessage());
+    assertEquals(3, nodes[leader].status().members().size(), "a peer without the cluster's certificate changed nothing");
+
+    BrokerException plain = assertThrows(BrokerException.class, () -> ClusterNode.start(
+        BrokerOptions.builder().port(freePort()).durability(d -> d.dataDir(dir.resolve("x"))).build(),
+        ClusterOptions.builder().nodeId("x").members("x=10.9.9.9:7171,y=10.9.9.8:7171").build()));
+    assertTrue(plain.getMessage().contains("refusing to replicate in plaintext with x at 10.9.9.9:7171"), plain.getMessage());
   }
 
   private static int freePort() throws IOException {

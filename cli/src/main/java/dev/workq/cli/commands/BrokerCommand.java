@@ -211,6 +211,11 @@ public final class BrokerCommand implements Callable<Integer> {
           + "Only the leader serves; a put is confirmed once a majority has it. Needs --node, --data-dir and a fixed --port.")
   String cluster;
 
+  @Option(names = "--cluster-ca", paramLabel = "PEM",
+      description = "In a cluster: the CA that signed every node's certificate; with --tls-cert and --tls-key the nodes replicate "
+          + "over mutual TLS. Without it, replication is plaintext, refused off loopback unless --insecure.")
+  Path clusterCa;
+
   @Option(names = "--advertise", paramLabel = "HOST:PORT",
       description = "In a cluster: the client address the other nodes send peers to while this node leads "
           + "(default: --host and --port; with a wildcard --host, the host of this node's replication address).")
@@ -247,7 +252,7 @@ public final class BrokerCommand implements Callable<Integer> {
     }
     ClusterOptions clusterOptions;
     try {
-      clusterOptions = ClusterOptions.builder().members(cluster).nodeId(node).advertise(advertise).build();
+      clusterOptions = ClusterOptions.builder().members(cluster).nodeId(node).advertise(advertise).tlsCa(clusterCa).build();
     } catch (IllegalArgumentException e) {
       throw new dev.workq.cli.CliFailure(e.getMessage(), dev.workq.cli.Workq.EXIT_USAGE);
     }

@@ -6,9 +6,12 @@ import dev.workq.cli.Workq;
 import dev.workq.server.BrokerException;
 import dev.workq.server.ClusterAdmin;
 import dev.workq.server.ClusterOptions;
+import dev.workq.server.RaftTls;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,6 +40,32 @@ public final class ClusterCommand implements Callable<Integer> {
     }
   }
 
+  /** How {@code workq cluster} reaches the members: the cluster's mutual TLS, or plaintext. */
+  static final class RaftAccess {
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "A certificate the cluster's CA signed (the nodes' own will do).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PKCS#8 PEM) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--cluster-ca", paramLabel = "PEM", description = "The CA that signed the nodes' certificates (their --cluster-ca).")
+    Path clusterCa;
+
+    @Option(names = "--insecure", description = "Talk plaintext Raft to members that are not on loopback (the nodes run with --insecure).")
+    boolean insecure;
+
+    RaftTls tls() {
+      try {
+        if ((tlsCert == null) != (tlsKey == null)) {
+          throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+        }
+        return new RaftTls(tlsCert, tlsKey, clusterCa, insecure);
+      } catch (IllegalArgumentException e) {
+        throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
+      }
+    }
+  }
+
   static void print(String what, Map<String, String> members) {
     StringBuilder sb = new StringBuilder();
     members.forEach((id, address) -> sb.append(sb.length() == 0 ? "" : ",").append(id).append('=').append(address));
@@ -52,6 +81,9 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--cluster", required = true, paramLabel = "ID=HOST:PORT,...", description = "The members as they are now.")
     String cluster;
 
+    @Mixin
+    RaftAccess access;
+
     @Override
     public Integer call() {
       Logging.command();
@@ -61,7 +93,7 @@ public final class ClusterCommand implements Callable<Integer> {
         throw new CliFailure("the node to add must be ID=HOST:PORT, got '" + node + "'", Workq.EXIT_USAGE);
       }
       try {
-        print("added " + node.substring(0, eq), ClusterAdmin.add(current, node.substring(0, eq), node.substring(eq + 1)));
+        print("added " + node.substring(0, eq), ClusterAdmin.add(current, node.substring(0, eq), node.substring(eq + 1), access.tls()));
       } catch (IllegalArgumentException e) {
         throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
       } catch (BrokerException e) {
@@ -80,12 +112,15 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--cluster", required = true, paramLabel = "ID=HOST:PORT,...", description = "The members as they are now.")
     String cluster;
 
+    @Mixin
+    RaftAccess access;
+
     @Override
     public Integer call() {
       Logging.command();
       Map<String, String> current = members(cluster);
       try {
-        print("removed " + node, ClusterAdmin.remove(current, node));
+        print("removed " + node, ClusterAdmin.remove(current, node, access.tls()));
       } catch (IllegalArgumentException e) {
         throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
       } catch (BrokerException e) {

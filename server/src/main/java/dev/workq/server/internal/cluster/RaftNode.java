@@ -156,8 +156,9 @@ public final class RaftNode implements AutoCloseable {
       throw cause instanceof BrokerException b ? b : new BrokerException("cannot start cluster node " + cluster.nodeId() + ": "
           + cause.getMessage(), cause);
     }
-    log.info("cluster node {} started: replication on {}, clients on {}, members {}", cluster.nodeId(), cluster.replicationAddress(),
-        node.advertise, cluster.members());
+    log.info("cluster node {} started: replication on {} ({}), clients on {}, members {}", cluster.nodeId(),
+        cluster.replicationAddress(), cluster.tls(options.security()).mutual() ? "mutual TLS" : "plaintext", node.advertise,
+        cluster.members());
     return node;
   }
 
@@ -168,6 +169,7 @@ public final class RaftNode implements AutoCloseable {
     cluster.members().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
     boolean formatted = Files.isDirectory(raftDir.resolve(GROUP.getUuid().toString()));
     server = RaftServer.newBuilder()
+        .setParameters(RaftTransport.parameters(cluster.tls(options.security()), cluster.members()))
         .setServerId(self)
         .setGroup(RaftGroup.valueOf(GROUP, peers))
         .setProperties(p)
