@@ -66,10 +66,23 @@ public final class ClusterCommand implements Callable<Integer> {
     }
   }
 
-  static void print(String what, Map<String, String> members) {
+  /**
+   * Carries out one membership change and prints the members after it: a refusal of the input is
+   * a usage error (2), a refusal by the cluster or no answer from it a failure (1).
+   */
+  static int change(String what, java.util.function.Supplier<Map<String, String>> change) {
+    Map<String, String> members;
+    try {
+      members = change.get();
+    } catch (IllegalArgumentException e) {
+      throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
+    } catch (BrokerException e) {
+      throw new CliFailure(e.getMessage(), 1);
+    }
     StringBuilder sb = new StringBuilder();
     members.forEach((id, address) -> sb.append(sb.length() == 0 ? "" : ",").append(id).append('=').append(address));
     System.out.println(what + "; the members are now " + sb + " (give this as --cluster from now on)");
+    return 0;
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
@@ -92,14 +105,8 @@ public final class ClusterCommand implements Callable<Integer> {
       if (eq <= 0) {
         throw new CliFailure("the node to add must be ID=HOST:PORT, got '" + node + "'", Workq.EXIT_USAGE);
       }
-      try {
-        print("added " + node.substring(0, eq), ClusterAdmin.add(current, node.substring(0, eq), node.substring(eq + 1), access.tls()));
-      } catch (IllegalArgumentException e) {
-        throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
-      } catch (BrokerException e) {
-        throw new CliFailure(e.getMessage(), 1);
-      }
-      return 0;
+      return change("added " + node.substring(0, eq),
+          () -> ClusterAdmin.add(current, node.substring(0, eq), node.substring(eq + 1), access.tls()));
     }
   }
 
@@ -119,14 +126,7 @@ public final class ClusterCommand implements Callable<Integer> {
     public Integer call() {
       Logging.command();
       Map<String, String> current = members(cluster);
-      try {
-        print("removed " + node, ClusterAdmin.remove(current, node, access.tls()));
-      } catch (IllegalArgumentException e) {
-        throw new CliFailure(e.getMessage(), Workq.EXIT_USAGE);
-      } catch (BrokerException e) {
-        throw new CliFailure(e.getMessage(), 1);
-      }
-      return 0;
+      return change("removed " + node, () -> ClusterAdmin.remove(current, node, access.tls()));
     }
   }
 }

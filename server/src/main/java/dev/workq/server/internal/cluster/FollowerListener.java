@@ -5,6 +5,7 @@ import dev.workq.protocol.Hello;
 import dev.workq.protocol.codec.FrameDecoder;
 import dev.workq.protocol.codec.MessageDecoder;
 import dev.workq.protocol.codec.MessageEncoder;
+import dev.workq.server.BrokerException;
 import dev.workq.server.ListenOptions;
 import dev.workq.server.internal.pipeline.ConnectionLimitHandler;
 import dev.workq.server.internal.pipeline.ExceptionHandler;
@@ -46,8 +47,13 @@ final class FollowerListener implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Binds {@code listen}'s host and port; throws what the bind throws. */
-  static FollowerListener start(ListenOptions listen, SslContext ssl, Supplier<Redirect> redirect) throws InterruptedException {
+  /**
+   * Binds {@code listen}'s host and port.
+   *
+   * @throws BrokerException if it cannot, with the bind's reason (its cause: a {@code BindException}
+   *     when the port is in use)
+   */
+  static FollowerListener start(ListenOptions listen, SslContext ssl, Supplier<Redirect> redirect) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-follower"), NioIoHandler.newFactory());
     ConnectionLimitHandler limit = new ConnectionLimitHandler(listen.maxConnections(), ssl != null);
     ExceptionHandler exceptions = new ExceptionHandler();
@@ -74,9 +80,13 @@ final class FollowerListener implements AutoCloseable {
           })
           .bind(new InetSocketAddress(listen.host(), listen.port())).sync().channel();
       return new FollowerListener(group, channel);
-    } catch (InterruptedException | RuntimeException e) {
+    } catch (Exception e) {
+      // Netty's sync() rethrows the bind's IOException unchecked; caught here as what it is.
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw e;
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new BrokerException("cannot listen on " + listen.host() + ":" + listen.port() + ": " + e.getMessage(), e);
     }
   }
 

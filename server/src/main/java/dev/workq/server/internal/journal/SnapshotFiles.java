@@ -23,17 +23,33 @@ public final class SnapshotFiles {
    * @return the number of records written
    */
   public static long write(Path file, long seq, SnapshotSource records) throws IOException {
-    Storage storage = new FileStorage();
+    return write(new FileStorage(), file, seq, records, Storage.WritableFile::force)[0];
+  }
+
+  /** How a snapshot is forced before its rename: the journal's also times it. */
+  @FunctionalInterface
+  interface Force {
+    void force(Storage.WritableFile file) throws IOException;
+  }
+
+  /**
+   * As {@link #write(Path, long, SnapshotSource)}, through {@code storage}.
+   *
+   * @return the records written and the bytes of their framed records
+   */
+  static long[] write(Storage storage, Path file, long seq, SnapshotSource records, Force force) throws IOException {
     Path temp = file.resolveSibling(file.getFileName() + JournalFormat.TEMP_SUFFIX);
     long count;
+    long body;
     try (Storage.WritableFile out = storage.openWritable(temp)) {
       out.truncate(0);
-      SnapshotWriter.BodyWriter body = new SnapshotWriter.BodyWriter(out, JournalFormat.SNAPSHOT_HEADER_BYTES);
-      records.writeTo(body);
-      body.flush();
-      count = body.count;
-      out.write(JournalFormat.snapshotHeader(seq, count, body.pos - JournalFormat.SNAPSHOT_HEADER_BYTES), 0);
-      out.force();
+      SnapshotWriter.BodyWriter writer = new SnapshotWriter.BodyWriter(out, JournalFormat.SNAPSHOT_HEADER_BYTES);
+      records.writeTo(writer);
+      writer.flush();
+      count = writer.count;
+      body = writer.pos - JournalFormat.SNAPSHOT_HEADER_BYTES;
+      out.write(JournalFormat.snapshotHeader(seq, count, body), 0);
+      force.force(out);
     } catch (IOException | RuntimeException e) {
       try {
         storage.delete(temp);
@@ -43,8 +59,9 @@ public final class SnapshotFiles {
       throw e;
     }
     storage.moveAtomically(temp, file);
+    // Only a durable rename makes the snapshot replace what it covers; deletion must wait for it.
     storage.forceDirectory(file.getParent());
-    return count;
+    return new long[] {count, body};
   }
 
   /** Replays every record of the snapshot {@code file}, numbered {@code seq}, to {@code consumer}. */

@@ -77,28 +77,7 @@ final class SnapshotWriter implements AutoCloseable {
    * rename: until both, the file has its {@code .tmp} name, which recovery ignores.
    */
   private long write(long seq, SnapshotSource records) throws IOException {
-    Path target = dir.resolve(JournalFormat.snapshotName(seq));
-    Path temp = dir.resolve(JournalFormat.snapshotName(seq) + JournalFormat.TEMP_SUFFIX);
-    long body;
-    try (Storage.WritableFile file = storage.openWritable(temp)) {
-      file.truncate(0);
-      BodyWriter out = new BodyWriter(file, JournalFormat.SNAPSHOT_HEADER_BYTES);
-      records.writeTo(out);
-      out.flush();
-      body = out.pos - JournalFormat.SNAPSHOT_HEADER_BYTES;
-      file.write(JournalFormat.snapshotHeader(seq, out.count, body), 0);
-      metrics.timedForce(file);
-    } catch (IOException | RuntimeException e) {
-      try {
-        storage.delete(temp);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-    storage.moveAtomically(temp, target);
-    // Only a durable rename makes the snapshot replace the segments; deletion must wait for it.
-    storage.forceDirectory(dir);
+    long body = SnapshotFiles.write(storage, dir.resolve(JournalFormat.snapshotName(seq)), seq, records, metrics::timedForce)[1];
     closedBytes.addAndGet(JournalFormat.SNAPSHOT_HEADER_BYTES + body);
     return body;
   }
