@@ -61,8 +61,9 @@ class ClusterNodeTest {
   }
 
   private ClusterNode start(int i, long snapshotEntries, Map<String, String> members) {
+    // A small snapshot threshold, so that the tests that put enough write and load snapshots.
     BrokerOptions.Builder b = BrokerOptions.builder().port(clientPorts[i])
-        .durability(d -> d.dataDir(dir.resolve("n" + (i + 1))).fsync(FsyncPolicy.ALWAYS));
+        .durability(d -> d.dataDir(dir.resolve("n" + (i + 1))).fsync(FsyncPolicy.ALWAYS).compactMinBytes(snapshotEntries < 100 ? 1024 : 64L << 20));
     if (certs != null) {
       b.security(s -> s.tls(certs.nodeCert, certs.nodeKey));
     }
@@ -160,7 +161,10 @@ class ClusterNodeTest {
     long commit = nodes[next].status().commitIndex();
     await().atMost(Duration.ofSeconds(30)).until(() -> back.status().appliedIndex() >= commit);
     assertFalse(back.serving());
-    assertTrue(java.nio.file.Files.list(dir.resolve("n" + (next + 1)).resolve("raft")).findAny().isPresent());
+    try (var files = java.nio.file.Files.walk(dir.resolve("n" + (next + 1)).resolve("raft"))) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("snapshot.") && !f.toString().endsWith(".md5")),
+          "the leader wrote a Raft snapshot of the replica");
+    }
   }
 
   @Test

@@ -49,14 +49,38 @@ final class ReplicaStateMachine extends BaseStateMachine {
   /** A leader's announced client address. */
   record Announced(String nodeId, String clientAddress) {}
 
-  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final SnapshotStorage storage = new SnapshotStorage();
   private final Replica replica;
   private final Events events;
+  private final long minSnapshotBytes;
   private volatile Announced announced;
+  /** Bytes of records applied since the last snapshot; state-machine thread only. */
+  private long bytesSinceSnapshot;
+  /** Bytes of the last snapshot written or loaded. */
+  private long lastSnapshotBytes;
 
-  ReplicaStateMachine(Replica replica, Events events) {
+  /**
+   * @param minSnapshotBytes the fewest bytes of records applied between two snapshots; past that,
+   *     a snapshot is written once four times the last one's size has been applied, as the journal
+   *     compacts, so snapshots cost a constant factor of what is written however large the state
+   */
+  ReplicaStateMachine(Replica replica, long minSnapshotBytes, Events events) {
     this.replica = replica;
     this.events = events;
+    this.minSnapshotBytes = minSnapshotBytes;
+  }
+
+  /** Ratis's file storage of snapshots, which deletes old ones only after a new one was written. */
+  private static final class SnapshotStorage extends SimpleStateMachineStorage {
+    private volatile boolean wrote;
+
+    @Override
+    public void cleanupOldSnapshots(org.apache.ratis.statemachine.SnapshotRetentionPolicy policy) throws IOException {
+      if (wrote) {
+        wrote = false;
+        super.cleanupOldSnapshots(policy);
+      }
+    }
   }
 
   /** The last leader announcement applied, or null. */
@@ -94,6 +118,8 @@ final class ReplicaStateMachine extends BaseStateMachine {
       MD5FileUtil.verifySavedMD5(file.toFile(), snapshot.getFile().getFileDigest());
     }
     TermIndex last = snapshot.getTermIndex();
+    lastSnapshotBytes = Files.size(file);
+    bytesSinceSnapshot = 0;
     replica.clear();
     long records = SnapshotFiles.replay(file, last.getIndex(), replica::apply);
     updateLastAppliedTermIndex(last);
@@ -109,6 +135,7 @@ final class ReplicaStateMachine extends BaseStateMachine {
         @Override
         public void record(byte[] record) throws IOException {
           replica.apply(record);
+          bytesSinceSnapshot += record.length;
         }
 
         @Override
@@ -127,7 +154,8 @@ final class ReplicaStateMachine extends BaseStateMachine {
   @Override
   public long takeSnapshot() throws IOException {
     TermIndex last = getLastAppliedTermIndex();
-    if (last == null || last.getIndex() < 0) {
+    if (last == null || last.getIndex() < 0 || bytesSinceSnapshot < Math.max(minSnapshotBytes, 4 * lastSnapshotBytes)) {
+      // Not due: Ratis asks after every batch of entries past its threshold; this answer is cheap.
       return RaftLog.INVALID_LOG_INDEX;
     }
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
@@ -135,6 +163,9 @@ final class ReplicaStateMachine extends BaseStateMachine {
     long records = SnapshotFiles.write(file.toPath(), last.getIndex(), replica.capture());
     FileInfo info = new FileInfo(file.toPath(), MD5FileUtil.computeAndSaveMd5ForFile(file));
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(info, last));
+    storage.wrote = true;
+    lastSnapshotBytes = file.length();
+    bytesSinceSnapshot = 0;
     log.info("wrote Raft snapshot {}: {} records in {} ms", file.getName(), records, (System.nanoTime() - start) / 1_000_000);
     return last.getIndex();
   }
