@@ -89,9 +89,9 @@ class ClusterFailoverTest {
         Semaphore window = new Semaphore(32);
         for (int i = 0; i < total; i++) {
           window.acquireUninterruptibly();
-          // The key stands in for the cluster's id rule on today's single broker: a resent PUT
-          // whose first copy was journaled is answered with that task's id and queues nothing.
-          client.async().enqueue("stream", "echo", i, TaskOptions.builder().key("k" + i).build()).whenComplete((id, e) -> {
+          // No key and no id of ours: the client chooses each PUT's id in failover mode, and a
+          // resent PUT whose first copy was journaled is answered with that id and queues nothing.
+          client.async().enqueue("stream", "echo", i, TaskOptions.DEFAULTS).whenComplete((id, e) -> {
             if (e != null) {
               failed.compareAndSet(null, e);
             } else {
