@@ -24,7 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -56,6 +56,8 @@ public final class RaftNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
   /** Every workq cluster is one Raft group; its id is fixed so that nodes need not be told it. */
   public static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("workq-cluster".getBytes(StandardCharsets.UTF_8)));
+  /** How often the role is checked against Raft's, besides the notifications. */
+  private static final long RECONCILE_MS = 1000;
   /** Binding the client port again right after the other role let it go: tries, 100 ms apart. */
   private static final int BIND_TRIES = 50;
 
@@ -82,7 +84,7 @@ public final class RaftNode implements AutoCloseable {
   private final String advertise;
   private final Replica replica = new Replica();
   private final ReplicaStateMachine machine;
-  private final ExecutorService roles = Executors.newSingleThreadExecutor(r -> {
+  private final ScheduledExecutorService roles = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "workq-cluster-role");
     t.setDaemon(true);
     return t;
@@ -102,7 +104,7 @@ public final class RaftNode implements AutoCloseable {
     this.ssl = ssl;
     this.starter = starter;
     this.self = RaftPeerId.valueOf(cluster.nodeId());
-    this.advertise = advertise(options, cluster);
+    this.advertise = RaftSettings.advertise(options, cluster);
     this.servingOptions = BrokerOptions.builder()
         .listen(options.listen())
         .security(options.security())
@@ -150,6 +152,7 @@ public final class RaftNode implements AutoCloseable {
     try {
       node.roles.submit(node::follow).get(30, TimeUnit.SECONDS);
       node.startRaft();
+      node.roles.scheduleWithFixedDelay(() -> node.onRoleThread(node::reconcile), RECONCILE_MS, RECONCILE_MS, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       node.close();
       Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
@@ -164,7 +167,7 @@ public final class RaftNode implements AutoCloseable {
 
   private void startRaft() throws IOException {
     Path raftDir = options.durability().dataDir().resolve("raft");
-    RaftProperties p = properties(raftDir);
+    RaftProperties p = RaftSettings.properties(options, cluster, raftDir);
     List<RaftPeer> peers = new ArrayList<>();
     cluster.members().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
     boolean formatted = Files.isDirectory(raftDir.resolve(GROUP.getUuid().toString()));
@@ -177,61 +180,6 @@ public final class RaftNode implements AutoCloseable {
         .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
         .build();
     server.start();
-  }
-
-  private RaftProperties properties(Path raftDir) {
-    RaftProperties p = new RaftProperties();
-    RaftServerConfigKeys.setStorageDir(p, List.of(raftDir.toFile()));
-    String address = cluster.replicationAddress();
-    int colon = address.lastIndexOf(':');
-    GrpcConfigKeys.Server.setHost(p, address.substring(0, colon));
-    GrpcConfigKeys.Server.setPort(p, Integer.parseInt(address.substring(colon + 1)));
-    RaftServerConfigKeys.Rpc.setTimeoutMin(p, duration(cluster.electionTimeoutMin()));
-    RaftServerConfigKeys.Rpc.setTimeoutMax(p, duration(cluster.electionTimeoutMax()));
-    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, duration(cluster.electionTimeoutMin()));
-    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, duration(cluster.electionTimeoutMax()));
-    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, duration(cluster.leaderStepDown()));
-    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
-    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, cluster.snapshotEntries());
-    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
-    // An entry holds up to 4 MiB of records, or one record of up to a frame: the log's buffers,
-    // segments and gRPC messages must each take the largest entry.
-    long entry = Math.max(ReplicatedLog.MAX_BYTES, options.listen().maxFrame()) + (1L << 20);
-    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entry));
-    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entry + 1024));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(64L << 20, 4 * entry)));
-    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(entry + (1L << 20)));
-    // ALWAYS: each member forces its log before it acknowledges an entry (Ratis's default).
-    // BATCH and NEVER: members acknowledge what is written to the OS, forced behind.
-    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, options.durability().fsync() != FsyncPolicy.ALWAYS);
-    // The log worker goes on writing while a force runs; an entry still counts as flushed only once
-    // its force has completed, so this is group commit, not a weaker policy.
-    RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, true);
-    // Ratis would also log every commit-index advance as an entry of its own (forced like the
-    // others), for recovering a commit index without a leader; a node learns it from the leader.
-    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
-    return p;
-  }
-
-  private static TimeDuration duration(java.time.Duration d) {
-    return TimeDuration.valueOf(d.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** The client address peers are sent to while this node leads. */
-  private static String advertise(BrokerOptions options, ClusterOptions cluster) {
-    if (cluster.advertise() != null) {
-      return cluster.advertise();
-    }
-    String host = options.listen().host();
-    try {
-      if (InetAddress.getByName(host).isAnyLocalAddress()) {
-        String replication = cluster.replicationAddress();
-        host = replication.substring(0, replication.lastIndexOf(':'));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return host + ":" + options.listen().port();
   }
 
   public String nodeId() {
@@ -291,6 +239,25 @@ public final class RaftNode implements AutoCloseable {
       }
     });
     RaftNode.log.info("node {} is the leader of term {}: serving {} items on {}", cluster.nodeId(), term, replica.items(), advertise);
+  }
+
+  /**
+   * Makes the role what Raft says it is, should a notification have been missed or a start as
+   * leader have failed (its first entry not committed in time, say): a ready leader that does not
+   * serve tries again, and a node that serves but no longer leads stops. Without this, a leader
+   * whose start failed once would hold the leadership without serving until the next election.
+   */
+  private void reconcile() {
+    DivisionInfo info = info();
+    if (info == null || closing) {
+      return;
+    }
+    if (serving == null && info.isLeader() && info.isLeaderReady()) {
+      log.info("node {} leads term {} but does not serve yet; starting again", cluster.nodeId(), info.getCurrentTerm());
+      lead();
+    } else if (serving != null && !info.isLeader()) {
+      follow();
+    }
   }
 
   private void follow() {

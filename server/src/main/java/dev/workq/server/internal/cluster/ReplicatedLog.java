@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * A leader's {@link RecordLog}: the core's records go, in order, into Raft entries of many records
  * each, submitted to this node's own Raft server. Its thread drains whatever the core queued while
  * the previous entries were being replicated (group commit, as the journal's writer does), keeps
- * at most {@link #MAX_IN_FLIGHT} entries in flight, and runs each record's callback once its entry
- * is committed and applied. One lives as long as one leader's core.
+ * at most {@link #MAX_IN_FLIGHT} entries and {@link #MAX_IN_FLIGHT_BYTES} in flight, and runs each
+ * record's callback once its entry is committed and applied. One lives as long as one leader's core.
  *
  * <p>An entry that fails (this node lost its leadership, the Raft server refused it) may still be
  * committed by the next leader, so its records are neither confirmed nor refused: the log calls
@@ -44,6 +44,12 @@ final class ReplicatedLog implements RecordLog, AutoCloseable {
   static final int MAX_RECORDS = 8192;
   /** Record bytes per entry, at most (one larger record goes alone). */
   static final int MAX_BYTES = 4 << 20;
+  /**
+   * Record bytes in flight, at most: below the 64 MiB of pending writes a Ratis leader accepts
+   * ({@code raft.server.write.byte-limit}), past which it would refuse an entry and this leader
+   * would have to drop its core. An entry larger than this goes alone.
+   */
+  static final int MAX_IN_FLIGHT_BYTES = 48 << 20;
 
   private record Pending(byte[] record, Journal.AppendCallback done) {}
 
@@ -55,6 +61,7 @@ final class ReplicatedLog implements RecordLog, AutoCloseable {
   private final Supplier<ClusterInfo> cluster;
   private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
   private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+  private final Semaphore inFlightBytes = new Semaphore(MAX_IN_FLIGHT_BYTES);
   private final AtomicBoolean lost = new AtomicBoolean();
   private final AtomicBoolean parked = new AtomicBoolean();
   private final AtomicLong callIds = new AtomicLong();
@@ -126,8 +133,15 @@ final class ReplicatedLog implements RecordLog, AutoCloseable {
       for (Pending e : entry) {
         records.add(e.record);
       }
+      int held = Math.min(bytes, MAX_IN_FLIGHT_BYTES);
+      try {
+        inFlightBytes.acquire(held);
+      } catch (InterruptedException e) {
+        return;
+      }
       submit(RaftEntries.records(records, bytes)).whenComplete((reply, error) -> {
         inFlight.release();
+        inFlightBytes.release(held);
         if (error == null) {
           for (Pending e : entry) {
             e.done.done(null);
