@@ -76,6 +76,9 @@ class ClusterProcessTest {
   }
 
   private BrokerProcess start(int i) throws Exception {
+    if (nodes[i] != null) {
+      nodes[i].close();
+    }
     nodes[i] = BrokerProcess.start(List.of("-Xmx256m"), clientPorts[i], dir.resolve("n" + (i + 1)), "--node", "n" + (i + 1),
         "--cluster", cluster, "--fsync", "always", "--http-port", "" + httpPorts[i]);
     return nodes[i];
@@ -99,6 +102,25 @@ class ClusterProcessTest {
   /** Waits for a node that leads and serves; its index. */
   private int awaitLeader(Duration within) {
     int[] found = {-1};
+    try {
+      awaitServing(within, found);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      StringBuilder logs = new StringBuilder("no node serves as leader within " + within);
+      for (int i = 0; i < 3; i++) {
+        try {
+          String err = nodes[i] == null ? "(not running)" : nodes[i].stderr();
+          logs.append("\n--- n").append(i + 1).append(nodes[i] != null && nodes[i].isAlive() ? " (alive)" : " (dead)").append(":\n")
+              .append(err.substring(Math.max(0, err.length() - 3000)));
+        } catch (IOException io) {
+          logs.append("\n--- n").append(i + 1).append(": ").append(io);
+        }
+      }
+      throw new AssertionError(logs.toString(), e);
+    }
+    return found[0];
+  }
+
+  private void awaitServing(Duration within, int[] found) {
     await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
       for (int i = 0; i < 3; i++) {
         if (nodes[i] != null && nodes[i].isAlive() && clusterView(i) != null) {
@@ -108,7 +130,6 @@ class ClusterProcessTest {
       }
       return false;
     });
-    return found[0];
   }
 
   /** Waits until the leader sees node {@code i} within a few entries of its commit index. */
@@ -199,6 +220,7 @@ class ClusterProcessTest {
         long servingMs = (System.nanoTime() - killedAt) / 1_000_000;
         failovers.add("round " + round + ": killed n" + (leader + 1) + ", n" + (next + 1) + " leads after " + electedMs
             + " ms, submits confirmed again after " + servingMs + " ms (" + confirmed.size() + " confirmed so far)");
+        System.out.println(failovers.get(failovers.size() - 1));
         start(leader);
         if (alsoFollower) {
           int follower = 3 - leader - next;
