@@ -82,7 +82,7 @@ public final class RaftNode implements AutoCloseable {
   private final Server starter;
   private final RaftPeerId self;
   private final String advertise;
-  private final Replica replica = new Replica();
+  private final Replica replica;
   private final ReplicaStateMachine machine;
   private final ScheduledExecutorService roles = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "workq-cluster-role");
@@ -113,6 +113,7 @@ public final class RaftNode implements AutoCloseable {
         .limits(options.limits())
         .http(options.http())
         .build();
+    this.replica = new Replica(CoreConfig.of(servingOptions), System::currentTimeMillis);
     this.machine = new ReplicaStateMachine(replica, options.durability().compactMinBytes(), new ReplicaStateMachine.Events() {
       @Override
       public void leaderReady() {

@@ -60,6 +60,16 @@ final class Recovered implements JournalRecords.Target {
     records++;
   }
 
+  /** How many items are live. */
+  int size() {
+    return live.size();
+  }
+
+  /** The live item {@code seq}, or null. */
+  Item get(long seq) {
+    return live.get(seq);
+  }
+
   /** The queues closed when the journal ended. */
   Set<String> closedQueues() {
     return closedQueues;
