@@ -11,8 +11,10 @@ import picocli.CommandLine.Option;
  */
 public final class BrokerAddress {
 
-  @Option(names = "--broker", paramLabel = "HOST:PORT",
-      description = "The broker to connect to (default: $WORKQ_BROKER, else 127.0.0.1:7070).")
+  @Option(names = "--broker", paramLabel = "HOST:PORT[,HOST:PORT...]",
+      description = "The broker to connect to, or a comma-separated list of a cluster's nodes, tried in turn (a follower"
+          + " redirects to the leader; with several, a lost connection fails over to the new leader)"
+          + " (default: $WORKQ_BROKER, else 127.0.0.1:7070).")
   String broker;
 
   @Option(names = "--authkey-file", paramLabel = "FILE",

@@ -4,6 +4,7 @@ import dev.workq.protocol.Printable;
 import dev.workq.cli.commands.BrokerCommand;
 import dev.workq.cli.commands.CancelCommand;
 import dev.workq.cli.commands.CloseCommand;
+import dev.workq.cli.commands.ClusterCommand;
 import dev.workq.cli.commands.DeadLettersCommand;
 import dev.workq.cli.commands.DemoCommand;
 import dev.workq.cli.commands.JoinCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Spec;
         + "worker processes run the tasks, clients submit and collect.",
     subcommands = {BrokerCommand.class, WorkerCommand.class, SubmitCommand.class, ResultsCommand.class,
         StatusCommand.class, WaitCommand.class, CancelCommand.class, StatsCommand.class, StopCommand.class, CloseCommand.class,
-        JoinCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, RunCommand.class, TlsCommand.class,
+        JoinCommand.class, DeadLettersCommand.class, QueueCommand.class, DemoCommand.class, RunCommand.class, TlsCommand.class, ClusterCommand.class,
         CommandLine.HelpCommand.class})
 public final class Workq implements Runnable {
 

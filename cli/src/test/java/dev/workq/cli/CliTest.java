@@ -86,6 +86,27 @@ class CliTest {
   }
 
   @Test
+  void aMalformedClusterOrMembershipChangeIsAOneLineUsageError() {
+    String members = "n1=127.0.0.1:1,n2=127.0.0.1:2,n3=127.0.0.1:3";
+    Object[][] cases = {
+        {new String[] {"broker", "--node", "n1", "--port", "7071"}, "a cluster node needs both --node and --cluster"},
+        {new String[] {"broker", "--node", "n9", "--cluster", members, "--port", "7071"}, "node n9 is not among the cluster members"},
+        {new String[] {"broker", "--node", "n1", "--cluster", "n1=127.0.0.1", "--port", "7071"}, "address '127.0.0.1' of n1 is not HOST:PORT"},
+        {new String[] {"broker", "--node", "n1", "--cluster", members, "--in-memory"}, "--in-memory does not apply"},
+        {new String[] {"cluster", "add", "n4", "--cluster", members}, "the node to add must be ID=HOST:PORT"},
+        {new String[] {"cluster", "add", "n1=127.0.0.1:9", "--cluster", members}, "node n1 is a member already"},
+        {new String[] {"cluster", "remove", "n7", "--cluster", members}, "node n7 is not among the members"},
+        {new String[] {"cluster", "remove", "n1", "--cluster", "n1"}, "cluster member 'n1' is not ID=HOST:PORT"},
+        {new String[] {"cluster"}, "say what to change"},
+    };
+    for (Object[] c : cases) {
+      String[] args = (String[]) c[0];
+      assertEquals(2, run(args), String.join(" ", args) + ": " + err());
+      assertOneLineError((String) c[1]);
+    }
+  }
+
+  @Test
   void malformedValuesMissingOptionsAndBadCombinationsExit2() {
     String[][] cases = {
         {"results", "--broker", addr(), "--queue", "q.done", "--count", "many"},

@@ -128,6 +128,36 @@ class ComposeFileTest {
   }
 
   /** A service's volume, from the short form ("src:dst:ro", docker-compose 1) or the long one (Compose 2). */
+  /**
+   * The cluster profile: three nodes that all name the same members, each its own Raft log on its
+   * own volume, replicating over mutual TLS with a certificate that names every node, and workers
+   * given every node.
+   */
+  @Test
+  void theClusterProfileRunsThreeNodesOnMutualTlsAndWorkersThatKnowThemAll() throws Exception {
+    JsonNode services = new ObjectMapper(new YAMLFactory()).readTree(dockerComposeConfig(ROOT.resolve("docker-compose.yml"))).get("services");
+    java.util.Set<String> volumes = new java.util.HashSet<>();
+    String members = null;
+    for (String node : List.of("node1", "node2", "node3")) {
+      List<String> args = new ArrayList<>();
+      services.get(node).get("command").forEach(a -> args.add(a.asText()));
+      assertEquals(node, args.get(args.indexOf("--node") + 1));
+      String cluster = args.get(args.indexOf("--cluster") + 1);
+      assertEquals(members == null ? cluster : members, cluster, node + " names the same members");
+      members = cluster;
+      assertTrue(cluster.contains(node + "=" + node + ":"), cluster);
+      assertTrue(args.contains("--cluster-ca") && args.contains("--tls-cert"), node + " replicates over mutual TLS: " + args);
+      assertEquals("cluster", services.get(node).get("profiles").get(0).asText());
+      volumes.add(mounts(services.get(node)).get(0).source());
+    }
+    assertEquals(3, volumes.size(), "each node its own data volume: " + volumes);
+    List<String> certsArgs = new ArrayList<>();
+    services.get("certs").get("command").forEach(a -> certsArgs.add(a.asText()));
+    assertTrue(certsArgs.containsAll(List.of("node1", "node2", "node3")), "the certificate names every node: " + certsArgs);
+    String workers = services.get("cluster-worker").get("command").toString();
+    assertTrue(workers.contains("node1:7070,node2:7070,node3:7070"), workers);
+  }
+
   record Mount(String source, String target, boolean readOnly) {
   }
 

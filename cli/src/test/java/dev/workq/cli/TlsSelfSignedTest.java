@@ -90,7 +90,8 @@ class TlsSelfSignedTest {
     cert.verify(cert.getPublicKey()); // self-signed
     List<String> sans = cert.getSubjectAlternativeNames().stream().map(n -> n.get(1).toString()).toList();
     assertEquals(List.of("localhost", "broker", "127.0.0.1"), sans);
-    assertEquals(List.of("1.3.6.1.5.5.7.3.1"), cert.getExtendedKeyUsage(), "for server authentication only");
+    assertEquals(List.of("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2"), cert.getExtendedKeyUsage(),
+        "for server authentication, and client authentication for cluster nodes that dial each other with it");
     assertEquals(-1, cert.getBasicConstraints(), "not a CA");
     long days = Duration.between(cert.getNotBefore().toInstant(), cert.getNotAfter().toInstant()).toDays();
     assertTrue(days == 30, "valid for 30 days (from an hour ago): " + days);

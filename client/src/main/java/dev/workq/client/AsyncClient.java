@@ -280,8 +280,11 @@ public final class AsyncClient {
   /** Puts one item: the one path every put, task and STOP takes, submit's included. */
   CompletableFuture<String> putItem(String queue, ItemKind kind, String handler, String replyTo, TaskOptions task, Object value) {
     Payload payload = value == null ? Payload.EMPTY : toJson(value);
+    // In failover mode an item must have an id before it is first sent, so that sending it again
+    // to the next broker queues it once (null: the broker chooses, as without failover).
+    String id = task.id() != null ? task.id() : connection.newItemId();
     // Built once here so a bad field fails in the caller's thread, with the field named.
-    Put put = new Put(0, queue, kind, task.id(), handler, replyTo, task.maxAttempts(), task.leaseMs(), task.priority(),
+    Put put = new Put(0, queue, kind, id, handler, replyTo, task.maxAttempts(), task.leaseMs(), task.priority(),
         task.wireDelayMs(System.currentTimeMillis()), task.key(), payload);
     CompletableFuture<String> result = new CompletableFuture<>();
     long deadline = System.nanoTime() + options.requestTimeout().toNanos();

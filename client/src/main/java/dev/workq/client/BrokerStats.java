@@ -11,9 +11,15 @@ import java.util.Optional;
  * @param clients connected clients, the asking one included
  * @param staleResults results the broker rejected because their lease had expired
  * @param journalBytes the journal's size on disk, in bytes (0 without a journal)
+ * @param cluster the cluster, when the broker is a cluster's leader; null for a single broker
  */
 public record BrokerStats(List<QueueStats> queues, List<WorkerStats> workers, int clients, long staleResults,
-    long journalBytes) {
+    long journalBytes, ClusterStats cluster) {
+
+  /** The stats of a single broker. */
+  public BrokerStats(List<QueueStats> queues, List<WorkerStats> workers, int clients, long staleResults, long journalBytes) {
+    this(queues, workers, clients, staleResults, journalBytes, null);
+  }
 
   public BrokerStats {
     queues = queues == null ? List.of() : List.copyOf(queues);

@@ -1,6 +1,10 @@
 package dev.workq.client;
 
 import dev.workq.protocol.auth.Authkey;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -15,20 +19,28 @@ import java.util.function.Function;
  * @param brokerError why {@value ClientOptions#ENV_BROKER} is unusable, or null
  * @param authkeyError why {@value ClientOptions#ENV_AUTHKEY} is unusable, or null
  */
-record ClientEnvironment(HostPort address, byte[] authkey, String brokerError, String authkeyError) {
+record ClientEnvironment(List<HostPort> address, byte[] authkey, String brokerError, String authkeyError) {
 
   /** A parsed {@code HOST:PORT}, brackets of an IPv6 literal removed. */
-  record HostPort(String host, int port) {}
+  record HostPort(String host, int port) {
+
+    /** {@code HOST:PORT} again, an IPv6 literal in brackets, as {@link #parseAddress} reads it. */
+    @Override
+    public String toString() {
+      return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+  }
 
   static ClientEnvironment read(Function<String, String> env) {
-    HostPort address = null;
+    List<HostPort> address = null;
     String brokerError = null;
     String broker = env.apply(ClientOptions.ENV_BROKER);
     if (broker != null && !broker.isBlank()) {
       try {
-        address = parseAddress(broker.strip());
+        address = parseAddresses(broker.strip());
       } catch (IllegalArgumentException e) {
-        brokerError = ClientOptions.ENV_BROKER + " must be HOST:PORT with a port in 1..65535, got '" + broker + "'";
+        brokerError = ClientOptions.ENV_BROKER + " must be HOST:PORT with a port in 1..65535, got '" + broker + "' ("
+            + (broker.indexOf(',') < 0 ? "or, for a cluster, a comma-separated list of them)" : e.getMessage() + ")");
       }
     }
     byte[] authkey = null;
@@ -42,6 +54,37 @@ record ClientEnvironment(HostPort address, byte[] authkey, String brokerError, S
       }
     }
     return new ClientEnvironment(address, authkey, brokerError, authkeyError);
+  }
+
+  /**
+   * Parses {@code H1:P1,H2:P2,...}: one address or more, in order, spaces around the commas
+   * allowed. An empty, malformed or repeated entry fails with a message naming it and its place.
+   */
+  static List<HostPort> parseAddresses(String list) {
+    if (list == null || list.isBlank()) {
+      throw new IllegalArgumentException("broker address must be HOST:PORT or a comma-separated list of them, got '" + list + "'");
+    }
+    String[] entries = list.split(",", -1);
+    List<HostPort> parsed = new ArrayList<>(entries.length);
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < entries.length; i++) {
+      String entry = entries[i].strip();
+      String where = entries.length == 1 ? "" : "broker " + (i + 1) + " of " + entries.length + " in '" + list + "': ";
+      if (entry.isEmpty()) {
+        throw new IllegalArgumentException(where + "empty entry");
+      }
+      HostPort hp;
+      try {
+        hp = parseAddress(entry);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + e.getMessage());
+      }
+      if (!seen.add(hp.toString())) {
+        throw new IllegalArgumentException(where + "'" + entry + "' is listed twice");
+      }
+      parsed.add(hp);
+    }
+    return List.copyOf(parsed);
   }
 
   /** Parses {@code HOST:PORT} ({@code [::1]:7070} for an IPv6 literal); both parts are checked before either is used. */
@@ -64,7 +107,7 @@ record ClientEnvironment(HostPort address, byte[] authkey, String brokerError, S
       throw new IllegalArgumentException("broker address must be HOST:PORT, got '" + hostPort + "'");
     }
     if (p < 1 || p > 65535) {
-      throw new IllegalArgumentException("port must be 1..65535, got " + p);
+      throw new IllegalArgumentException("port must be 1..65535, got " + p + " in '" + hostPort + "'");
     }
     return new HostPort(h, p);
   }

@@ -6,6 +6,7 @@ import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.codec.Frames;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -13,11 +14,17 @@ import java.util.function.Function;
  * How a {@link WorkqClient} connects. Immutable; build with {@link #builder()}.
  *
  * <p>Like the {@code workq} command, a builder takes the broker's address and the authkey from the
- * environment when the program does not give them: {@value #ENV_BROKER} ({@code HOST:PORT}) and
+ * environment when the program does not give them: {@value #ENV_BROKER} ({@code HOST:PORT}, or
+ * {@code H1:P1,H2:P2,...} for the nodes of a cluster) and
  * {@value #ENV_AUTHKEY} (the key itself). For each option the order is: what the program sets on
  * the builder, then the environment, then the default ({@value #DEFAULT_HOST}:{@value
  * #DEFAULT_PORT}, no key). The CLI builds its options with this same builder, so a program and the
  * CLI started in the same shell reach the same broker with the same key.
+ *
+ * <p>Given several brokers (the nodes of a cluster, where only the leader serves), a client dials
+ * them in turn and follows a follower's NOT_LEADER redirect to the leader; with {@link #failover()}
+ * on (the default for more than one broker) it also replaces a lost connection without its caller
+ * noticing: see {@link Builder#failover(boolean)}.
  */
 public final class ClientOptions {
 
@@ -40,17 +47,23 @@ public final class ClientOptions {
   public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(30);
   /** Default longest silence from the broker before the connection counts as lost: 90 s, three default heartbeats. */
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofSeconds(90);
+  /** Default time a client in failover mode keeps trying to reach a broker of its list after losing its connection: 30 s. */
+  public static final Duration DEFAULT_FAILOVER_TIMEOUT = Duration.ofSeconds(30);
 
   /** What these options were built from: a copy no one else holds, so they never change. */
-  private final Builder values;
+  private final Settings values;
 
   private ClientOptions(Builder b) {
-    this.values = b.copy();
+    this.values = b.s.copy();
   }
 
   /** A builder holding these options, to change a few. */
   public Builder toBuilder() {
-    return values.copy();
+    // The options already hold what the environment said when they were built; a second look
+    // could only disagree with them.
+    Builder b = new Builder(variable -> null);
+    b.s = values.copy();
+    return b;
   }
 
   /**
@@ -68,14 +81,40 @@ public final class ClientOptions {
     return new Builder(env::get);
   }
 
-  /** The broker's host; default the host of {@value #ENV_BROKER}, else {@value #DEFAULT_HOST}. */
+  /** The (first) broker's host; default the host of {@value #ENV_BROKER}, else {@value #DEFAULT_HOST}. */
   public String host() {
-    return values.host;
+    return values.brokers.get(0).host();
   }
 
-  /** The broker's port; default the port of {@value #ENV_BROKER}, else {@value #DEFAULT_PORT}. */
+  /** The (first) broker's port; default the port of {@value #ENV_BROKER}, else {@value #DEFAULT_PORT}. */
   public int port() {
-    return values.port;
+    return values.brokers.get(0).port();
+  }
+
+  /**
+   * Every broker to try, {@code HOST:PORT} each, in order (one or more; the first is
+   * {@link #host()}:{@link #port()}); default those of {@value #ENV_BROKER}, else
+   * {@value #DEFAULT_HOST}:{@value #DEFAULT_PORT}. A client starts at the one that last worked and
+   * goes around the list within {@link #connectTimeout()}.
+   */
+  public List<String> brokers() {
+    return values.brokers.stream().map(ClientEnvironment.HostPort::toString).toList();
+  }
+
+  /**
+   * Whether a lost connection is replaced without the caller noticing (see
+   * {@link Builder#failover(boolean)}); default true when there is more than one broker.
+   */
+  public boolean failover() {
+    return values.failover != null ? values.failover : values.brokers.size() > 1;
+  }
+
+  /**
+   * In failover mode, how long the client keeps trying to reach a broker of its list after losing
+   * its connection before it fails what waits on it; default 30 s.
+   */
+  public Duration failoverTimeout() {
+    return values.failoverTimeout;
   }
 
   /** The name the broker shows for this client; default "client". */
@@ -165,24 +204,43 @@ public final class ClientOptions {
     return values.protocolVersion;
   }
 
+  /**
+   * Every option's value, one field each: what a builder fills in and what built options hold (a
+   * copy of it, so they never change). A shallow copy is enough: the lists in it are immutable and
+   * the key is never changed in place.
+   */
+  private static final class Settings implements Cloneable {
+    List<ClientEnvironment.HostPort> brokers = List.of(new ClientEnvironment.HostPort(DEFAULT_HOST, DEFAULT_PORT));
+    String name = "client";
+    Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    int maxOutstanding = DEFAULT_MAX_OUTSTANDING;
+    int maxFrame = Frames.DEFAULT_MAX_FRAME;
+    boolean waitWhenQueueFull;
+    byte[] authkey;
+    boolean tls;
+    Path tlsCa;
+    Path tlsCert;
+    Path tlsKey;
+    Duration heartbeat = DEFAULT_HEARTBEAT;
+    Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
+    int protocolVersion = ProtocolVersion.CURRENT;
+    /** Null: on iff there is more than one broker. */
+    Boolean failover;
+    Duration failoverTimeout = DEFAULT_FAILOVER_TIMEOUT;
+
+    Settings copy() {
+      try {
+        return (Settings) clone();
+      } catch (CloneNotSupportedException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   /** Builds {@link ClientOptions}; every setter checks its argument. */
   public static final class Builder {
-    private String host = DEFAULT_HOST;
-    private int port = DEFAULT_PORT;
-    private String name = "client";
-    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
-    private int maxOutstanding = DEFAULT_MAX_OUTSTANDING;
-    private int maxFrame = Frames.DEFAULT_MAX_FRAME;
-    private boolean waitWhenQueueFull;
-    private byte[] authkey;
-    private boolean tls;
-    private Path tlsCa;
-    private Path tlsCert;
-    private Path tlsKey;
-    private Duration heartbeat = DEFAULT_HEARTBEAT;
-    private Duration heartbeatTimeout = DEFAULT_HEARTBEAT_TIMEOUT;
-    private int protocolVersion = ProtocolVersion.CURRENT;
+    private Settings s = new Settings();
     /** Why {@value ClientOptions#ENV_BROKER} is unusable; reported by build() unless the program set host and port. */
     private String brokerEnvError;
     /** Why {@value ClientOptions#ENV_AUTHKEY} is unusable; reported by build() unless the program set the key. */
@@ -196,10 +254,9 @@ public final class ClientOptions {
       // because of a variable it overrides.
       ClientEnvironment found = ClientEnvironment.read(env);
       if (found.address() != null) {
-        setHost(found.address().host());
-        setPort(found.address().port());
+        s.brokers = found.address();
       }
-      this.authkey = found.authkey();
+      s.authkey = found.authkey();
       this.brokerEnvError = found.brokerError();
       this.authkeyEnvError = found.authkeyError();
     }
@@ -213,7 +270,7 @@ public final class ClientOptions {
       if (authkey != null && authkey.length == 0) {
         throw new IllegalArgumentException("authkey must not be empty");
       }
-      this.authkey = authkey == null ? null : authkey.clone();
+      s.authkey = authkey == null ? null : authkey.clone();
       this.authkeyEnvError = null;
       return this;
     }
@@ -234,15 +291,15 @@ public final class ClientOptions {
 
     /** Connects with TLS, verifying the broker's certificate and host name. */
     public Builder tls(boolean tls) {
-      this.tls = tls;
+      s.tls = tls;
       return this;
     }
 
     /** Trusts these PEM CAs for the broker's certificate (implies TLS); null for the JVM's trust store. */
     public Builder tlsCa(Path ca) {
-      this.tlsCa = ca;
+      s.tlsCa = ca;
       if (ca != null) {
-        this.tls = true;
+        s.tls = true;
       }
       return this;
     }
@@ -252,10 +309,10 @@ public final class ClientOptions {
       if ((cert == null) != (key == null)) {
         throw new IllegalArgumentException("a client certificate needs both the certificate and the key, got " + cert + " and " + key);
       }
-      this.tlsCert = cert;
-      this.tlsKey = key;
+      s.tlsCert = cert;
+      s.tlsKey = key;
       if (cert != null) {
-        this.tls = true;
+        s.tls = true;
       }
       return this;
     }
@@ -265,7 +322,7 @@ public final class ClientOptions {
       if (heartbeat == null || heartbeat.toMillis() < 10) {
         throw new IllegalArgumentException("heartbeat must be at least 10 ms, got " + heartbeat);
       }
-      this.heartbeat = heartbeat;
+      s.heartbeat = heartbeat;
       return this;
     }
 
@@ -275,7 +332,7 @@ public final class ClientOptions {
         throw new IllegalArgumentException("protocolVersion must be " + ProtocolVersion.OLDEST + ".." + ProtocolVersion.CURRENT
             + ", got " + version);
       }
-      this.protocolVersion = version;
+      s.protocolVersion = version;
       return this;
     }
 
@@ -284,12 +341,12 @@ public final class ClientOptions {
       if (timeout == null || timeout.toMillis() < 10) {
         throw new IllegalArgumentException("heartbeatTimeout must be at least 10 ms, got " + timeout);
       }
-      this.heartbeatTimeout = timeout;
+      s.heartbeatTimeout = timeout;
       return this;
     }
 
     public Builder waitWhenQueueFull(boolean wait) {
-      this.waitWhenQueueFull = wait;
+      s.waitWhenQueueFull = wait;
       return this;
     }
 
@@ -307,81 +364,100 @@ public final class ClientOptions {
       return this;
     }
 
+    /** One broker, at {@code host} and the first broker's port: setting a host or a port leaves a single broker. */
     private void setHost(String host) {
       Checks.notBlank("host", host);
-      this.host = host;
+      s.brokers = List.of(new ClientEnvironment.HostPort(host, s.brokers.get(0).port()));
     }
 
     private void setPort(int port) {
       Checks.range("port", port, 1, 65535);
-      this.port = port;
+      s.brokers = List.of(new ClientEnvironment.HostPort(s.brokers.get(0).host(), port));
     }
 
     /**
-     * Parses {@code HOST:PORT} ({@code [::1]:7070} for an IPv6 literal); default
-     * {@value ClientOptions#ENV_BROKER}, else {@value ClientOptions#DEFAULT_HOST}:{@value ClientOptions#DEFAULT_PORT}.
+     * Parses {@code HOST:PORT} ({@code [::1]:7070} for an IPv6 literal), or a comma-separated list
+     * of them, {@code H1:P1,H2:P2,H3:P3}, for the nodes of a cluster (see
+     * {@link ClientOptions#brokers()}); default {@value ClientOptions#ENV_BROKER}, else
+     * {@value ClientOptions#DEFAULT_HOST}:{@value ClientOptions#DEFAULT_PORT}.
+     *
+     * @throws IllegalArgumentException naming the bad entry (and its place in the list)
      */
     public Builder address(String hostPort) {
-      ClientEnvironment.HostPort parsed = ClientEnvironment.parseAddress(hostPort);
-      setHost(parsed.host());
-      setPort(parsed.port());
+      return setBrokers(ClientEnvironment.parseAddresses(hostPort));
+    }
+
+    /** As {@link #address(String)} with a list: each entry {@code HOST:PORT}, at least one, none twice. */
+    public Builder brokers(List<String> brokers) {
+      if (brokers == null || brokers.isEmpty()) {
+        throw new IllegalArgumentException("brokers must name at least one HOST:PORT, got " + brokers);
+      }
+      for (String b : brokers) {
+        if (b == null || b.indexOf(',') >= 0) {
+          throw new IllegalArgumentException("brokers: each entry must be one HOST:PORT, got '" + b + "'");
+        }
+      }
+      return setBrokers(ClientEnvironment.parseAddresses(String.join(",", brokers)));
+    }
+
+    private Builder setBrokers(List<ClientEnvironment.HostPort> parsed) {
+      s.brokers = parsed;
       hostSet = true;
       portSet = true;
       return this;
     }
 
+    /**
+     * Whether a lost connection is replaced without the caller noticing; default: on iff there is
+     * more than one broker. In failover mode the client gives every PUT an id of its own choosing
+     * (unless the caller gave one) and, when its connection drops, dials the list again (see
+     * {@link #connectTimeout}), resends what was unanswered (the broker answers a PUT whose id it
+     * already holds with that id and queues nothing, so nothing is queued twice), re-opens every
+     * subscription into the same listener and drops settlements of the deliveries the old
+     * connection made (the broker gave them back to the queue). It gives up, failing what waits,
+     * once no broker answered within {@link #failoverTimeout}. Off, a lost connection fails every
+     * pending call, as with a single broker.
+     */
+    public Builder failover(boolean failover) {
+      s.failover = failover;
+      return this;
+    }
+
+    /** See {@link ClientOptions#failoverTimeout()}; positive. */
+    public Builder failoverTimeout(Duration timeout) {
+      Checks.positive("failoverTimeout", timeout);
+      s.failoverTimeout = timeout;
+      return this;
+    }
+
     public Builder name(String name) {
       Checks.notBlank("name", name);
-      this.name = name;
+      s.name = name;
       return this;
     }
 
     public Builder connectTimeout(Duration timeout) {
       Checks.positive("connectTimeout", timeout);
-      this.connectTimeout = timeout;
+      s.connectTimeout = timeout;
       return this;
     }
 
     public Builder requestTimeout(Duration timeout) {
       Checks.positive("requestTimeout", timeout);
-      this.requestTimeout = timeout;
+      s.requestTimeout = timeout;
       return this;
     }
 
     public Builder maxOutstanding(int maxOutstanding) {
       Checks.atLeast("maxOutstanding", maxOutstanding, 1);
-      this.maxOutstanding = maxOutstanding;
+      s.maxOutstanding = maxOutstanding;
       return this;
     }
 
     public Builder maxFrame(int maxFrame) {
       Checks.atLeast("maxFrame", maxFrame, 1024, "bytes");
-      this.maxFrame = maxFrame;
+      s.maxFrame = maxFrame;
       return this;
-    }
-
-    /** A copy holding the same options, without what the environment said was wrong. */
-    private Builder copy() {
-      // The options already hold what the environment said when they were built; a second look
-      // could only disagree with them.
-      Builder b = new Builder(variable -> null);
-      b.host = host;
-      b.port = port;
-      b.name = name;
-      b.connectTimeout = connectTimeout;
-      b.requestTimeout = requestTimeout;
-      b.maxOutstanding = maxOutstanding;
-      b.maxFrame = maxFrame;
-      b.waitWhenQueueFull = waitWhenQueueFull;
-      b.authkey = authkey;
-      b.tls = tls;
-      b.tlsCa = tlsCa;
-      b.tlsCert = tlsCert;
-      b.tlsKey = tlsKey;
-      b.heartbeat = heartbeat;
-      b.heartbeatTimeout = heartbeatTimeout;
-      b.protocolVersion = protocolVersion;
-      return b;
     }
 
     /**

@@ -25,6 +25,10 @@ import org.slf4j.Logger;
  * {@link #isRevoked()} turns true, the {@link #onRevoke} callbacks run, and from then on ack,
  * complete, fail and release send nothing (the broker no longer holds the delivery and would
  * refuse them). Stop working on a revoked task; its result is not wanted.
+ *
+ * <p>Once the connection that made the delivery is lost, settling it sends nothing either: the
+ * broker put the item back on its queue. In failover mode the client carries on with another
+ * broker, which hands the item out again (possibly to this same consumer, under a new tag).
  */
 public final class Delivery {
 
@@ -32,6 +36,8 @@ public final class Delivery {
 
   private final Connection connection;
   private final Deliver deliver;
+  /** The connection's link generation when this arrived: a later link's broker does not hold it. */
+  private final int generation;
   /** Guarded by {@code this}: revoked, settled (acked, completed, failed or released), callbacks. */
   private boolean revoked;
   private boolean settled;
@@ -40,6 +46,7 @@ public final class Delivery {
   Delivery(Connection connection, Deliver deliver) {
     this.connection = connection;
     this.deliver = deliver;
+    this.generation = connection.generation();
     // Made on the event loop as the DELIVER is read, so a REVOKE read after it finds this.
     connection.onRevoke(deliver.tag(), this::revoked);
   }
@@ -159,10 +166,19 @@ public final class Delivery {
     }
   }
 
-  /** Whether to send a settlement: not once revoked. Later settlements still go, as before. */
+  /**
+   * Whether to send a settlement: not once revoked, nor once the connection that made the
+   * delivery is gone (the broker gave the item back to its queue; after a failover the new broker
+   * would refuse the old tag as stale). Later settlements still go, as before.
+   */
   private boolean settle() {
     synchronized (this) {
       if (revoked) {
+        return false;
+      }
+      if (!connection.holds(generation)) {
+        log.debug("not settling delivery {} (task {}): the connection that made it is gone, and the item went back to its queue",
+            deliver.tag(), dev.workq.protocol.Printable.escape(deliver.id()));
         return false;
       }
       settled = true;

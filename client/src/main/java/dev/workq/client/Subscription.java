@@ -1,10 +1,13 @@
 package dev.workq.client;
 
 import dev.workq.client.internal.Connection;
-import dev.workq.protocol.Cancel;
 import java.util.concurrent.CompletableFuture;
 
-/** A consumer registered with {@link WorkqClient#consume}. */
+/**
+ * A consumer registered with {@link WorkqClient#consume}. In failover mode it outlives its
+ * connection: the client re-opens it on the next broker, into the same listener, and {@link #id()}
+ * stays the id the first broker gave it.
+ */
 public final class Subscription {
 
   private final Connection connection;
@@ -26,7 +29,6 @@ public final class Subscription {
    * any that arrive after this call are released back to the queue automatically.
    */
   public CompletableFuture<Void> cancel() {
-    connection.removeConsumer(consumer);
-    return connection.request(corr -> new Cancel(corr, consumer), timeoutMs).thenApply(m -> null);
+    return connection.cancel(consumer, timeoutMs);
   }
 }

@@ -74,6 +74,8 @@ final class FakeBroker implements AutoCloseable {
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Channel server;
+  /** Every connection accepted, to close with the broker: shutting the group down did not always close them. */
+  private final List<Channel> children = new CopyOnWriteArrayList<>();
   /** Consumers by queue: where results for that reply queue are pushed. */
   private final Map<String, Long> consumers = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
@@ -91,6 +93,7 @@ final class FakeBroker implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            children.add(ch);
             ch.pipeline().addLast(new FrameDecoder(Frames.DEFAULT_MAX_FRAME), new MessageDecoder(), new MessageEncoder(),
                 new SimpleChannelInboundHandler<Message>() {
                   @Override
@@ -200,9 +203,14 @@ final class FakeBroker implements AutoCloseable {
     return new ErrorReply(corr, ErrorCode.UNKNOWN_QUEUE, "no queue named '" + queue + "'", false);
   }
 
+  /** Closes the listener and every connection; again is a no-op (a test may close it early, to play a broker that died). */
   @Override
   public void close() {
+    if (group.isShuttingDown()) {
+      return;
+    }
     server.close().syncUninterruptibly();
+    children.forEach(c -> c.close().syncUninterruptibly());
     group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

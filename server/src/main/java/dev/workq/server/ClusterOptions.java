@@ -33,8 +33,10 @@ public final class ClusterOptions {
   private final Duration electionTimeoutMax;
   private final Duration leaderStepDown;
   private final long snapshotEntries;
+  private final java.nio.file.Path tlsCa;
 
   private ClusterOptions(Builder b) {
+    this.tlsCa = b.tlsCa;
     this.nodeId = b.nodeId;
     this.members = Collections.unmodifiableMap(new LinkedHashMap<>(b.members));
     this.advertise = b.advertise;
@@ -85,6 +87,17 @@ public final class ClusterOptions {
 
   public long snapshotEntries() {
     return snapshotEntries;
+  }
+
+  /** The CA that signed every node's certificate, or null: with one, Raft runs over mutual TLS. */
+  public java.nio.file.Path tlsCa() {
+    return tlsCa;
+  }
+
+  /** How this node talks Raft: mutual TLS with the broker's certificate and key and {@link #tlsCa()}. */
+  public RaftTls tls(SecurityOptions security) {
+    return new RaftTls(tlsCa == null ? null : security.tlsCert(), tlsCa == null ? null : security.tlsKey(), tlsCa,
+        security.insecure());
   }
 
   /**
@@ -153,8 +166,15 @@ public final class ClusterOptions {
     private Duration electionTimeoutMax = DEFAULT_ELECTION_TIMEOUT_MAX;
     private Duration leaderStepDown = DEFAULT_LEADER_STEP_DOWN;
     private long snapshotEntries = DEFAULT_SNAPSHOT_ENTRIES;
+    private java.nio.file.Path tlsCa;
 
     private Builder() {}
+
+    /** The CA of the nodes' certificates ({@code --cluster-ca}); with it, Raft runs over mutual TLS. */
+    public Builder tlsCa(java.nio.file.Path ca) {
+      this.tlsCa = ca;
+      return this;
+    }
 
     public Builder nodeId(String nodeId) {
       checkNodeId(nodeId);

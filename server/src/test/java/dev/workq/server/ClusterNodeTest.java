@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.client.ClientOptions;
 import dev.workq.client.WorkqClient;
-import dev.workq.client.WorkqException;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Hello;
@@ -37,14 +36,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterNodeTest {
 
+  private static final RaftTls PLAIN = RaftTls.PLAINTEXT;
+
   @TempDir
   Path dir;
 
-  private final int[] clientPorts = new int[3];
+  /** Null: plaintext Raft on loopback; else every node's mutual-TLS material. */
+  private TestCerts certs;
+
+  private final int[] clientPorts = new int[4];
   private final Map<String, String> members = new LinkedHashMap<>();
-  private final ClusterNode[] nodes = new ClusterNode[3];
+  private final ClusterNode[] nodes = new ClusterNode[4];
 
   private void configure() throws IOException {
+    clientPorts[3] = freePort();
     for (int i = 0; i < 3; i++) {
       clientPorts[i] = freePort();
       members.put("n" + (i + 1), "127.0.0.1:" + freePort());
@@ -52,17 +57,25 @@ class ClusterNodeTest {
   }
 
   private ClusterNode start(int i, long snapshotEntries) {
-    BrokerOptions options = BrokerOptions.builder().port(clientPorts[i])
-        .durability(d -> d.dataDir(dir.resolve("n" + (i + 1))).fsync(FsyncPolicy.ALWAYS)).build();
+    return start(i, snapshotEntries, members);
+  }
+
+  private ClusterNode start(int i, long snapshotEntries, Map<String, String> members) {
+    BrokerOptions.Builder b = BrokerOptions.builder().port(clientPorts[i])
+        .durability(d -> d.dataDir(dir.resolve("n" + (i + 1))).fsync(FsyncPolicy.ALWAYS));
+    if (certs != null) {
+      b.security(s -> s.tls(certs.nodeCert, certs.nodeKey));
+    }
+    BrokerOptions options = b.build();
     nodes[i] = ClusterNode.start(options, ClusterOptions.builder().nodeId("n" + (i + 1)).members(members)
-        .snapshotEntries(snapshotEntries).build());
+        .snapshotEntries(snapshotEntries).tlsCa(certs == null ? null : certs.caCert).build());
     return nodes[i];
   }
 
   private int awaitLeader() {
     int[] leader = {-1};
     await().atMost(Duration.ofSeconds(30)).until(() -> {
-      for (int i = 0; i < 3; i++) {
+      for (int i = 0; i < nodes.length; i++) {
         if (nodes[i] != null && nodes[i].serving()) {
           leader[0] = i;
           return true;
@@ -105,9 +118,12 @@ class ClusterNodeTest {
         assertTrue(peer.awaitClosed(), "the follower closes after its answer");
       }
     });
-    WorkqException refused = assertThrows(WorkqException.class, () -> client(follower).close());
-    assertTrue(refused.getMessage().contains("NOT_LEADER") && refused.getMessage().contains("the leader is n" + (leader + 1)),
-        refused.getMessage());
+    try (WorkqClient redirected = client(follower)) {
+      dev.workq.client.ClusterStats seen = redirected.stats().cluster();
+      assertEquals("n" + (leader + 1), seen.node(), "a client given a follower's address follows it to the leader");
+      assertEquals("n" + (leader + 1), seen.leader());
+      assertEquals(3, seen.members().size());
+    }
 
     ClusterInfo status = nodes[leader].status();
     assertEquals("LEADER", status.role());
@@ -167,10 +183,67 @@ class ClusterNodeTest {
       assertThrows(Exception.class, () -> put.get(8, TimeUnit.SECONDS),
           "without a majority the put is never confirmed: it times out or fails when the leader steps down");
       assertFalse(put.isDone() && !put.isCompletedExceptionally());
-    } catch (WorkqException closedUnderUs) {
+    } catch (dev.workq.client.WorkqException closedUnderUs) {
       // The leader stepped down and closed the connection: that is the point.
     }
     await().atMost(Duration.ofSeconds(15)).until(() -> !nodes[leader].serving());
+  }
+
+  @Test
+  void aNodeIsAddedAndAnotherRemovedWhileTheClusterServes() throws Exception {
+    configure();
+    for (int i = 0; i < 3; i++) {
+      start(i, 1000);
+    }
+    int leader = awaitLeader();
+    try (WorkqClient c = client(leader)) {
+      c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("kept").build());
+    }
+    Map<String, String> four = new LinkedHashMap<>(members);
+    four.put("n4", "127.0.0.1:" + freePort());
+    ClusterNode added = start(3, 1000, four);
+    Map<String, String> now = ClusterAdmin.add(members, "n4", four.get("n4"), PLAIN);
+    assertEquals(four, now);
+    long commit = nodes[leader].status().commitIndex();
+    await().atMost(Duration.ofSeconds(30)).until(() -> added.status().appliedIndex() >= commit);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nodes[leader].status().members().size() == 4);
+
+    String removed = "n" + (leader + 1);
+    Map<String, String> three = ClusterAdmin.remove(now, removed, PLAIN);
+    assertFalse(three.containsKey(removed));
+    nodes[leader].close();
+    nodes[leader] = null;
+    int next = awaitLeader();
+    assertEquals(3, nodes[next].status().members().size(), "the removed node is gone from the configuration");
+    try (WorkqClient c = client(next)) {
+      assertEquals(dev.workq.client.TaskState.READY, c.status("kept").state());
+    }
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> ClusterAdmin.add(three, "n4", "127.0.0.1:1", PLAIN));
+    assertTrue(twice.getMessage().contains("n4 is a member already"), twice.getMessage());
+  }
+
+  @Test
+  void theNodesReplicateOverMutualTlsAndARaftPeerWithoutACertificateIsRefused() throws Exception {
+    certs = new TestCerts(dir);
+    configure();
+    for (int i = 0; i < 3; i++) {
+      start(i, 1000);
+    }
+    int leader = awaitLeader();
+    try (WorkqClient c = WorkqClient.connect(ClientOptions.builder().address("127.0.0.1:" + clientPorts[leader]).tlsCa(certs.caCert)
+        .build())) {
+      assertEquals("secure", c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("secure").build()));
+    }
+    Map<String, String> four = new LinkedHashMap<>(members);
+    four.put("n4", "127.0.0.1:" + freePort());
+    BrokerException refused = assertThrows(BrokerException.class, () -> ClusterAdmin.add(members, "n4", four.get("n4"), PLAIN));
+    assertTrue(refused.getMessage().contains("cannot change the membership"), refused.getMessage());
+    assertEquals(3, nodes[leader].status().members().size(), "a peer without the cluster's certificate changed nothing");
+
+    BrokerException plain = assertThrows(BrokerException.class, () -> ClusterNode.start(
+        BrokerOptions.builder().port(freePort()).durability(d -> d.dataDir(dir.resolve("x"))).build(),
+        ClusterOptions.builder().nodeId("x").members("x=10.9.9.9:7171,y=10.9.9.8:7171").build()));
+    assertTrue(plain.getMessage().contains("refusing to replicate in plaintext with x at 10.9.9.9:7171"), plain.getMessage());
   }
 
   private static int freePort() throws IOException {

@@ -44,6 +44,9 @@ final class TestCerts {
   final Path brokerKey;
   final Path clientCert;
   final Path clientKey;
+  /** A cluster node's: for 127.0.0.1, with no extended key usage, so it serves and dials (Raft's mutual TLS). */
+  final Path nodeCert;
+  final Path nodeKey;
   /** A second, unrelated CA: what a client that trusts the wrong authority has. */
   final Path otherCaCert;
 
@@ -57,6 +60,10 @@ final class TestCerts {
     KeyPair client = keyPair();
     X509Certificate clientCertificate = sign(new X500Name("CN=workq test CA"), ca, new X500Name("CN=workq client"), client, false, null,
         KeyPurposeId.id_kp_clientAuth);
+    KeyPair node = keyPair();
+    X509Certificate nodeCertificate = sign(new X500Name("CN=workq test CA"), ca, new X500Name("CN=workq node"), node, false,
+        new GeneralNames(new GeneralName[] {new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}),
+        null);
     KeyPair other = keyPair();
     X509Certificate otherCa = sign(new X500Name("CN=some other CA"), other, new X500Name("CN=some other CA"), other, true, null, null);
     caCert = pem(dir.resolve("ca.pem"), caCertificate);
@@ -65,6 +72,8 @@ final class TestCerts {
     clientCert = pem(dir.resolve("client.pem"), clientCertificate);
     clientKey = key(dir.resolve("client.key"), client.getPrivate());
     otherCaCert = pem(dir.resolve("other-ca.pem"), otherCa);
+    nodeCert = pem(dir.resolve("node.pem"), nodeCertificate);
+    nodeKey = key(dir.resolve("node.key"), node.getPrivate());
   }
 
   private static KeyPair keyPair() throws GeneralSecurityException {

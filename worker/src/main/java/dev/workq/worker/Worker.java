@@ -109,8 +109,11 @@ public final class Worker {
   public int run() {
     // Everything about reaching the broker (address, timeouts, authkey, TLS) comes from the
     // client options; a worker only names itself and announces its handlers (BrokerDialer).
+    // Failover off: a worker's session ends with its connection (the tasks it held go back to the
+    // queue, their results are dropped) and BrokerDialer dials the broker list for the next one.
     ClientOptions co = options.client().toBuilder()
         .name("worker-" + ProcessHandle.current().pid())
+        .failover(false)
         .build();
     BrokerDialer d = new BrokerDialer(co, registry.names(), options.reconnectTimeout(), id);
     dialer = d;

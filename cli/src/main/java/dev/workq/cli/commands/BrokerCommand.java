@@ -211,6 +211,11 @@ public final class BrokerCommand implements Callable<Integer> {
           + "Only the leader serves; a put is confirmed once a majority has it. Needs --node, --data-dir and a fixed --port.")
   String cluster;
 
+  @Option(names = "--cluster-ca", paramLabel = "PEM",
+      description = "In a cluster: the CA that signed every node's certificate; with --tls-cert and --tls-key the nodes replicate "
+          + "over mutual TLS. Without it, replication is plaintext, refused off loopback unless --insecure.")
+  Path clusterCa;
+
   @Option(names = "--advertise", paramLabel = "HOST:PORT",
       description = "In a cluster: the client address the other nodes send peers to while this node leads "
           + "(default: --host and --port; with a wildcard --host, the host of this node's replication address).")
@@ -247,17 +252,18 @@ public final class BrokerCommand implements Callable<Integer> {
     }
     ClusterOptions clusterOptions;
     try {
-      clusterOptions = ClusterOptions.builder().members(cluster).nodeId(node).advertise(advertise).build();
+      clusterOptions = ClusterOptions.builder().members(cluster).nodeId(node).advertise(advertise).tlsCa(clusterCa).build();
     } catch (IllegalArgumentException e) {
       throw new dev.workq.cli.CliFailure(e.getMessage(), dev.workq.cli.Workq.EXIT_USAGE);
     }
     ClusterNode clusterNode = ClusterNode.start(options, clusterOptions);
     Runtime.getRuntime().addShutdownHook(new Thread(clusterNode::close, "workq-shutdown"));
     onSigterm(clusterNode::close);
-    System.out.println("workq cluster node " + node + ": replication on " + clusterOptions.replicationAddress() + ", clients on "
-        + options.listen().host() + ":" + options.listen().port() + " (" + (options.security().authkey() != null ? "authkey required; "
-        : "no authkey; ") + "Raft log in " + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + "); members "
-        + clusterOptions.members().keySet());
+    System.out.println("workq cluster node " + node + " listening on " + options.listen().host() + ":" + options.listen().port()
+        + " for clients, on " + clusterOptions.replicationAddress() + " for replication ("
+        + (options.security().authkey() != null ? "authkey required; " : "no authkey; ") + "Raft log in "
+        + dataDir.toAbsolutePath().normalize() + ", fsync " + fsync + "); members " + clusterOptions.members().keySet()
+        + "; it serves while it leads, and sends peers to the leader otherwise");
     System.out.flush();
     try {
       clusterNode.closeFuture().join();

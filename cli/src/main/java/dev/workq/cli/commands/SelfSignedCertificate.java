@@ -87,7 +87,9 @@ final class SelfSignedCertificate {
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      // Client auth too: cluster nodes present the same certificate when they dial each other (Raft's mutual TLS).
+      b.addExtension(Extension.extendedKeyUsage, false,
+          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
       // Clients match the host name against these alone (RFC 6125); the common name is for people.
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans));
       b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));

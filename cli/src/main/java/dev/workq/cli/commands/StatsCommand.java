@@ -8,6 +8,7 @@ import dev.workq.client.WorkqClient;
 import dev.workq.protocol.QueueNames;
 import dev.workq.client.QueueStats;
 import dev.workq.client.BrokerStats;
+import dev.workq.client.ClusterStats;
 import dev.workq.client.WorkerStats;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +51,18 @@ public final class StatsCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The cluster's members as aligned text, after a line on the leader, its term and commit index. */
+  static String cluster(ClusterStats c) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"NODE", "ROLE", "REPLICATION", "COMMIT-INDEX", "LAG"});
+    for (ClusterStats.Member m : c.members()) {
+      rows.add(new String[] {Printable.escape(m.id()), m.id().equals(c.leader()) ? "leader" : "follower", Printable.escape(m.address()),
+          m.commitIndex() < 0 ? "?" : "" + m.commitIndex(), m.lag() < 0 ? "no answer" : "" + m.lag()});
+    }
+    return "cluster: " + Printable.escape(c.node()) + " leads in term " + c.term() + ", commit index " + c.commitIndex()
+        + ", applied " + c.appliedIndex() + "\n" + format(rows, new boolean[] {false, false, false, true, true});
+  }
+
   /** The stats as aligned text: one row per queue, then one per worker. */
   static String table(BrokerStats stats) {
     Map<String, QueueStats> byName = new HashMap<>();
@@ -74,6 +87,9 @@ public final class StatsCommand implements Callable<Integer> {
     }
     sb.append(format(workers, new boolean[] {false, false, true, true, false}));
     sb.append('\n').append(stats.workers().size()).append(" workers, ").append(stats.clients()).append(" clients connected");
+    if (stats.cluster() != null) {
+      sb.append('\n').append(cluster(stats.cluster()));
+    }
     long noHandler = stats.queues().stream().mapToLong(QueueStats::waitingForHandler).sum();
     if (noHandler > 0) {
       sb.append("; ").append(noHandler).append(" tasks wait for a handler no connected worker offers (NO-HANDLER)");

@@ -20,11 +20,11 @@ final class ClientAuthHandler extends ChannelInboundHandlerAdapter {
   static final String NAME = "auth";
 
   private final byte[] key;
-  private final Connection connection;
+  private final Link connection;
   private byte[] nonce;
   private boolean proven;
 
-  ClientAuthHandler(byte[] key, Connection connection) {
+  ClientAuthHandler(byte[] key, Link connection) {
     this.key = key;
     this.connection = connection;
   }

@@ -7,7 +7,7 @@ import java.io.IOException;
 import org.slf4j.Logger;
 
 /**
- * The client pipeline's last handler: passes every message to its {@link Connection}, tells it
+ * The client pipeline's last handler: passes every message to its {@link Link}, tells it
  * why the heartbeat closed the connection, and is the client's one exception policy: any error
  * closes the connection once, and the connection fails everything still waiting on it.
  */
@@ -17,10 +17,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = Logging.logger(ClientHandler.class);
 
-  private final Connection connection;
+  private final Link connection;
   private Throwable failure;
 
-  ClientHandler(Connection connection) {
+  ClientHandler(Link connection) {
     this.connection = connection;
   }
 

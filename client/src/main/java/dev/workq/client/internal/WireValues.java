@@ -1,6 +1,8 @@
 package dev.workq.client.internal;
 
 import dev.workq.client.BrokerStats;
+import dev.workq.client.ClusterStats;
+import dev.workq.protocol.ClusterInfo;
 import dev.workq.client.DeadLetter;
 import dev.workq.client.DeadLetterPage;
 import dev.workq.client.PeekResult;
@@ -40,7 +42,18 @@ public final class WireValues {
       }
     }
     StatsReply last = pages.get(pages.size() - 1);
-    return new BrokerStats(queues, workers, last.clients(), last.staleResults(), last.journalBytes());
+    return new BrokerStats(queues, workers, last.clients(), last.staleResults(), last.journalBytes(), clusterStats(pages.get(0).cluster()));
+  }
+
+  private static ClusterStats clusterStats(ClusterInfo c) {
+    if (c == null) {
+      return null;
+    }
+    List<ClusterStats.Member> members = new ArrayList<>(c.members().size());
+    for (ClusterInfo.Member m : c.members()) {
+      members.add(new ClusterStats.Member(m.id(), m.address(), m.commitIndex(), m.lag()));
+    }
+    return new ClusterStats(c.node(), c.role(), c.leader(), c.term(), c.commitIndex(), c.appliedIndex(), members);
   }
 
   public static DeadLetterPage deadLetterPage(DeadLettersReply reply) {

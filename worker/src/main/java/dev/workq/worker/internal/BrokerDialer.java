@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Gets a worker a connection to its broker, trying again with backoff until a deadline: at start
- * (a worker started before its broker waits for it) and after losing the broker. It owns the
+ * (a worker started before its broker waits for it) and after losing the broker. Each attempt is
+ * the client's dial, which with a list of brokers (a cluster) tries each in turn and follows a
+ * follower's redirect to the leader, so this class only paces attempts. It owns the
  * backoff and the one thread that is dialing, so {@link #stop()} can end a wait at once, whether
  * the thread is sleeping between attempts or inside one (every blocking step of a connect
  * attempt gives way to an interrupt).
@@ -35,10 +37,11 @@ public final class BrokerDialer {
 
   /**
    * Refusals that say "busy now", not "you may not": a broker at its connection or memory cap, or
-   * shutting down (a restart), or one that timed out our handshake under load.
+   * shutting down (a restart), or one that timed out our handshake under load; or a cluster
+   * node that is not the leader (during an election none is known).
    */
   private static final Set<ErrorCode> TRANSIENT_REFUSALS =
-      Set.of(ErrorCode.CONNECTION_LIMIT, ErrorCode.SHUTTING_DOWN, ErrorCode.TIMEOUT, ErrorCode.MEMORY_LIMIT);
+      Set.of(ErrorCode.CONNECTION_LIMIT, ErrorCode.SHUTTING_DOWN, ErrorCode.TIMEOUT, ErrorCode.MEMORY_LIMIT, ErrorCode.NOT_LEADER);
 
   private static final Logger log = LoggerFactory.getLogger(BrokerDialer.class);
 
@@ -68,9 +71,12 @@ public final class BrokerDialer {
     this.workerId = workerId;
   }
 
-  /** Where this dialer connects, {@code HOST:PORT}. */
+  /**
+   * Where this dialer connects, {@code HOST:PORT}, or the list {@code H1:P1,H2:P2,...}: the
+   * client's dialer goes around it and follows a follower's NOT_LEADER to the leader.
+   */
   public String address() {
-    return options.host() + ":" + options.port();
+    return String.join(",", options.brokers());
   }
 
   /**

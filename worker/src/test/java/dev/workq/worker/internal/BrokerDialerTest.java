@@ -27,6 +27,8 @@ class BrokerDialerTest {
     assertTrue(BrokerDialer.isTransient(new WorkqException("broker at h:1 did not answer the handshake within 10000 ms")));
     assertTrue(BrokerDialer.isTransient(because(new RemoteException(ErrorCode.CONNECTION_LIMIT, "busy"))));
     assertTrue(BrokerDialer.isTransient(because(new RemoteException(ErrorCode.SHUTTING_DOWN, "bye"))));
+    assertTrue(BrokerDialer.isTransient(because(new RemoteException(ErrorCode.NOT_LEADER, "no leader is known"))),
+        "a cluster without a leader yet (an election) is waited out");
   }
 
   @Test

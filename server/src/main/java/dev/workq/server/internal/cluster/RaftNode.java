@@ -55,7 +55,7 @@ public final class RaftNode implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
   /** Every workq cluster is one Raft group; its id is fixed so that nodes need not be told it. */
-  static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("workq-cluster".getBytes(StandardCharsets.UTF_8)));
+  public static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("workq-cluster".getBytes(StandardCharsets.UTF_8)));
   /** Binding the client port again right after the other role let it go: tries, 100 ms apart. */
   private static final int BIND_TRIES = 50;
 
@@ -156,8 +156,9 @@ public final class RaftNode implements AutoCloseable {
       throw cause instanceof BrokerException b ? b : new BrokerException("cannot start cluster node " + cluster.nodeId() + ": "
           + cause.getMessage(), cause);
     }
-    log.info("cluster node {} started: replication on {}, clients on {}, members {}", cluster.nodeId(), cluster.replicationAddress(),
-        node.advertise, cluster.members());
+    log.info("cluster node {} started: replication on {} ({}), clients on {}, members {}", cluster.nodeId(),
+        cluster.replicationAddress(), cluster.tls(options.security()).mutual() ? "mutual TLS" : "plaintext", node.advertise,
+        cluster.members());
     return node;
   }
 
@@ -168,6 +169,7 @@ public final class RaftNode implements AutoCloseable {
     cluster.members().forEach((id, address) -> peers.add(RaftPeer.newBuilder().setId(id).setAddress(address).build()));
     boolean formatted = Files.isDirectory(raftDir.resolve(GROUP.getUuid().toString()));
     server = RaftServer.newBuilder()
+        .setParameters(RaftTransport.parameters(cluster.tls(options.security()), cluster.members()))
         .setServerId(self)
         .setGroup(RaftGroup.valueOf(GROUP, peers))
         .setProperties(p)
