@@ -76,6 +76,15 @@ public final class WorkqClusterSystem extends WorkqSystem {
     address = takesList() ? String.join(",", ordered) : leader;
   }
 
+  /**
+   * A leader change (or the leader's core restarting) takes longer than a single broker's
+   * restart: the workers wait as long as the client's failover does (30 s by default).
+   */
+  @Override
+  protected int reconnectTimeoutSeconds() {
+    return 30;
+  }
+
   /** The index of the node that accepts a client (the leader), once one does. */
   private int awaitLeader(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();

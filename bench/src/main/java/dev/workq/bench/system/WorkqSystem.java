@@ -93,7 +93,7 @@ public class WorkqSystem implements SubmitterSystem {
     for (int i = 0; i < ctx.workers(); i++) {
       List<String> worker = new ArrayList<>(List.of(ctx.javaCommand(), "-jar", jarPath(ctx), "worker",
           "--broker", address, "--queue", QUEUE, "--concurrency", "" + ctx.concurrency(),
-          "--prefetch", "" + ctx.prefetch(), "--reconnect-timeout", "5"));
+          "--prefetch", "" + ctx.prefetch(), "--reconnect-timeout", "" + reconnectTimeoutSeconds()));
       if (ctx.handlersJar() != null) {
         worker.addAll(List.of("--handlers", ctx.handlersJar().toString()));
       }
@@ -115,6 +115,11 @@ public class WorkqSystem implements SubmitterSystem {
         Thread.sleep(100);
       }
     }
+  }
+
+  /** How long a worker keeps dialing after losing its broker before it exits. */
+  protected int reconnectTimeoutSeconds() {
+    return 5;
   }
 
   /**
