@@ -41,7 +41,17 @@ def main():
         print('| system | server | worker-0 | worker-1 | harness JVM (submitter) |')
         print('| --- | ---: | ---: | ---: | ---: |')
         for k, v in cpu.items():
-            print('| %s | %s | %s | %s | %s |' % (k, v.get('server'), v.get('worker-0'), v.get('worker-1'), v.get('harness (submitter)')))
+            print('| %s | %s | %s | %s | %s |' % (k, server(v), v.get('worker-0'), v.get('worker-1'), v.get('harness (submitter)')))
+
+
+def server(v):
+    """The server's CPU seconds; for a three-node system the nodes' sum, with each node's share."""
+    if 'server' in v:
+        return v['server']
+    nodes = [(k[len('server-'):], x) for k, x in v.items() if k.startswith('server-')]
+    if not nodes:
+        return None
+    return '%.1f (%s)' % (sum(x for _, x in nodes), ', '.join('%s %.1f' % n for n in nodes))
 
 
 if __name__ == '__main__':

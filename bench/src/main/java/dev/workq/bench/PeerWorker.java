@@ -22,6 +22,9 @@ public final class PeerWorker implements Callable<Integer> {
   @Option(names = "--port", required = true)
   int port;
 
+  @Option(names = "--servers", description = "NATS: every server's URL, comma separated (default: nats://127.0.0.1:<port>).")
+  String servers;
+
   @Option(names = "--durable", description = "RabbitMQ: persistent results on durable queues.")
   boolean durable;
 
@@ -36,7 +39,7 @@ public final class PeerWorker implements Callable<Integer> {
     switch (system) {
       case "rabbitmq" -> RabbitSystem.runWorker(port, durable, concurrency, prefetch);
       case "redis" -> RedisSystem.runWorker(port, concurrency, prefetch);
-      case "nats" -> NatsSystem.runWorker(port, concurrency, prefetch);
+      case "nats" -> NatsSystem.runWorker(servers == null ? "nats://127.0.0.1:" + port : servers, concurrency, prefetch);
       default -> throw new IllegalArgumentException("--system must be rabbitmq, redis or nats, got " + system);
     }
     return 0;

@@ -56,4 +56,15 @@ class TargetsTest {
     assertTrue(never.checked() && !never.met(), "90% of the baseline: " + never);
     assertTrue(never.detail().contains("90.0%"), never.detail());
   }
+
+  @Test
+  void theReplicatedRowIsComparedWithNatsR3Only() {
+    List<WorkloadResult> rows = List.of(rt("workq cluster r3", 100, 9_000), rt("nats jetstream r3", 100, 6_000),
+        rt("nats jetstream", 100, 30_000));
+    Targets.Check cluster = Targets.check(rows, null).get(7);
+    assertTrue(cluster.checked() && cluster.met(), "9,000 vs R3's 6,000, not single-node NATS's 30,000: " + cluster);
+    assertTrue(cluster.detail().contains("1.50x"), cluster.detail());
+    Targets.Check behind = Targets.check(List.of(rt("workq cluster r3", 100, 5_000), rt("nats jetstream r3", 100, 6_000)), null).get(7);
+    assertTrue(behind.checked() && !behind.met(), behind.toString());
+  }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /**
  * The issues' speed targets (issue 14's four and memory; issue 11's cost of the task lifecycle
- * against a baseline build), checked against a run's rows (the medians of its
+ * against a baseline build; issue 15's replicated workq against NATS JetStream R3), checked against a run's rows (the medians of its
  * repeats). A target whose inputs did not run is reported as "not run", never as met. A workq
  * row only meets a target if it lost, duplicated and failed nothing. Speed is asserted here, by
  * the harness on a real run, never by unit tests.
@@ -25,7 +25,9 @@ public final class Targets {
   static final List<String> WORKQ = List.of("workq fsync=always", "workq fsync=batch", "workq fsync=never");
   /** Every peer, of any durability. */
   static final List<String> PEERS = List.of("rabbitmq durable", "rabbitmq transient", "redis aof=always", "redis no-aof",
-      "nats jetstream", "python mp-managers");
+      "nats jetstream", "python mp-managers", "nats jetstream r3");
+  static final String CLUSTER = "workq cluster r3";
+  static final String CLUSTER_PEER = "nats jetstream r3";
   static final int SMALL = 100;
   static final int LARGE = 65536;
   static final double LAT_RATE = 10_000;
@@ -45,7 +47,21 @@ public final class Targets {
     checks.add(memory(mem));
     checks.add(keepsBaselineRate(rows, "always"));
     checks.add(keepsBaselineRate(rows, "never"));
+    checks.add(clusterAheadOfReplicatedPeer(rows));
     return checks;
+  }
+
+  /** RT 100 B: three-node workq (majority-confirmed puts) ahead of three-replica NATS JetStream. */
+  private static Check clusterAheadOfReplicatedPeer(List<WorkloadResult> rows) {
+    String target = "RT " + SMALL + " B, replicated workq (workq-cluster) ahead of NATS JetStream R3 (nats-js-r3)";
+    Optional<WorkloadResult> w = rt(rows, CLUSTER, SMALL);
+    Optional<WorkloadResult> peer = rt(rows, CLUSTER_PEER, SMALL);
+    if (w.isEmpty() || peer.isEmpty()) {
+      return new Check(target, false, false, "needs workq-cluster and nats-js-r3 at " + SMALL + " B");
+    }
+    double ratio = w.get().rate() / peer.get().rate();
+    return new Check(target, true, w.get().clean() && ratio > 1, String.format(Locale.ROOT, "%.0f vs %.0f tasks/s: %.2fx%s",
+        w.get().rate(), peer.get().rate(), ratio, unclean(w.get())));
   }
 
   /** RT 100 B: this build's workq at {@code fsync} keeps at least 95% of the baseline build's rate. */

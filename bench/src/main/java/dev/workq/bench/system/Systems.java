@@ -12,7 +12,8 @@ public final class Systems {
 
   /** Every configuration of this build and its peers, in table order. */
   public static final List<String> ALL = List.of("workq-always", "workq-batch", "workq-never", "rabbitmq-durable",
-      "rabbitmq-transient", "redis-always", "redis-noaof", "nats-js", "python-mp");
+      "rabbitmq-transient", "redis-always", "redis-noaof", "nats-js", "python-mp",
+      "workq-cluster", "nats-js-r3");
   /** workq's broker and workers from {@code --workq-baseline-jar}: what a change is measured against. */
   public static final List<String> BASELINE = List.of("workq-base-always", "workq-base-never");
 
@@ -52,6 +53,8 @@ public final class Systems {
       case "redis-always" -> new RedisSystem(true);
       case "redis-noaof" -> new RedisSystem(false);
       case "nats-js" -> new NatsSystem();
+      case "nats-js-r3" -> new NatsSystem(3);
+      case "workq-cluster" -> new WorkqClusterSystem(workqHandler);
       case "python-mp" -> new PythonSystem(python);
       default -> throw new IllegalArgumentException("unknown system " + name);
     };

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * (prefetch 1024) acking each result. Another handler (e.g. {@code noop} from the bench handlers
  * jar) can be asked for, for comparisons that are not the fair table.
  */
-public final class WorkqSystem implements SubmitterSystem {
+public class WorkqSystem implements SubmitterSystem {
 
   static final String QUEUE = "bench";
   static final String DONE = "bench.done";
@@ -29,14 +29,17 @@ public final class WorkqSystem implements SubmitterSystem {
   /** The built-in handler the fair table uses: it sends the payload back as the result. */
   public static final String DEFAULT_HANDLER = "echo";
 
-  private final String fsync;
-  private final String handler;
+  protected final String fsync;
+  protected final String handler;
   /** Another build's CLI jar to run instead of the context's, or null: for the baseline rows. */
   private final java.nio.file.Path jar;
-  private final List<Process> processes = new ArrayList<>();
-  private Process broker;
-  private int port;
-  private RunContext ctx;
+  protected final List<Process> processes = new ArrayList<>();
+  /** The worker processes, also in {@link #processes}. */
+  protected final List<Process> workers = new ArrayList<>();
+  protected Process broker;
+  /** What the workers and the submitter are given as {@code --broker}: host:port, or a list. */
+  protected String address;
+  protected RunContext ctx;
   private int runs;
 
   /** @param fsync {@code always}, {@code batch} or {@code never} */
@@ -72,7 +75,7 @@ public final class WorkqSystem implements SubmitterSystem {
   /** How baseline rows are named: {@code workq baseline fsync=always}. */
   public static final String BASELINE = "workq baseline";
 
-  private String jarPath(RunContext ctx) {
+  protected String jarPath(RunContext ctx) {
     return (jar == null ? ctx.workqJar() : jar.toAbsolutePath()).toString();
   }
 
@@ -86,24 +89,19 @@ public final class WorkqSystem implements SubmitterSystem {
   public void start(RunContext ctx) throws Exception {
     this.ctx = ctx;
     Files.createDirectories(ctx.workDir());
-    port = Procs.freePort();
-    List<String> cmd = new ArrayList<>(List.of(ctx.javaCommand()));
-    cmd.addAll(ctx.serverJvmArgs());
-    cmd.addAll(List.of("-jar", jarPath(ctx), "broker", "--host", "127.0.0.1", "--port", "" + port,
-        "--data-dir", ctx.workDir().resolve("data").toString(), "--fsync", fsync));
-    broker = Procs.start(cmd, ctx.workDir().resolve("broker.log"), Map.of());
-    processes.add(broker);
-    Procs.waitForLog(ctx.workDir().resolve("broker.log"), "listening on", Duration.ofSeconds(30), broker);
+    startBrokers();
     for (int i = 0; i < ctx.workers(); i++) {
       List<String> worker = new ArrayList<>(List.of(ctx.javaCommand(), "-jar", jarPath(ctx), "worker",
-          "--broker", "127.0.0.1:" + port, "--queue", QUEUE, "--concurrency", "" + ctx.concurrency(),
-          "--prefetch", "" + ctx.prefetch(), "--reconnect-timeout", "5"));
+          "--broker", address, "--queue", QUEUE, "--concurrency", "" + ctx.concurrency(),
+          "--prefetch", "" + ctx.prefetch(), "--reconnect-timeout", "" + reconnectTimeoutSeconds()));
       if (ctx.handlersJar() != null) {
         worker.addAll(List.of("--handlers", ctx.handlersJar().toString()));
       }
-      processes.add(Procs.start(worker, ctx.workDir().resolve("worker-" + i + ".log"), Map.of()));
+      Process w = Procs.start(worker, ctx.workDir().resolve("worker-" + i + ".log"), Map.of());
+      processes.add(w);
+      workers.add(w);
     }
-    try (WorkqClient c = WorkqClient.connect("127.0.0.1:" + port)) {
+    try (WorkqClient c = WorkqClient.connect(address)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (c.stats().workers().stream().filter(w -> w.handlers().contains(handler)).count() < ctx.workers()) {
         if (System.nanoTime() > deadline) {
@@ -119,9 +117,30 @@ public final class WorkqSystem implements SubmitterSystem {
     }
   }
 
+  /** How long a worker keeps dialing after losing its broker before it exits. */
+  protected int reconnectTimeoutSeconds() {
+    return 5;
+  }
+
+  /**
+   * Starts the broker (one process, fresh data directory), adds it to {@link #processes}, sets
+   * {@link #broker} and {@link #address}, and returns once it listens.
+   */
+  protected void startBrokers() throws Exception {
+    int port = Procs.freePort();
+    List<String> cmd = new ArrayList<>(List.of(ctx.javaCommand()));
+    cmd.addAll(ctx.serverJvmArgs());
+    cmd.addAll(List.of("-jar", jarPath(ctx), "broker", "--host", "127.0.0.1", "--port", "" + port,
+        "--data-dir", ctx.workDir().resolve("data").toString(), "--fsync", fsync));
+    broker = Procs.start(cmd, ctx.workDir().resolve("broker.log"), Map.of());
+    processes.add(broker);
+    Procs.waitForLog(ctx.workDir().resolve("broker.log"), "listening on", Duration.ofSeconds(30), broker);
+    address = "127.0.0.1:" + port;
+  }
+
   @Override
   public Submitter submitter(ResultSink sink) {
-    WorkqClient client = WorkqClient.connect(ClientOptions.builder().address("127.0.0.1:" + port)
+    WorkqClient client = WorkqClient.connect(ClientOptions.builder().address(address)
         .requestTimeout(Duration.ofSeconds(60)).build());
     String prefix = "b" + (++runs) + "-";
     client.consume(DONE, 1024, new DeliveryListener() {
@@ -157,8 +176,11 @@ public final class WorkqSystem implements SubmitterSystem {
   @Override
   public Map<String, Process> processesByRole() {
     Map<String, Process> m = new java.util.LinkedHashMap<>();
-    for (int i = 0; i < processes.size(); i++) {
-      m.put(processes.get(i) == broker ? "server" : "worker-" + (i - 1), processes.get(i));
+    if (broker != null) {
+      m.put("server", broker);
+    }
+    for (int i = 0; i < workers.size(); i++) {
+      m.put("worker-" + i, workers.get(i));
     }
     return m;
   }
@@ -171,17 +193,16 @@ public final class WorkqSystem implements SubmitterSystem {
   @Override
   public void close() {
     if (broker != null && broker.isAlive()) {
-      try (WorkqClient c = WorkqClient.connect("127.0.0.1:" + port)) {
+      try (WorkqClient c = WorkqClient.connect(address)) {
         c.stopWorkers(QUEUE, ctx.workers());
-        for (Process p : processes) {
-          if (p != broker) {
-            p.waitFor(10, TimeUnit.SECONDS);
-          }
+        for (Process p : workers) {
+          p.waitFor(10, TimeUnit.SECONDS);
         }
       } catch (Exception e) {
         // Fall through: the processes are stopped by signal below.
       }
     }
     Procs.stopAll(processes, Duration.ofSeconds(10));
+    workers.clear();
   }
 }
