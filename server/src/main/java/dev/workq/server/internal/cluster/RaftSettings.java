@@ -47,6 +47,8 @@ final class RaftSettings {
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entry + 1024));
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(64L << 20, 4 * entry)));
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(entry + (1L << 20)));
+    // A leader refuses an entry past this many bytes of pending writes; it has one in flight.
+    RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(Math.max(64L << 20, 2 * entry)));
     // ALWAYS: each member forces its log before it acknowledges an entry (Ratis's default).
     // BATCH and NEVER: members acknowledge what is written to the OS, forced behind.
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, options.durability().fsync() != FsyncPolicy.ALWAYS);
@@ -56,6 +58,16 @@ final class RaftSettings {
     // Ratis would also log every commit-index advance as an entry of its own (forced like the
     // others), for recovering a commit index without a leader; a node learns it from the leader.
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
+    // Heartbeats on a channel of their own race the appends (RATIS-2242, open in 3.1.3): a
+    // heartbeat naming an index the follower has not appended yet draws an INCONSISTENCY reply,
+    // and the leader rewinds and resends. Under load that was thousands of resends a minute and
+    // appender restarts; on the append stream, a heartbeat follows the appends it names.
+    GrpcConfigKeys.Server.setHeartbeatChannel(p, false);
+    // A follower appends a request's entries only once the previous request's are forced, and
+    // answers INCONSISTENCY to a request whose previous entry is not appended yet (3.1.3's
+    // RaftServerImpl.appendLog): with more than two requests outstanding, the third is refused
+    // and resent, all the time under load.
+    GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(p, 2);
     return p;
   }
 
