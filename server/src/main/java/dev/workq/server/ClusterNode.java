@@ -3,6 +3,7 @@ package dev.workq.server;
 import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.internal.DataDirLock;
 import dev.workq.server.internal.cluster.RaftNode;
+import dev.workq.server.internal.http.FollowerHttp;
 import io.netty.handler.ssl.SslContext;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * The node that is leader serves peers on its client port exactly as a single broker does, from
  * a core built from the replica, and its state changes go to the log; a put is confirmed once a
  * majority has it durable. Every other node answers a peer's HELLO with {@code NOT_LEADER},
- * naming the leader's client address. When the leader changes, the old leader closes its
+ * naming the leader's client address, and its HTTP port (if any) answers {@code /healthz},
+ * {@code /metrics} and {@code /api/cluster} for itself. When the leader changes, the old leader closes its
  * connections and the new one serves; tasks that were running are ready again there.
  *
  * <pre>{@code
@@ -58,7 +60,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     try {
       SslContext ssl = options.security().tls() ? Tls.serverContext(options.security()) : null;
-      RaftNode raft = RaftNode.start(options, cluster, ssl, ClusterNode::serve);
+      RaftNode raft = RaftNode.start(options, cluster, ssl, ClusterNode::serve, standby(options));
       return new ClusterNode(raft, lock);
     } catch (RuntimeException | Error e) {
       try {
@@ -68,6 +70,19 @@ public final class ClusterNode implements AutoCloseable {
       }
       throw e instanceof BrokerException b ? b : new BrokerException("cannot start cluster node " + cluster.nodeId() + ": " + e, e);
     }
+  }
+
+  /**
+   * What a follower runs on the HTTP port, if the broker has one ({@link FollowerHttp}): checked
+   * here, as the leader's is, so that a setup the leader would refuse stops the node at its start.
+   */
+  private static RaftNode.Standby standby(BrokerOptions options) {
+    if (!options.http().enabled()) {
+      return (status, notLeader) -> () -> {};
+    }
+    HttpStart.Prepared http = HttpStart.prepare(options);
+    return (status, notLeader) -> FollowerHttp.start(options.listen().host(), options.http().port(), http.access(), http.ssl(),
+        status, notLeader)::close;
   }
 
   /** How a leader serves: a {@link Broker} around the core the node built, without a journal. */

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterNodeTest {
 
   private static final RaftTls PLAIN = RaftTls.PLAINTEXT;
+  private static final String HTTP_TOKEN = "cluster-http-read-token";
 
   @TempDir
   Path dir;
@@ -45,6 +46,8 @@ class ClusterNodeTest {
   private TestCerts certs;
 
   private final int[] clientPorts = new int[4];
+  /** Each node's HTTP port, for the tests that give the nodes one (0: none). */
+  private final int[] httpPorts = new int[4];
   private final Map<String, String> members = new LinkedHashMap<>();
   private final ClusterNode[] nodes = new ClusterNode[4];
 
@@ -66,6 +69,9 @@ class ClusterNodeTest {
         .durability(d -> d.dataDir(dir.resolve("n" + (i + 1))).fsync(FsyncPolicy.ALWAYS).compactMinBytes(snapshotEntries < 100 ? 1024 : 64L << 20));
     if (certs != null) {
       b.security(s -> s.tls(certs.nodeCert, certs.nodeKey));
+    }
+    if (httpPorts[i] != 0) {
+      b.http(h -> h.port(httpPorts[i]).readToken(HTTP_TOKEN.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
     BrokerOptions options = b.build();
     nodes[i] = ClusterNode.start(options, ClusterOptions.builder().nodeId("n" + (i + 1)).members(members)
@@ -133,6 +139,64 @@ class ClusterNodeTest {
     assertEquals("FOLLOWER", nodes[follower].status().role());
   }
 
+  /** A GET of {@code path} on {@code port}: {status, body}. */
+  private static String[] get(int port, String path) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+            .header("Authorization", "Bearer " + HTTP_TOKEN).timeout(Duration.ofSeconds(5)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    return new String[] {String.valueOf(r.statusCode()), r.body()};
+  }
+
+  @Test
+  void everyNodeAnswersOnItsHttpPortAndANewLeaderServesTheApiThere() throws Exception {
+    configure();
+    for (int i = 0; i < 3; i++) {
+      httpPorts[i] = freePort();
+      start(i, 1000);
+    }
+    int leader = awaitLeader();
+    int follower = (leader + 1) % 3;
+    await().atMost(Duration.ofSeconds(10)).until(() -> nodes[follower].status().leader() != null);
+    try (WorkqClient c = client(leader)) {
+      c.enqueue("jobs", "echo", Map.of("i", 1));
+    }
+    String leaderId = "n" + (leader + 1);
+
+    String[] health = get(httpPorts[follower], "/healthz");
+    assertEquals("200", health[0], health[1]);
+    assertTrue(health[1].contains("\"status\":\"following\"") && health[1].contains("\"leader\":\"" + leaderId + "\""), health[1]);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      String[] metrics = get(httpPorts[follower], "/metrics");
+      assertEquals("200", metrics[0]);
+      assertTrue(metrics[1].contains("workq_cluster_leader 0.0"), "a follower's gauges say it does not lead");
+      assertTrue(metrics[1].contains("jvm_memory_used_bytes"), "and the JVM's meters are there");
+      long applied = Long.parseLong(metrics[1].lines().filter(l -> l.startsWith("workq_cluster_applied_index "))
+          .findFirst().orElseThrow().split(" ")[1].replace(".0", ""));
+      assertTrue(applied >= nodes[leader].status().commitIndex(), "the follower has applied the put: " + applied);
+    });
+    String[] view = get(httpPorts[follower], "/api/cluster");
+    assertTrue(view[1].contains("\"role\":\"FOLLOWER\""), view[1]);
+    String[] queues = get(httpPorts[follower], "/api/queues");
+    assertEquals("503", queues[0]);
+    assertTrue(queues[1].contains("NOT_LEADER") && queues[1].contains("127.0.0.1:" + clientPorts[leader]), queues[1]);
+    assertEquals("401", String.valueOf(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + httpPorts[follower] + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()), "a follower's metrics need the token too");
+    assertTrue(get(httpPorts[leader], "/api/queues")[1].contains("\"jobs\""), "the leader serves the API");
+
+    nodes[leader].close();
+    nodes[leader] = null;
+    int next = awaitLeader();
+    await("the new leader's HTTP port serves the API, the follower's answers gone").atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> {
+          String[] q = get(httpPorts[next], "/api/queues");
+          assertEquals("200", q[0], q[1]);
+          assertTrue(q[1].contains("\"jobs\""), q[1]);
+        });
+    assertTrue(get(httpPorts[next], "/metrics")[1].contains("workq_cluster_leader 1.0"));
+  }
+
   @Test
   void confirmedPutsSurviveTheLeaderAndARestartedNodeCatchesUp() throws Exception {
     configure();
@@ -161,10 +225,12 @@ class ClusterNodeTest {
     long commit = nodes[next].status().commitIndex();
     await().atMost(Duration.ofSeconds(30)).until(() -> back.status().appliedIndex() >= commit);
     assertFalse(back.serving());
-    try (var files = java.nio.file.Files.walk(dir.resolve("n" + (next + 1)).resolve("raft"))) {
-      assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("snapshot.") && !f.toString().endsWith(".md5")),
-          "the leader wrote a Raft snapshot of the replica");
-    }
+    // Written on a thread of its own: Ratis applies entries meanwhile.
+    await("the leader wrote a Raft snapshot of the replica").atMost(Duration.ofSeconds(10)).until(() -> {
+      try (var files = java.nio.file.Files.walk(dir.resolve("n" + (next + 1)).resolve("raft"))) {
+        return files.anyMatch(f -> f.getFileName().toString().matches("snapshot\\.\\d+_\\d+"));
+      }
+    });
   }
 
   @Test

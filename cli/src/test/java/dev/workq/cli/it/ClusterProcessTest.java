@@ -84,9 +84,17 @@ class ClusterProcessTest {
     return nodes[i];
   }
 
-  /** The leader's view of the cluster, from the one node whose HTTP port serves (a follower's is closed). */
+  /**
+   * The leader's view of the cluster, from the one node that serves: its {@code /healthz} says
+   * "serving" (a follower's says "following", a leader not serving yet "not_serving").
+   */
   private JsonNode clusterView(int i) {
     try {
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/healthz"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+      if (health.statusCode() != 200 || !"serving".equals(Json.mapper().readTree(health.body()).path("status").asText())) {
+        return null;
+      }
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/api/cluster"))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
       JsonNode c = r.statusCode() == 200 ? Json.mapper().readTree(r.body()).get("cluster") : null;

@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
@@ -69,6 +70,25 @@ public final class RaftNode implements AutoCloseable {
     void close();
   }
 
+  /** What a node that does not lead runs besides its client port's refusals; stopped when it leads. */
+  @FunctionalInterface
+  public interface Standby {
+    /**
+     * Starts it: {@code status} is this node's view, {@code notLeader} why it does not serve.
+     *
+     * @return what stops it
+     * @throws RuntimeException caused by a {@code BindException} while its port is still taken
+     */
+    Listener start(Supplier<ClusterInfo> status, Supplier<String> notLeader);
+  }
+
+  /** What {@link Standby#start} started. */
+  @FunctionalInterface
+  public interface Listener extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** Starts serving: a broker with {@code options} around the core {@code core} makes. */
   @FunctionalInterface
   public interface Server {
@@ -80,6 +100,7 @@ public final class RaftNode implements AutoCloseable {
   private final ClusterOptions cluster;
   private final SslContext ssl;
   private final Server starter;
+  private final Standby standby;
   private final RaftPeerId self;
   private final String advertise;
   private final Replica replica;
@@ -95,14 +116,16 @@ public final class RaftNode implements AutoCloseable {
   private Serving serving;
   private ReplicatedLog replicated;
   private FollowerListener follower;
+  private Listener standing;
   private volatile boolean leading;
   private volatile boolean closing;
 
-  private RaftNode(BrokerOptions options, ClusterOptions cluster, SslContext ssl, Server starter) {
+  private RaftNode(BrokerOptions options, ClusterOptions cluster, SslContext ssl, Server starter, Standby standby) {
     this.options = options;
     this.cluster = cluster;
     this.ssl = ssl;
     this.starter = starter;
+    this.standby = standby;
     this.self = RaftPeerId.valueOf(cluster.nodeId());
     this.advertise = RaftSettings.advertise(options, cluster);
     this.servingOptions = BrokerOptions.builder()
@@ -147,9 +170,12 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
-  /** Starts the Raft server and the follower's listener. */
-  public static RaftNode start(BrokerOptions options, ClusterOptions cluster, SslContext ssl, Server starter) {
-    RaftNode node = new RaftNode(options, cluster, ssl, starter);
+  /**
+   * Starts the Raft server and what a follower runs: the client port's listener and {@code standby}.
+   * While leader, {@code starter} serves.
+   */
+  public static RaftNode start(BrokerOptions options, ClusterOptions cluster, SslContext ssl, Server starter, Standby standby) {
+    RaftNode node = new RaftNode(options, cluster, ssl, starter, standby);
     try {
       node.roles.submit(node::follow).get(30, TimeUnit.SECONDS);
       node.startRaft();
@@ -258,15 +284,23 @@ public final class RaftNode implements AutoCloseable {
       lead();
     } else if (serving != null && !info.isLeader()) {
       follow();
+    } else if (serving == null && !info.isLeader() && (follower == null || standing == null)) {
+      // A follower whose listener could not bind at its last change: try again.
+      follow();
     }
   }
 
   private void follow() {
     stopServing();
-    if (closing || follower != null) {
+    if (closing) {
       return;
     }
-    follower = bindRetrying(() -> FollowerListener.start(options.listen(), ssl, this::redirect));
+    if (follower == null) {
+      follower = bindRetrying(() -> FollowerListener.start(options.listen(), ssl, this::redirect));
+    }
+    if (standing == null) {
+      standing = bindRetrying(() -> standby.start(this::status, () -> redirect().message()));
+    }
   }
 
   private void stopServing() {
@@ -315,6 +349,10 @@ public final class RaftNode implements AutoCloseable {
     if (follower != null) {
       follower.close();
       follower = null;
+    }
+    if (standing != null) {
+      standing.close();
+      standing = null;
     }
   }
 

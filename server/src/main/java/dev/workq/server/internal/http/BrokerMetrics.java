@@ -5,7 +5,6 @@ import dev.workq.server.HandshakeStats;
 import dev.workq.server.internal.core.CoreBudgets;
 import dev.workq.server.internal.core.CoreSnapshot;
 import io.micrometer.core.instrument.FunctionCounter;
-import dev.workq.protocol.ClusterInfo;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,8 +29,8 @@ final class BrokerMetrics {
 
   private final PrometheusMeterRegistry registry;
   private final AtomicReference<CoreSnapshot> latest = new AtomicReference<>();
-  /** Members with a lag gauge; scrape only (synchronized). */
-  private final java.util.Set<String> clusterMembers = new java.util.HashSet<>();
+  /** A cluster leader's gauges; registered at its first scrape. */
+  private final ClusterMetrics cluster;
   /** The last snapshot scraped and its text: scrapes that share a snapshot share the encoding. */
   private CoreSnapshot lastSnapshot;
   private final java.util.function.Supplier<HandshakeStats> handshakes;
@@ -48,6 +47,7 @@ final class BrokerMetrics {
    */
   BrokerMetrics(PrometheusMeterRegistry registry, java.util.function.Supplier<HandshakeStats> handshakes) {
     this.registry = registry;
+    this.cluster = new ClusterMetrics(registry);
     // Meters hold what they read weakly: keep it here, or its meters read NaN once it is collected.
     this.handshakes = handshakes;
     budgets();
@@ -145,7 +145,7 @@ final class BrokerMetrics {
     }
     latest.set(snapshot);
     if (snapshot.stats().cluster() != null) {
-      registerCluster(snapshot.stats().cluster());
+      cluster.update(snapshot.stats().cluster());
     }
     List<QueueStats> queues = snapshot.stats().queues();
     List<String[]> brokerWide = families(registry.scrape());
@@ -164,45 +164,6 @@ final class BrokerMetrics {
     lastSnapshot = snapshot;
     lastText = out.toString().getBytes(StandardCharsets.UTF_8);
     return lastText;
-  }
-
-  /**
-   * A cluster leader's gauges, registered at its first scrape (a single broker has none), and a
-   * lag gauge for each member the first time it appears.
-   */
-  private void registerCluster(ClusterInfo cluster) {
-    if (clusterMembers.isEmpty()) {
-      clusterGauge("workq_cluster_term", "The Raft term of this node", ClusterInfo::term);
-      clusterGauge("workq_cluster_commit_index", "The last Raft log index this node knows to be committed", ClusterInfo::commitIndex);
-      clusterGauge("workq_cluster_applied_index", "The last Raft log index applied to this node's replica", ClusterInfo::appliedIndex);
-      clusterGauge("workq_cluster_leader", "1 while this node is the cluster's leader (only the leader serves HTTP)",
-          c -> "LEADER".equals(c.role()) ? 1 : 0);
-      clusterGauge("workq_cluster_members", "Members of the cluster's current configuration", c -> c.members().size());
-    }
-    for (ClusterInfo.Member m : cluster.members()) {
-      if (clusterMembers.add(m.id())) {
-        Gauge.builder("workq_cluster_member_lag", latest, r -> memberLag(r.get(), m.id()))
-            .description("Log entries a member is behind the leader's commit index (-1 while it has not answered)")
-            .tag("member", m.id()).register(registry);
-      }
-    }
-  }
-
-  private void clusterGauge(String name, String help, ToDoubleFunction<ClusterInfo> value) {
-    Gauge.builder(name, latest, r -> r.get() == null || r.get().stats().cluster() == null ? 0 : value.applyAsDouble(r.get().stats().cluster()))
-        .description(help).register(registry);
-  }
-
-  private static double memberLag(CoreSnapshot snapshot, String id) {
-    if (snapshot == null || snapshot.stats().cluster() == null) {
-      return -1;
-    }
-    for (ClusterInfo.Member m : snapshot.stats().cluster().members()) {
-      if (m.id().equals(id)) {
-        return m.lag();
-      }
-    }
-    return -1;
   }
 
   /**

@@ -55,6 +55,8 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
   /** Answered without the token: a supervisor's probe has none, and the answer holds no data. */
   static final String HEALTH_PATH = "/healthz";
+  /** The Prometheus text format's content type. */
+  static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final BrokerCore core;
   private final HttpPlane plane;
@@ -154,7 +156,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         case HEALTH_PATH:
           return plane.health().check();
         case "/metrics":
-          return encoded(plane.snapshots().get(), s -> text(plane.metrics().scrape(s), "text/plain; version=0.0.4; charset=utf-8"));
+          return encoded(plane.snapshots().get(), s -> text(plane.metrics().scrape(s), METRICS_TYPE));
         case "/api/queues":
           return encoded(plane.snapshots().get(), s -> json(HttpResponseStatus.OK, queues(s)));
         case "/api/workers":
@@ -255,7 +257,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
   }
 
-  private static FullHttpResponse bytes(HttpResponseStatus status, byte[] body, String type) {
+  static FullHttpResponse bytes(HttpResponseStatus status, byte[] body, String type) {
     FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     r.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
     r.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
@@ -280,6 +282,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
    */
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    failed(ctx, cause);
+  }
+
+  /** The HTTP planes' one policy for a failed connection (see {@link #exceptionCaught}). */
+  static void failed(ChannelHandlerContext ctx, Throwable cause) {
     boolean tls = cause instanceof io.netty.handler.ssl.NotSslRecordException
         || cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException;
     if (cause instanceof IOException || tls) {
