@@ -158,7 +158,7 @@ public final class Broker implements AutoCloseable {
       int httpPort = options.http().port();
       try {
         http = started.add("the HTTP listener", HttpServer.start(listen.host(), httpPort, boss, io, core,
-            httpSetup.access(), httpSetup.ssl(), initializer::handshakeStats, meters));
+            httpSetup.access(), httpSetup.ssl(), options.http().maxConnections(), initializer::handshakeStats, meters));
       } catch (Exception e) {
         throw new BrokerException("cannot listen for HTTP on " + listen.host() + ":" + httpPort + ": " + e.getMessage(), e);
       }

@@ -82,7 +82,7 @@ public final class ClusterNode implements AutoCloseable {
     }
     HttpStart.Prepared http = HttpStart.prepare(options);
     return (status, notLeader) -> FollowerHttp.start(options.listen().host(), options.http().port(), http.access(), http.ssl(),
-        status, notLeader)::close;
+        options.http().maxConnections(), status, notLeader)::close;
   }
 
   /** How a leader serves: a {@link Broker} around the core the node built, without a journal. */

@@ -31,6 +31,8 @@ public final class HttpOptions {
   public static final String TOKEN_ENV = "WORKQ_HTTP_TOKEN";
   /** Environment variable the CLI reads the admin token from when no token file is given. */
   public static final String ADMIN_TOKEN_ENV = "WORKQ_HTTP_ADMIN_TOKEN";
+  /** Default cap on connections open at once to the HTTP port: {@value}. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 256;
 
   private final int port;
   private final byte[] readToken;
@@ -38,6 +40,7 @@ public final class HttpOptions {
   private final List<String> allowedHosts;
   private final Path tlsCert;
   private final Path tlsKey;
+  private final int maxConnections;
 
   private HttpOptions(Builder b) {
     this.port = b.port;
@@ -46,6 +49,7 @@ public final class HttpOptions {
     this.allowedHosts = List.copyOf(b.allowedHosts);
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
+    this.maxConnections = b.maxConnections;
   }
 
   /** A builder holding every default. */
@@ -102,6 +106,15 @@ public final class HttpOptions {
     return tlsKey;
   }
 
+  /**
+   * Connections open at once to the HTTP port, counted before TLS and the token check; one more
+   * gets 503 (plaintext) and is closed. Default {@value #DEFAULT_MAX_CONNECTIONS}: a scraper and a
+   * few dashboards need a handful, and each connection may hold a 64 KiB request body.
+   */
+  public int maxConnections() {
+    return maxConnections;
+  }
+
   /** Builds {@link HttpOptions}; every setter checks its argument and names it in the message. */
   public static final class Builder {
     private int port = DEFAULT_PORT;
@@ -110,6 +123,7 @@ public final class HttpOptions {
     private final List<String> allowedHosts = new ArrayList<>();
     private Path tlsCert;
     private Path tlsKey;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
     private Builder() {}
 
@@ -120,6 +134,16 @@ public final class HttpOptions {
       this.allowedHosts.addAll(o.allowedHosts);
       this.tlsCert = o.tlsCert;
       this.tlsKey = o.tlsKey;
+      this.maxConnections = o.maxConnections;
+    }
+
+    /** See {@link HttpOptions#maxConnections()}; at least 1. */
+    public Builder maxConnections(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("httpMaxConnections must be at least 1, got " + max);
+      }
+      this.maxConnections = max;
+      return this;
     }
 
     /** See {@link HttpOptions#port()}; -1 (off) or 0..65535. */

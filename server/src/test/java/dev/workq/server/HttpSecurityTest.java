@@ -85,6 +85,36 @@ class HttpSecurityTest {
     throw new AssertionError("no queue " + queue);
   }
 
+  /** Reads what the server sends until it closes the connection (bounded by the socket's timeout). */
+  private static String readUntilClosed(Socket s) throws java.io.IOException {
+    s.setSoTimeout(10_000);
+    return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The HTTP port holds at most --http-max-connections at once, counted before a byte is read:
+   * without it, anyone who can reach the port could open connections until the broker ran out of
+   * file descriptors or of the 64 KiB each may buffer for a request body.
+   */
+  @Test
+  void connectionsOverTheHttpCapGet503AndOneFreedIsServedAgain() throws Exception {
+    try (Broker b = Broker.start(BrokerOptions.builder().port(0).http(h -> h.port(0).maxConnections(2)).build())) {
+      String base = "http://127.0.0.1:" + b.httpPort();
+      try (Socket first = new Socket("127.0.0.1", b.httpPort()); Socket second = new Socket("127.0.0.1", b.httpPort())) {
+        // Until the server has counted the two: a third it let in times out here, and is tried again.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+          try (Socket third = new Socket("127.0.0.1", b.httpPort())) {
+            String answer = readUntilClosed(third);
+            assertTrue(answer.startsWith("HTTP/1.1 503 "), answer);
+            assertTrue(answer.contains("CONNECTION_LIMIT") && answer.contains("--http-max-connections"), answer);
+          }
+        });
+      }
+      await("a freed connection makes room").atMost(Duration.ofSeconds(5))
+          .until(() -> call(HttpClient.newHttpClient(), base, "GET", "/healthz", null).statusCode() == 200);
+    }
+  }
+
   @Test
   void overHttpsTheReadTokenReadsTheAdminTokenActsAndTheAuthkeyIsNoToken() throws Exception {
     TestCerts certs = new TestCerts(dir);

@@ -127,6 +127,10 @@ public final class BrokerCommand implements Callable<Integer> {
   @Option(names = "--http-tls-key", paramLabel = "PEM", description = "Private key (PKCS#8 PEM) of --http-tls-cert.")
   Path httpTlsKey;
 
+  @Option(names = "--http-max-connections", paramLabel = "N", defaultValue = "" + HttpOptions.DEFAULT_MAX_CONNECTIONS,
+      description = "Connections the HTTP port serves at once; one more gets 503 (default: ${DEFAULT-VALUE}).")
+  int httpMaxConnections;
+
   @Option(names = "--handshake-timeout-ms", paramLabel = "MS",
       description = "Time a connection has to finish TLS, the authkey exchange and HELLO (default: ${DEFAULT-VALUE}).")
   long handshakeTimeoutMs = ListenOptions.DEFAULT_HANDSHAKE_TIMEOUT.toMillis();
@@ -336,7 +340,7 @@ public final class BrokerCommand implements Callable<Integer> {
             .maxRetainedResults(maxRetainedResults).maxRetainedBytes(maxRetainedBytes)
             .maxWaitsPerConnection(maxWaitsPerConnection))
         .http(h -> {
-          h.port(httpPort).tls(httpTlsCert, httpTlsKey)
+          h.port(httpPort).tls(httpTlsCert, httpTlsKey).maxConnections(httpMaxConnections)
               .readToken(SecretFile.resolve(httpTokenFile, HttpOptions.TOKEN_ENV, System.getenv(HttpOptions.TOKEN_ENV),
                   "HTTP token", HttpOptions.MAX_TOKEN_BYTES))
               .adminToken(SecretFile.resolve(httpAdminTokenFile, HttpOptions.ADMIN_TOKEN_ENV, System.getenv(HttpOptions.ADMIN_TOKEN_ENV),

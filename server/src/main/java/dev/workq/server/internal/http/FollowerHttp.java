@@ -2,6 +2,7 @@ package dev.workq.server.internal.http;
 
 import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.BrokerException;
+import dev.workq.server.internal.pipeline.ConnectionLimitHandler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -37,7 +38,8 @@ import java.util.function.Supplier;
  * cluster with a leader), {@code /metrics} (the JVM's meters and the cluster gauges of {@link
  * ClusterMetrics}) and {@code /api/cluster} (this node's view); anything else gets 503 naming the
  * leader, whose HTTP port serves the API and the dashboard. The same guards as the leader's
- * ({@link HttpServer}) in the same order, the same tokens, TLS, body cap and idle timeout. It
+ * ({@link HttpServer}) in the same order, the same tokens, TLS, connection cap, body cap and idle
+ * timeout. It
  * holds no broker state; its one event-loop thread builds every answer, all of them small and
  * read from the Raft server's memory.
  */
@@ -54,23 +56,25 @@ public final class FollowerHttp implements AutoCloseable {
   }
 
   /**
-   * Binds {@code host:port}. {@code cluster}: this node's view, read at each request;
+   * Binds {@code host:port}, for at most {@code maxConnections} at once. {@code cluster}: this node's view, read at each request;
    * {@code notLeader}: why this node does not serve, and where the leader is.
    *
    * @throws BrokerException if it cannot bind (its cause a {@code BindException} when the port is in use)
    */
-  public static FollowerHttp start(String host, int port, HttpAccess access, SslContext ssl, Supplier<ClusterInfo> cluster,
-      Supplier<String> notLeader) {
+  public static FollowerHttp start(String host, int port, HttpAccess access, SslContext ssl, int maxConnections,
+      Supplier<ClusterInfo> cluster, Supplier<String> notLeader) {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("workq-follower-http", true),
         NioIoHandler.newFactory());
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMeters jvm = new JvmMeters(registry);
     Routes routes = new Routes(registry, cluster, notLeader);
+    ConnectionLimitHandler limit = HttpConnectionLimit.of(maxConnections, ssl != null);
     try {
       Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
+              ch.pipeline().addLast(ConnectionLimitHandler.NAME, limit);
               if (ssl != null) {
                 ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
               }

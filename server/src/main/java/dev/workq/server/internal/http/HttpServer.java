@@ -2,6 +2,7 @@ package dev.workq.server.internal.http;
 
 import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.core.BrokerCore;
+import dev.workq.server.internal.pipeline.ConnectionLimitHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's HTTP listener (metrics, API, dashboard), sharing the broker's event loops and bound
- * to the broker's host; HTTPS when given a TLS context. Each request passes, in order: the decoder
+ * to the broker's host; HTTPS when given a TLS context. Connections past a cap are turned away
+ * first ({@link HttpConnectionLimit}). Each request passes, in order: the decoder
  * guard (malformed: 400), the Host/Origin guard (rebinding: 421, CSRF: 403/415), the token check
  * (401/403), then the API; every answer gets the security headers. Request bodies are capped at
  * 64 KiB and a connection idle for 60 s is closed. Owns the "workq-http" thread that builds the
@@ -43,10 +45,11 @@ public final class HttpServer implements AutoCloseable {
 
   /**
    * Binds {@code host:port}; throws if it cannot. {@code /metrics} serves {@code meters}' registry.
+   * At most {@code maxConnections} are open at once ({@link HttpConnectionLimit}).
    * {@code ssl}: HTTPS with this context, or null for plaintext (which the broker allows on loopback only).
    */
   public static HttpServer start(String host, int port, EventLoopGroup boss, EventLoopGroup io, BrokerCore core, HttpAccess access,
-      SslContext ssl, java.util.function.Supplier<dev.workq.server.HandshakeStats> handshakes, BrokerMeters meters)
+      SslContext ssl, int maxConnections, java.util.function.Supplier<dev.workq.server.HandshakeStats> handshakes, BrokerMeters meters)
       throws InterruptedException {
     // One thread builds every answer drawn from the core (see HttpPlane): not the core, not an event loop.
     ExecutorService executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
@@ -54,10 +57,12 @@ public final class HttpServer implements AutoCloseable {
     JvmMeters jvm = new JvmMeters(meters.registry());
     HttpPlane plane = new HttpPlane(new BrokerMetrics(meters.registry(), handshakes), new SnapshotCache(core::snapshot, executor),
         new HealthCheck(core::ping, HealthCheck.DEFAULT_DEADLINE), executor);
+    ConnectionLimitHandler limit = HttpConnectionLimit.of(maxConnections, ssl != null);
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(ConnectionLimitHandler.NAME, limit);
             if (ssl != null) {
               ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.workq.server.HttpOptions;
 import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.core.CoreConfig;
@@ -44,7 +45,7 @@ class HealthCheckTest {
   void servesWithoutTheTokenWhileTheCoreAnswers() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     BrokerCore core = core();
-    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, access(KEY), null, () -> null, new BrokerMeters(System.currentTimeMillis()))) {
+    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, access(KEY), null, HttpOptions.DEFAULT_MAX_CONNECTIONS, () -> null, new BrokerMeters(System.currentTimeMillis()))) {
       HttpResponse<String> r = get(server, "/healthz");
       assertEquals(200, r.statusCode(), r.body());
       assertTrue(r.body().startsWith("{\"status\":\"serving\""), r.body());
@@ -60,7 +61,7 @@ class HealthCheckTest {
   void aStoppedCoreIsNotServing() throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     BrokerCore core = core();
-    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, access(null), null, () -> null, new BrokerMeters(System.currentTimeMillis()))) {
+    try (HttpServer server = HttpServer.start("127.0.0.1", 0, group, group, core, access(null), null, HttpOptions.DEFAULT_MAX_CONNECTIONS, () -> null, new BrokerMeters(System.currentTimeMillis()))) {
       core.close();
       HttpResponse<String> r = get(server, "/healthz");
       assertEquals(503, r.statusCode(), r.body());
