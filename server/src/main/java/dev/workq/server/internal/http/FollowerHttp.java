@@ -2,13 +2,11 @@ package dev.workq.server.internal.http;
 
 import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.BrokerException;
-import dev.workq.server.internal.pipeline.ConnectionLimitHandler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -17,13 +15,10 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,9 +32,8 @@ import java.util.function.Supplier;
  * Prometheus server see every node, not only the leader: {@code /healthz} (is this node part of a
  * cluster with a leader), {@code /metrics} (the JVM's meters and the cluster gauges of {@link
  * ClusterMetrics}) and {@code /api/cluster} (this node's view); anything else gets 503 naming the
- * leader, whose HTTP port serves the API and the dashboard. The same guards as the leader's
- * ({@link HttpServer}) in the same order, the same tokens, TLS, connection cap, body cap and idle
- * timeout. It
+ * leader, whose HTTP port serves the API and the dashboard. Its pipeline is the leader's
+ * ({@link HttpGuards}): the same tokens, TLS, connection cap, body cap and idle timeout. It
  * holds no broker state; its one event-loop thread builds every answer, all of them small and
  * read from the Raft server's memory.
  */
@@ -68,27 +62,9 @@ public final class FollowerHttp implements AutoCloseable {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMeters jvm = new JvmMeters(registry);
     Routes routes = new Routes(registry, cluster, notLeader);
-    ConnectionLimitHandler limit = HttpConnectionLimit.of(maxConnections, ssl != null);
     try {
       Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-          .childHandler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              ch.pipeline().addLast(ConnectionLimitHandler.NAME, limit);
-              if (ssl != null) {
-                ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
-              }
-              ch.pipeline()
-                  .addLast("read-timeout", new ReadTimeoutHandler(60))
-                  .addLast("http-codec", new HttpServerCodec())
-                  .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                  .addLast(SecurityHeadersHandler.NAME, SecurityHeadersHandler.INSTANCE)
-                  .addLast(DecodeFailureHandler.NAME, new DecodeFailureHandler())
-                  .addLast(HostOriginGuard.NAME, new HostOriginGuard(access))
-                  .addLast(TokenAuthHandler.NAME, new TokenAuthHandler(access))
-                  .addLast("follower-api", routes);
-            }
-          })
+          .childHandler(new HttpGuards(maxConnections, ssl, access, "follower-api", () -> routes))
           .bind(new InetSocketAddress(host, port)).sync().channel();
       return new FollowerHttp(group, channel, jvm);
     } catch (Exception e) {

@@ -2,16 +2,11 @@ package dev.workq.server.internal.http;
 
 import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.core.BrokerCore;
-import dev.workq.server.internal.pipeline.ConnectionLimitHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,12 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The broker's HTTP listener (metrics, API, dashboard), sharing the broker's event loops and bound
- * to the broker's host; HTTPS when given a TLS context. Connections past a cap are turned away
- * first ({@link HttpConnectionLimit}). Each request passes, in order: the decoder
- * guard (malformed: 400), the Host/Origin guard (rebinding: 421, CSRF: 403/415), the token check
- * (401/403), then the API; every answer gets the security headers. Request bodies are capped at
- * 64 KiB and a connection idle for 60 s is closed. Owns the "workq-http" thread that builds the
- * answers and the JVM meters ({@link JvmMeters}); {@link #close()} stops and unbinds them.
+ * to the broker's host; HTTPS when given a TLS context. Every connection passes the guards of
+ * {@link HttpGuards} (the connection cap, the decoder guard, the Host/Origin guard, the token
+ * check, the security headers, the body cap and idle timeout), then the API. Owns the
+ * "workq-http" thread that builds the answers and the JVM meters ({@link JvmMeters});
+ * {@link #close()} stops and unbinds them.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -57,26 +51,8 @@ public final class HttpServer implements AutoCloseable {
     JvmMeters jvm = new JvmMeters(meters.registry());
     HttpPlane plane = new HttpPlane(new BrokerMetrics(meters.registry(), handshakes), new SnapshotCache(core::snapshot, executor),
         new HealthCheck(core::ping, HealthCheck.DEFAULT_DEADLINE), executor);
-    ConnectionLimitHandler limit = HttpConnectionLimit.of(maxConnections, ssl != null);
     ServerBootstrap b = new ServerBootstrap().group(boss, io).channel(NioServerSocketChannel.class)
-        .childHandler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            ch.pipeline().addLast(ConnectionLimitHandler.NAME, limit);
-            if (ssl != null) {
-              ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
-            }
-            ch.pipeline()
-                .addLast("read-timeout", new ReadTimeoutHandler(60))
-                .addLast("http-codec", new HttpServerCodec())
-                .addLast("http-aggregator", new HttpObjectAggregator(64 * 1024))
-                .addLast(SecurityHeadersHandler.NAME, SecurityHeadersHandler.INSTANCE)
-                .addLast(DecodeFailureHandler.NAME, new DecodeFailureHandler())
-                .addLast(HostOriginGuard.NAME, new HostOriginGuard(access))
-                .addLast(TokenAuthHandler.NAME, new TokenAuthHandler(access))
-                .addLast("http-api", new HttpApiHandler(core, plane));
-          }
-        });
+        .childHandler(new HttpGuards(maxConnections, ssl, access, "http-api", () -> new HttpApiHandler(core, plane)));
     try {
       return new HttpServer(b.bind(new InetSocketAddress(host, port)).sync().channel(), executor, jvm);
     } catch (RuntimeException | InterruptedException e) {
