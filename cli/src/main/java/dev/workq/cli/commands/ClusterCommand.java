@@ -40,8 +40,11 @@ public final class ClusterCommand implements Callable<Integer> {
     }
   }
 
-  /** How {@code workq cluster} reaches the members: the cluster's mutual TLS, or plaintext. */
+  /** The members as they are now, and how {@code workq cluster} reaches them: the cluster's mutual TLS, or plaintext. */
   static final class RaftAccess {
+    @Option(names = "--cluster", required = true, paramLabel = "ID=HOST:PORT,...", description = "The members as they are now.")
+    String cluster;
+
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "A certificate the cluster's CA signed (the nodes' own will do).")
     Path tlsCert;
 
@@ -53,6 +56,10 @@ public final class ClusterCommand implements Callable<Integer> {
 
     @Option(names = "--insecure", description = "Talk plaintext Raft to members that are not on loopback (the nodes run with --insecure).")
     boolean insecure;
+
+    Map<String, String> members() {
+      return ClusterCommand.members(cluster);
+    }
 
     RaftTls tls() {
       try {
@@ -91,16 +98,13 @@ public final class ClusterCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID=HOST:PORT", description = "The new node's id and replication address.")
     String node;
 
-    @Option(names = "--cluster", required = true, paramLabel = "ID=HOST:PORT,...", description = "The members as they are now.")
-    String cluster;
-
     @Mixin
     RaftAccess access;
 
     @Override
     public Integer call() {
       Logging.command();
-      Map<String, String> current = members(cluster);
+      Map<String, String> current = access.members();
       int eq = node.indexOf('=');
       if (eq <= 0) {
         throw new CliFailure("the node to add must be ID=HOST:PORT, got '" + node + "'", Workq.EXIT_USAGE);
@@ -116,16 +120,13 @@ public final class ClusterCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ID", description = "The node to remove.")
     String node;
 
-    @Option(names = "--cluster", required = true, paramLabel = "ID=HOST:PORT,...", description = "The members as they are now.")
-    String cluster;
-
     @Mixin
     RaftAccess access;
 
     @Override
     public Integer call() {
       Logging.command();
-      Map<String, String> current = members(cluster);
+      Map<String, String> current = access.members();
       return change("removed " + node, () -> ClusterAdmin.remove(current, node, access.tls()));
     }
   }
