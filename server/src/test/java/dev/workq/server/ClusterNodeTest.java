@@ -1,6 +1,5 @@
 package dev.workq.server;
 
-import dev.workq.protocol.ClusterInfo;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,9 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.workq.client.ClientOptions;
 import dev.workq.client.WorkqClient;
+import dev.workq.protocol.ClusterInfo;
+import dev.workq.protocol.Complete;
+import dev.workq.protocol.Consume;
+import dev.workq.protocol.Deliver;
 import dev.workq.protocol.ErrorCode;
 import dev.workq.protocol.ErrorReply;
 import dev.workq.protocol.Hello;
+import dev.workq.protocol.Message;
+import dev.workq.protocol.Payload;
 import dev.workq.protocol.ProtocolVersion;
 import dev.workq.protocol.Role;
 import java.io.IOException;
@@ -195,6 +200,58 @@ class ClusterNodeTest {
           assertTrue(q[1].contains("\"jobs\""), q[1]);
         });
     assertTrue(get(httpPorts[next], "/metrics")[1].contains("workq_cluster_leader 1.0"));
+  }
+
+  /** A worker's bare connection to node {@code i}, consuming "jobs"; the first delivery it gets. */
+  private Deliver consumeOne(RawPeer worker) throws InterruptedException {
+    worker.send(new Hello(ProtocolVersion.V1, Role.WORKER, "raw-worker", "localhost", 1, List.of("echo")));
+    worker.expect(dev.workq.protocol.Welcome.class);
+    worker.send(new Consume(1, "jobs", 1, List.of("echo")));
+    for (int i = 0; i < 3; i++) {
+      Message m = worker.next();
+      if (m instanceof Deliver d) {
+        return d;
+      }
+    }
+    throw new AssertionError("no delivery of the task");
+  }
+
+  /**
+   * Fencing: each leader's delivery tags are of a later epoch than every earlier leader's (the
+   * epoch is at least the Raft term), so a result for a delivery the old leader made cannot settle
+   * one the new leader made. It is refused, the task runs again, and its done queue gets one result.
+   */
+  @Test
+  void aResultForTheOldLeadersDeliveryIsRefusedAndTheTaskFilesOneResult() throws Exception {
+    configure();
+    for (int i = 0; i < 3; i++) {
+      start(i, 1000);
+    }
+    int leader = awaitLeader();
+    try (WorkqClient c = client(leader)) {
+      c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("t-1").build());
+    }
+    long oldTag;
+    try (RawPeer worker = RawPeer.open(clientPorts[leader])) {
+      oldTag = consumeOne(worker).tag();
+      nodes[leader].close();
+      nodes[leader] = null;
+    }
+    int next = awaitLeader();
+    try (RawPeer worker = RawPeer.open(clientPorts[next])) {
+      Deliver again = consumeOne(worker);
+      assertEquals("t-1", again.id(), "the task held when its leader died is delivered again");
+      assertTrue((again.tag() >>> 40) > (oldTag >>> 40),
+          "the new leader's tags are of a later epoch: " + again.tag() + " after " + oldTag);
+      worker.send(new Complete(oldTag, true, null, false, Payload.ofUtf8("{\"late\":true}")));
+      assertEquals(ErrorCode.UNKNOWN_DELIVERY, worker.expect(ErrorReply.class).code(), "the old delivery's result is refused");
+      worker.send(new Complete(again.tag(), true, null, false, Payload.ofUtf8("{}")));
+      try (WorkqClient c = client(next)) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.stats().queue("jobs.done").map(q -> q.ready()).orElse(0L) == 1);
+        assertEquals(0, c.stats().queue("jobs").orElseThrow().ready() + c.stats().queue("jobs").orElseThrow().inFlight());
+        assertEquals(1, c.stats().queue("jobs.done").orElseThrow().ready(), "one result, the new delivery's");
+      }
+    }
   }
 
   @Test
