@@ -1,27 +1,22 @@
 package dev.workq.server.internal.cluster;
 
+import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.BrokerException;
 import dev.workq.server.BrokerOptions;
 import dev.workq.server.ClusterOptions;
-import dev.workq.protocol.ClusterInfo;
 import dev.workq.server.DurabilityOptions;
-import dev.workq.server.FsyncPolicy;
 import dev.workq.server.internal.BrokerMeters;
 import dev.workq.server.internal.core.BrokerCore;
 import dev.workq.server.internal.core.CoreConfig;
 import dev.workq.server.internal.core.Replica;
 import io.netty.handler.ssl.SslContext;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,18 +25,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@link ReplicaStateMachine} with the node's {@link Replica}, and what the client port does:
  * while this node leads it serves there (a broker around a core built from the replica, writing
  * to a {@link ReplicatedLog}); otherwise a {@link FollowerListener} sends peers to the leader.
- * Role changes run one at a time on the node's own thread, never on a Ratis thread.
+ * Role changes run one at a time on the node's own thread, never on a Ratis thread; what the node
+ * knows of the cluster is read through its {@link NodeView}.
  */
 public final class RaftNode implements AutoCloseable {
 
@@ -59,8 +50,6 @@ public final class RaftNode implements AutoCloseable {
   public static final RaftGroupId GROUP = RaftGroupId.valueOf(UUID.nameUUIDFromBytes("workq-cluster".getBytes(StandardCharsets.UTF_8)));
   /** How often the role is checked against Raft's, besides the notifications. */
   private static final long RECONCILE_MS = 1000;
-  /** Binding the client port again right after the other role let it go: tries, 100 ms apart. */
-  private static final int BIND_TRIES = 50;
 
   /** What serving as leader started; closed when the node stops leading. */
   public interface Serving extends AutoCloseable {
@@ -111,7 +100,9 @@ public final class RaftNode implements AutoCloseable {
     return t;
   });
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
-  private RaftServer server;
+  /** Set once the Raft server is built; read by the status and redirects from any thread. */
+  private volatile RaftServer server;
+  private final NodeView view;
   /** Role thread only. */
   private Serving serving;
   private ReplicatedLog replicated;
@@ -150,6 +141,7 @@ public final class RaftNode implements AutoCloseable {
         }
       }
     });
+    this.view = new NodeView(cluster, machine, () -> server);
   }
 
   /** Runs a role change on the role thread; none once the node is closing. */
@@ -243,7 +235,7 @@ public final class RaftNode implements AutoCloseable {
     }
     closeFollower();
     try {
-      serving = bindRetrying(() -> starter.start(servingOptions, meters -> {
+      serving = PortHandover.bind(() -> starter.start(servingOptions, meters -> {
         try {
           return BrokerCore.replicated(CoreConfig.of(servingOptions), replica, log, term, meters);
         } catch (IOException e) {
@@ -296,10 +288,10 @@ public final class RaftNode implements AutoCloseable {
       return;
     }
     if (follower == null) {
-      follower = bindRetrying(() -> FollowerListener.start(options.listen(), ssl, this::redirect));
+      follower = PortHandover.bind(() -> FollowerListener.start(options.listen(), ssl, view::redirect));
     }
     if (standing == null) {
-      standing = bindRetrying(() -> standby.start(this::status, () -> redirect().message()));
+      standing = PortHandover.bind(() -> standby.start(this::status, () -> view.redirect().message()));
     }
   }
 
@@ -356,81 +348,13 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
-  private static <T> T bindRetrying(java.util.function.Supplier<T> bind) {
-    RuntimeException last = null;
-    for (int i = 0; i < BIND_TRIES; i++) {
-      try {
-        return bind.get();
-      } catch (RuntimeException e) {
-        // The other role's listener let the port go a moment ago; anything else is not a race.
-        if (!(e.getCause() instanceof java.net.BindException)) {
-          throw e;
-        }
-        last = e;
-        try {
-          Thread.sleep(100);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
-        }
-      }
-    }
-    throw last;
-  }
-
-  /** What a follower tells a peer. */
-  private FollowerListener.Redirect redirect() {
-    DivisionInfo info = info();
-    RaftPeerId leader = info == null ? null : info.getLeaderId();
-    ReplicaStateMachine.Announced a = machine.announced();
-    String me = "broker " + cluster.nodeId();
-    if (leader != null && !leader.equals(self) && a != null && a.nodeId().equals(leader.toString())) {
-      return new FollowerListener.Redirect(me + " is a follower; the leader is " + leader + " at " + a.clientAddress(),
-          a.clientAddress());
-    }
-    if (leader != null && leader.equals(self)) {
-      return new FollowerListener.Redirect(me + " was just elected leader and is not serving yet; try again shortly", null);
-    }
-    return new FollowerListener.Redirect(me + " knows no leader yet (an election is under way, or no majority of "
-        + cluster.members().size() + " members is reachable); try another member, or again shortly", null);
-  }
-
   private DivisionInfo info() {
-    try {
-      return server == null ? null : server.getDivision(GROUP).getInfo();
-    } catch (IOException e) {
-      return null;
-    }
+    return view.info();
   }
 
   /** This node's view of the cluster. */
   public ClusterInfo status() {
-    DivisionInfo info = info();
-    if (info == null) {
-      List<ClusterInfo.Member> members = new ArrayList<>();
-      cluster.members().forEach((id, address) -> members.add(new ClusterInfo.Member(id, address, -1, -1)));
-      return new ClusterInfo(cluster.nodeId(), "STOPPED", null, 0, -1, -1, members);
-    }
-    long commit;
-    Map<String, Long> commits = new HashMap<>();
-    List<ClusterInfo.Member> members = new ArrayList<>();
-    try {
-      RaftServer.Division d = server.getDivision(GROUP);
-      commit = d.getRaftLog().getLastCommittedIndex();
-      for (CommitInfoProto c : d.getCommitInfos()) {
-        commits.put(c.getServer().getId().toStringUtf8(), c.getCommitIndex());
-      }
-      for (RaftPeer peer : d.getRaftConf().getCurrentPeers()) {
-        String id = peer.getId().toString();
-        Long c = info.isLeader() ? commits.get(id) : (id.equals(cluster.nodeId()) ? Long.valueOf(commit) : null);
-        members.add(new ClusterInfo.Member(id, peer.getAddress(), c == null ? -1 : c, c == null ? -1 : Math.max(0, commit - c)));
-      }
-    } catch (IOException e) {
-      commit = -1;
-    }
-    RaftPeerId leader = info.getLeaderId();
-    return new ClusterInfo(cluster.nodeId(), info.getCurrentRole().name(), leader == null ? null : leader.toString(),
-        info.getCurrentTerm(), commit, info.getLastAppliedIndex(), members);
+    return view.status();
   }
 
   @Override
