@@ -84,6 +84,15 @@ class ClusterNodeTest {
     return nodes[i];
   }
 
+  /** Configures and starts three nodes with {@code snapshotEntries}; the index of the one that leads and serves. */
+  private int startThree(long snapshotEntries) throws IOException {
+    configure();
+    for (int i = 0; i < 3; i++) {
+      start(i, snapshotEntries);
+    }
+    return awaitLeader();
+  }
+
   private int awaitLeader() {
     int[] leader = {-1};
     await().atMost(Duration.ofSeconds(30)).until(() -> {
@@ -113,11 +122,7 @@ class ClusterNodeTest {
 
   @Test
   void oneNodeLeadsAndTheOthersSendPeersToItsClientAddress() throws Exception {
-    configure();
-    for (int i = 0; i < 3; i++) {
-      start(i, 1000);
-    }
-    int leader = awaitLeader();
+    int leader = startThree(1000);
     int follower = (leader + 1) % 3;
     await().atMost(Duration.ofSeconds(10)).until(() -> nodes[follower].status().leader() != null);
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -223,11 +228,7 @@ class ClusterNodeTest {
    */
   @Test
   void aResultForTheOldLeadersDeliveryIsRefusedAndTheTaskFilesOneResult() throws Exception {
-    configure();
-    for (int i = 0; i < 3; i++) {
-      start(i, 1000);
-    }
-    int leader = awaitLeader();
+    int leader = startThree(1000);
     try (WorkqClient c = client(leader)) {
       c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("t-1").build());
     }
@@ -256,11 +257,7 @@ class ClusterNodeTest {
 
   @Test
   void confirmedPutsSurviveTheLeaderAndARestartedNodeCatchesUp() throws Exception {
-    configure();
-    for (int i = 0; i < 3; i++) {
-      start(i, 8);
-    }
-    int leader = awaitLeader();
+    int leader = startThree(8);
     List<String> ids = new ArrayList<>();
     try (WorkqClient c = client(leader)) {
       for (int i = 0; i < 50; i++) {
@@ -292,11 +289,7 @@ class ClusterNodeTest {
 
   @Test
   void aLeaderCutOffFromTheMajorityConfirmsNothing() throws Exception {
-    configure();
-    for (int i = 0; i < 3; i++) {
-      start(i, 1000);
-    }
-    int leader = awaitLeader();
+    int leader = startThree(1000);
     try (WorkqClient c = WorkqClient.connect(ClientOptions.builder().address("127.0.0.1:" + clientPorts[leader])
         .requestTimeout(Duration.ofSeconds(20)).build())) {
       c.enqueue("jobs", "echo", "{}");
@@ -318,11 +311,7 @@ class ClusterNodeTest {
 
   @Test
   void aNodeIsAddedAndAnotherRemovedWhileTheClusterServes() throws Exception {
-    configure();
-    for (int i = 0; i < 3; i++) {
-      start(i, 1000);
-    }
-    int leader = awaitLeader();
+    int leader = startThree(1000);
     try (WorkqClient c = client(leader)) {
       c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("kept").build());
     }
@@ -352,11 +341,7 @@ class ClusterNodeTest {
   @Test
   void theNodesReplicateOverMutualTlsAndARaftPeerWithoutACertificateIsRefused() throws Exception {
     certs = new TestCerts(dir);
-    configure();
-    for (int i = 0; i < 3; i++) {
-      start(i, 1000);
-    }
-    int leader = awaitLeader();
+    int leader = startThree(1000);
     try (WorkqClient c = WorkqClient.connect(ClientOptions.builder().address("127.0.0.1:" + clientPorts[leader]).tlsCa(certs.caCert)
         .build())) {
       assertEquals("secure", c.enqueue("jobs", "echo", "{}", dev.workq.client.TaskOptions.builder().id("secure").build()));
